@@ -1,0 +1,1 @@
+"""crowdmock: a local, stateful emulator of five vendors' HTTP APIs."""

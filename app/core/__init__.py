@@ -1,0 +1,1 @@
+"""Shared machinery: store, seeding, tokens, errors, request payloads, pagination."""

@@ -1,0 +1,45 @@
+"""Reads a request body the way PHP/Laravel style APIs do: JSON, form-encoded or multipart, into a dict."""
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+
+@dataclass
+class Payload:
+    data: dict = field(default_factory=dict)
+    files: dict[str, UploadFile] = field(default_factory=dict)
+    malformed: bool = False  # the body claimed (or looked like) JSON but did not parse
+    not_an_object: bool = False  # valid JSON, but not an object
+
+
+async def read_payload(request: Request) -> Payload:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "multipart/form-data":
+        form = await request.form()
+        data: dict = {}
+        files: dict[str, UploadFile] = {}
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                files[key] = value
+            else:
+                data[key] = value
+        return Payload(data=data, files=files)
+    body = await request.body()
+    if not body.strip():
+        return Payload()
+    if ctype == "application/x-www-form-urlencoded":
+        try:
+            return Payload(data=dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))
+        except UnicodeDecodeError:
+            return Payload(malformed=True)
+    try:
+        parsed = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return Payload(malformed=True)
+    if not isinstance(parsed, dict):
+        return Payload(not_an_object=True)
+    return Payload(data=parsed)

@@ -1,0 +1,75 @@
+"""The SQLite store: tables, first-start seeding from fixtures/, and fast reset to the seeded state."""
+
+import time
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, SQLModel
+
+# A vendor's seed loader turns its fixtures folder into rows: [(table model, [row dict, ...]), ...].
+SeedRows = list[tuple[type[SQLModel], list[dict]]]
+SeedLoader = Callable[[Path], SeedRows]
+
+
+class SeedState(SQLModel, table=True):
+    __tablename__ = "crowdmock_seed_state"
+    vendor: str = Field(primary_key=True)
+    seeded_at: float
+
+
+@lru_cache(maxsize=32)
+def _cached_rows(vendor: str, loader: SeedLoader, fixtures_dir: Path) -> SeedRows:
+    # Fixtures are parsed once per process; reset and every test's fresh store reuse the rows.
+    return loader(fixtures_dir / vendor)
+
+
+class Store:
+    def __init__(self, engine: Engine, loaders: dict[str, SeedLoader], fixtures_dir: Path):
+        self.engine = engine
+        self.loaders = loaders
+        self.fixtures_dir = fixtures_dir
+        self.ready = False
+
+    def vendor_tables(self, vendor: str) -> list[Table]:
+        prefix = f"{vendor}_"
+        return [t for t in SQLModel.metadata.sorted_tables if t.name.startswith(prefix)]
+
+    def start(self) -> None:
+        """Create missing tables and seed every vendor that has never been seeded in this database."""
+        # Loading the seed rows imports every vendor's models, so create_all knows all their tables.
+        for vendor in self.loaders:
+            self.rows(vendor)
+        SQLModel.metadata.create_all(self.engine)
+        with self.engine.connect() as conn:
+            seeded = set(conn.execute(select(SeedState.vendor)).scalars())
+        pending = [v for v in self.loaders if v not in seeded]
+        if pending:
+            self._seed(pending)
+        self.ready = True
+
+    def reset(self, vendor: str | None = None) -> list[str]:
+        names = [vendor] if vendor else list(self.loaders)
+        self._seed(names)
+        return names
+
+    def rows(self, vendor: str) -> SeedRows:
+        return _cached_rows(vendor, self.loaders[vendor], self.fixtures_dir)
+
+    def seeded_vendors(self) -> dict[str, float]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(SeedState.vendor, SeedState.seeded_at))
+            return {vendor: seeded_at for vendor, seeded_at in rows}
+
+    def _seed(self, vendors: Iterable[str]) -> None:
+        with self.engine.begin() as conn:
+            for vendor in vendors:
+                for table in reversed(self.vendor_tables(vendor)):
+                    conn.execute(delete(table))
+                for model, rows in self.rows(vendor):
+                    if rows:
+                        conn.execute(insert(model.__table__), rows)
+                conn.execute(delete(SeedState.__table__).where(SeedState.vendor == vendor))
+                conn.execute(insert(SeedState.__table__), [{"vendor": vendor, "seeded_at": time.time()}])

@@ -1,0 +1,1 @@
+"""The HTML index page at /."""

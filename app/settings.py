@@ -1,0 +1,29 @@
+"""The one Settings object, read from CROWDMOCK_* environment variables."""
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CROWDMOCK_", extra="ignore")
+
+    database_url: str = "sqlite:///./data/crowdmock.sqlite3"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Base used in the `url`/`curr`/`next` fields of responses, e.g. "http://localhost:8000".
+    # Unset: taken from each request (scheme, Host header and mount prefix).
+    public_base_url: str | None = None
+    # Serve only this vendor, at the root (`crowdmock serve --vendor NAME`).
+    vendor: str | None = None
+    fixtures_dir: Path = PROJECT_ROOT / "fixtures"
+    # Signs every token the mock issues; fixed so tokens survive a restart.
+    token_secret: str = "crowdmock-token-secret"
+    # research-ushahidi 1.6: access tokens last 15 hours on the current server, refresh tokens 7 days.
+    ushahidi_access_token_ttl: int = 54000
+    ushahidi_refresh_token_ttl: int = 604800
+    # research-ushahidi 1.2: media uploads are refused above 1 MB.
+    ushahidi_media_max_bytes: int = 1_048_576
+    max_body_bytes: int = 10 * 1_048_576

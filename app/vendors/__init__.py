@@ -1,0 +1,6 @@
+"""The vendor registry: one Vendor descriptor per emulated API."""
+
+from app.core.vendor import Vendor
+from app.vendors.ushahidi import VENDOR as USHAHIDI
+
+VENDORS: dict[str, Vendor] = {v.name: v for v in (USHAHIDI,)}

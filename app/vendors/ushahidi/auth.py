@@ -1,0 +1,306 @@
+"""Ushahidi auth: Passport-style OAuth tokens, the caller of a request and the scope check."""
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session, select
+
+from app.core.db import SessionDep
+from app.core.tokens import issue_jwt, read_jwt
+from app.core.vendor import public_base
+from app.settings import Settings
+from app.vendors.ushahidi.errors import MSG_DENIED, MSG_SCOPE, OAuthError, UshahidiError, unauthorized
+from app.vendors.ushahidi.models import OAuthClient, Role, User
+
+VENDOR_CLAIM = "ushahidi"
+# research-ushahidi 1.6 (AuthServiceProvider::defineScopes); `collections` is accepted beside `sets`.
+SCOPES = frozenset(
+    [
+        "api",
+        "apikeys",
+        "country_codes",
+        "posts",
+        "forms",
+        "sets",
+        "collections",
+        "tags",
+        "tos",
+        "users",
+        "media",
+        "config",
+        "messages",
+        "dataproviders",
+        "stats",
+        "layers",
+        "savedsearches",
+        "notifications",
+        "contacts",
+        "csv",
+        "roles",
+        "permissions",
+        "migrate",
+        "webhooks",
+        "hxl",
+    ]
+)
+INVALID_REQUEST = (
+    "The request is missing a required parameter, includes an invalid parameter value, includes a parameter "
+    "more than once, or is otherwise malformed."
+)
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 1000).hex()
+    return f"pbkdf2${salt}${digest}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        _, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    candidate = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 1000).hex()
+    return hmac.compare_digest(candidate, digest)
+
+
+@dataclass
+class Caller:
+    user: User | None = None
+    client_id: str | None = None
+    scopes: frozenset[str] = frozenset()
+    token_present: bool = False  # an Authorization: Bearer header was sent
+    permissions: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id if self.user else 0
+
+    @property
+    def role(self) -> str | None:
+        return self.user.role if self.user else None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def can(self, permission: str) -> bool:
+        return self.is_admin or permission in self.permissions
+
+    def owns(self, user_id: int | None) -> bool:
+        return self.user is not None and user_id is not None and user_id == self.user.id
+
+    def has_scope(self, *scopes: str) -> bool:
+        return "*" in self.scopes or any(s in self.scopes for s in scopes)
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip()
+
+
+def get_caller(request: Request, session: SessionDep) -> Caller:
+    token = bearer_token(request)
+    if token is None:
+        return Caller()
+    settings: Settings = request.app.state.settings
+    claims = read_jwt(settings.token_secret, token)
+    if not claims or claims.get("vnd") != VENDOR_CLAIM or claims.get("typ") != "access":
+        raise unauthorized(MSG_DENIED)
+    user = None
+    if claims.get("sub"):
+        user = session.get(User, int(claims["sub"]))
+        if user is None:
+            raise unauthorized(MSG_DENIED)
+    permissions: frozenset[str] = frozenset()
+    if user is not None:
+        role = session.exec(select(Role).where(Role.name == user.role)).first()
+        permissions = frozenset(role.permissions or []) if role else frozenset()
+    return Caller(user, claims.get("cid"), frozenset(claims.get("scopes") or []), True, permissions)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+@dataclass
+class Ctx:
+    """Everything a route needs: the store session, the caller, and the base of `url` fields."""
+
+    request: Request
+    session: Session
+    caller: Caller
+    settings: Settings
+    base: str
+
+    def url(self, *parts) -> str:
+        return "/".join([self.base, "api/v3", *(str(p) for p in parts)])
+
+    def ref(self, resource: str, ident) -> dict:
+        return {"id": ident, "url": self.url(resource, ident)}
+
+    def require_token(self) -> None:
+        """Routes behind Passport's `auth:api` middleware."""
+        if not self.caller.token_present:
+            raise unauthorized()
+
+
+def get_ctx(request: Request, session: SessionDep, caller: CallerDep) -> Ctx:
+    settings: Settings = request.app.state.settings
+    base = public_base(request, settings, request.app.state.vendor.prefix)
+    return Ctx(request, session, caller, settings, base)
+
+
+CtxDep = Annotated[Ctx, Depends(get_ctx)]
+
+
+def require_scope(*scopes: str):
+    """`scope:X` middleware: checked only when an Authorization header is present (research 1.2)."""
+
+    def check(caller: CallerDep) -> None:
+        if caller.token_present and not caller.has_scope(*scopes):
+            raise UshahidiError(403, MSG_SCOPE)
+
+    return Depends(check)
+
+
+# --- POST /oauth/token -----------------------------------------------------------------------------------
+
+
+def _invalid_request(param: str) -> OAuthError:
+    return OAuthError(400, "invalid_request", INVALID_REQUEST, f"Check the `{param}` parameter")
+
+
+def _client_credentials(params: dict, authorization: str | None) -> tuple[str | None, str | None]:
+    if authorization and authorization.lower().startswith("basic "):
+        try:
+            decoded = base64.b64decode(authorization[6:].strip()).decode()
+            client_id, _, secret = decoded.partition(":")
+            return client_id, secret
+        except (ValueError, UnicodeDecodeError):
+            pass
+    return params.get("client_id"), params.get("client_secret")
+
+
+def _scopes(raw, grant: str) -> list[str]:
+    if raw is None or raw == "":
+        return []
+    if not isinstance(raw, str):
+        raise _invalid_request("scope")
+    scopes = [s for s in raw.replace(",", " ").split(" ") if s]
+    for scope in scopes:
+        if scope == "*" and grant == "password":
+            continue
+        if scope not in SCOPES:
+            raise OAuthError(
+                400,
+                "invalid_scope",
+                "The requested scope is invalid, unknown, or malformed",
+                f"Check the `{scope}` scope",
+            )
+    return scopes
+
+
+def _tokens(
+    settings: Settings, user_id: int | None, client_id: str, scopes: list[str], refresh: bool
+) -> dict:
+    claims = {"vnd": VENDOR_CLAIM, "cid": client_id, "sub": str(user_id) if user_id else "", "scopes": scopes}
+    ttl = settings.ushahidi_access_token_ttl
+    body = {
+        "token_type": "Bearer",
+        "expires_in": ttl,
+        "access_token": issue_jwt(settings.token_secret, {**claims, "typ": "access"}, ttl),
+    }
+    if refresh:
+        body["refresh_token"] = issue_jwt(
+            settings.token_secret, {**claims, "typ": "refresh"}, settings.ushahidi_refresh_token_ttl
+        )
+    return body
+
+
+def issue_access_token(settings: Settings, user: User | None, scopes: list[str] | None = None) -> str:
+    """A ready-to-use access token (tests, the admin API)."""
+    return _tokens(settings, user.id if user else None, "ushahidiui", scopes or ["*"], False)["access_token"]
+
+
+def grant_token(session: Session, settings: Settings, params: dict, authorization: str | None) -> dict:
+    grant = params.get("grant_type")
+    if grant not in ("password", "client_credentials", "refresh_token"):
+        raise OAuthError(
+            400,
+            "unsupported_grant_type",
+            "The authorization grant type is not supported by the authorization server.",
+            "Check that all required parameters have been provided",
+        )
+    client_id, secret = _client_credentials(params, authorization)
+    if not isinstance(client_id, str) or not client_id:
+        raise _invalid_request("client_id")
+    client = session.get(OAuthClient, client_id)
+    if (
+        client is None
+        or not isinstance(secret, str)
+        or not hmac.compare_digest(secret, client.secret)
+        or (grant == "password" and not client.password_client)
+    ):
+        raise OAuthError(401, "invalid_client", "Client authentication failed")
+
+    if grant == "client_credentials":
+        return _tokens(settings, None, client.id, _scopes(params.get("scope"), grant), refresh=False)
+
+    if grant == "password":
+        scopes = _scopes(params.get("scope"), grant)
+        username, password = params.get("username"), params.get("password")
+        if not isinstance(username, str) or not username:
+            raise _invalid_request("username")
+        if not isinstance(password, str) or not password:
+            raise _invalid_request("password")
+        user = session.exec(select(User).where(User.email == username)).first()
+        now = int(time.time())
+        if user is None or not verify_password(password, user.password_hash):
+            if user is not None:
+                user.failed_attempts += 1
+                user.last_attempt = now
+                session.add(user)
+                session.commit()
+            raise OAuthError(400, "invalid_grant", "The user credentials were incorrect.")
+        user.logins += 1
+        user.last_login = user.last_attempt = now
+        session.add(user)
+        session.commit()
+        return _tokens(settings, user.id, client.id, scopes, refresh=True)
+
+    raw = params.get("refresh_token")
+    if not isinstance(raw, str) or not raw:
+        raise _invalid_request("refresh_token")
+    claims = read_jwt(settings.token_secret, raw)
+    if not claims or claims.get("vnd") != VENDOR_CLAIM or claims.get("typ") != "refresh":
+        raise OAuthError(
+            401, "invalid_request", "The refresh token is invalid.", "Cannot decrypt the refresh token"
+        )
+    if claims.get("cid") != client.id:
+        raise OAuthError(
+            401, "invalid_request", "The refresh token is invalid.", "Token is not linked to client"
+        )
+    original = list(claims.get("scopes") or [])
+    requested = _scopes(params.get("scope"), "password") or original
+    for scope in requested:
+        if scope not in original and "*" not in original:
+            raise OAuthError(
+                400,
+                "invalid_scope",
+                "The requested scope is invalid, unknown, or malformed",
+                f"Check the `{scope}` scope",
+            )
+    user_id = int(claims["sub"]) if claims.get("sub") else None
+    if user_id is not None and session.get(User, user_id) is None:
+        raise OAuthError(401, "invalid_request", "The refresh token is invalid.", "Token has been revoked")
+    # Ushahidi's RefreshTokenRepository never revokes, so a refresh token stays usable (research 1.6).
+    return _tokens(settings, user_id, client.id, requested, refresh=True)

@@ -1,0 +1,132 @@
+"""Shared list/get/write plumbing of the v3 resources: paging echo, the list envelope, lookups."""
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import SQLModel, select
+
+from app.core.pagination import page_url, to_int
+from app.core.payload import Payload, read_payload
+from app.vendors.ushahidi.auth import Ctx
+from app.vendors.ushahidi.errors import not_found
+
+
+@dataclass
+class Paging:
+    """Paging as requested (echoed back as given) and as applied."""
+
+    limit_raw: str | None
+    offset_raw: str | None
+    order_raw: str
+    orderby: str
+    limit: int | None
+    offset: int
+
+    @property
+    def descending(self) -> bool:
+        return self.order_raw.upper() == "DESC"
+
+    def echo(self) -> dict:
+        return {
+            "limit": self.limit_raw,
+            "offset": self.offset_raw if self.offset_raw is not None else 0,
+            "order": self.order_raw,
+            "orderby": self.orderby,
+        }
+
+
+def read_paging(ctx: Ctx, orderby: str = "id", order: str = "asc", columns: set[str] | None = None) -> Paging:
+    q = ctx.request.query_params
+    limit_raw, offset_raw = q.get("limit"), q.get("offset")
+    requested = q.get("orderby")
+    if requested and (columns is None or requested in columns):
+        orderby = requested
+    return Paging(
+        limit_raw=limit_raw,
+        offset_raw=offset_raw,
+        order_raw=q.get("order") or order,
+        orderby=orderby,
+        limit=to_int(limit_raw, None, minimum=0) or None,
+        offset=to_int(offset_raw, 0, minimum=0),
+    )
+
+
+def envelope(ctx: Ctx, results: list[dict], total: int, paging: Paging, extra: dict | None = None) -> dict:
+    """The v3 list envelope; curr/next/prev carry only the paging keys (research-ushahidi 1.3)."""
+    base = ctx.base + ctx.request.url.path[len(ctx.request.scope.get("root_path", "")) :]
+    echo = paging.echo()
+    step = paging.limit or 0
+
+    def link(offset: int) -> str:
+        return page_url(
+            base,
+            {"orderby": echo["orderby"], "order": echo["order"], "limit": echo["limit"], "offset": offset},
+        )
+
+    return {
+        "count": len(results),
+        "results": results,
+        **echo,
+        "curr": link(paging.offset),
+        "next": link(paging.offset + step),
+        "prev": link(max(0, paging.offset - step)),
+        "total_count": total,
+        **(extra or {}),
+    }
+
+
+def search(ctx: Ctx, model: type[SQLModel], paging: Paging, *where) -> tuple[list, int]:
+    """Rows of `model` matching `where`, ordered and paged, with the total before paging."""
+    total = ctx.session.exec(select(func.count()).select_from(model).where(*where)).one()
+    column = getattr(model, paging.orderby, None)
+    if column is None:
+        column = model.id
+    stmt = (
+        select(model).where(*where).order_by(column.desc() if paging.descending else column.asc(), model.id)
+    )
+    if paging.offset:
+        stmt = stmt.offset(paging.offset)
+    if paging.limit is not None:
+        stmt = stmt.limit(paging.limit)
+    return list(ctx.session.exec(stmt).all()), total
+
+
+def page(rows: list, paging: Paging) -> list:
+    """Paging applied in Python, for lists filtered after the query."""
+    rows = rows[paging.offset :]
+    return rows[: paging.limit] if paging.limit is not None else rows
+
+
+def get_or_404(ctx: Ctx, model: type[SQLModel], ident, resource: str):
+    row = ctx.session.get(model, ident)
+    if row is None:
+        raise not_found(resource, ident)
+    return row
+
+
+async def body(ctx: Ctx) -> dict:
+    """The request payload; other routes than /posts treat malformed JSON as empty (research 1.5)."""
+    payload: Payload = await read_payload(ctx.request)
+    return payload.data
+
+
+def csv_values(value) -> list[str]:
+    """A multi-value parameter given as CSV or PHP array syntax (`a,b` or `a[]=..`)."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+def multi_param(ctx: Ctx, name: str) -> list[str]:
+    q = ctx.request.query_params
+    values = q.getlist(name) + q.getlist(f"{name}[]")
+    out: list[str] = []
+    for v in values:
+        out += csv_values(v)
+    return out
+
+
+def time_now() -> int:
+    return int(time.time())

@@ -1,0 +1,87 @@
+"""Ushahidi's error envelope: {"errors": [{"status", "message"}, ...]} (research-ushahidi 1.5)."""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from app.core.errors import install_error_handlers
+
+WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="OAuth"'}
+MSG_UNAUTHORIZED = "Unauthorized."
+MSG_DENIED = "The resource owner or authorization server denied the request."
+MSG_NO_TOKEN = "The request is missing an access token in either the Authorization header."
+MSG_SCOPE = "Invalid scope(s) provided."
+
+
+class UshahidiError(Exception):
+    def __init__(
+        self, status: int, message: str = "", headers: dict | None = None, extra: list | None = None
+    ):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        self.extra = extra or []
+
+
+class OAuthError(Exception):
+    """league/oauth2-server errors as Passport renders them: error, error_description, hint, message."""
+
+    def __init__(self, status: int, error: str, description: str, hint: str | None = None):
+        super().__init__(description)
+        self.status, self.error, self.description, self.hint = status, error, description, hint
+
+
+class MalformedPostJson(Exception):
+    """CheckForInvalidJSON middleware: bad JSON on /posts writes has a shape of its own."""
+
+
+def not_found(resource: str, ident) -> UshahidiError:
+    return UshahidiError(404, f"Could not locate any {resource} matching [id: {ident}]")
+
+
+def unauthorized(message: str = MSG_UNAUTHORIZED) -> UshahidiError:
+    return UshahidiError(401, message, WWW_AUTHENTICATE)
+
+
+def validation_failed(resource: str, field_errors: list[tuple[str, str]]) -> UshahidiError:
+    extra = [
+        {"status": 422, "title": text, "message": text, "source": {"pointer": f"/{field}"}}
+        for field, text in field_errors
+    ]
+    return UshahidiError(422, f"Failed to validate {resource} entity", extra=extra)
+
+
+def error_body(status: int, message: str, extra: list | None = None) -> dict:
+    first: dict = {"status": status}
+    if message:
+        first["message"] = message
+    return {"errors": [first, *(extra or [])]}
+
+
+def render_error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
+    if status == 401:
+        headers = {**WWW_AUTHENTICATE, **headers}
+    return JSONResponse(error_body(status, message), status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    install_error_handlers(app, render_error)
+
+    async def ushahidi_error(request: Request, exc: UshahidiError) -> Response:
+        body = error_body(exc.status, exc.message, exc.extra)
+        return JSONResponse(body, status_code=exc.status, headers=exc.headers)
+
+    async def oauth_error(request: Request, exc: OAuthError) -> Response:
+        body = {"error": exc.error, "error_description": exc.description}
+        if exc.hint:
+            body["hint"] = exc.hint
+        body["message"] = exc.description
+        headers = WWW_AUTHENTICATE if exc.status == 401 else {}
+        return JSONResponse(body, status_code=exc.status, headers=headers)
+
+    async def malformed_json(request: Request, exc: MalformedPostJson) -> Response:
+        return JSONResponse({"error": 422, "messages": "Syntax error, malformed JSON"}, status_code=422)
+
+    app.add_exception_handler(UshahidiError, ushahidi_error)
+    app.add_exception_handler(OAuthError, oauth_error)
+    app.add_exception_handler(MalformedPostJson, malformed_json)

@@ -1,0 +1,302 @@
+"""SQLModel tables of the Ushahidi v3 emulator. Timestamps are unix ints, as in the real database."""
+
+from typing import Any
+
+from sqlalchemy import JSON, Column, LargeBinary
+from sqlmodel import Field, SQLModel
+
+
+def json_field(default=None) -> Any:
+    return Field(default=default, sa_column=Column(JSON))
+
+
+class OAuthClient(SQLModel, table=True):
+    __tablename__ = "ushahidi_oauth_client"
+    id: str = Field(primary_key=True)
+    secret: str
+    name: str = ""
+    password_client: bool = True
+
+
+class Role(SQLModel, table=True):
+    __tablename__ = "ushahidi_role"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    display_name: str = ""
+    description: str | None = None
+    permissions: list | None = json_field()
+    protected: bool = False
+
+
+class Permission(SQLModel, table=True):
+    __tablename__ = "ushahidi_permission"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    description: str | None = None
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "ushahidi_user"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True)
+    realname: str | None = None
+    password_hash: str = ""
+    role: str = "user"
+    language: str | None = None
+    logins: int = 0
+    failed_attempts: int = 0
+    last_login: int | None = None
+    last_attempt: int | None = None
+    created: int = 0
+    updated: int | None = None
+
+
+class ResetToken(SQLModel, table=True):
+    __tablename__ = "ushahidi_reset_token"
+    token: str = Field(primary_key=True)
+    user_id: int
+    created: int
+
+
+class Post(SQLModel, table=True):
+    __tablename__ = "ushahidi_post"
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int | None = None
+    form_id: int | None = Field(default=None, index=True)
+    user_id: int | None = Field(default=None, index=True)
+    message_id: int | None = None
+    contact_id: int | None = None
+    color: str | None = None
+    type: str = "report"
+    title: str | None = None
+    slug: str | None = None
+    content: str | None = None
+    author_email: str | None = None
+    author_realname: str | None = None
+    status: str = Field(default="draft", index=True)
+    created: int = 0
+    updated: int | None = None
+    locale: str = "en_us"
+    values: dict | None = json_field()
+    post_date: int | None = None
+    tags: list | None = json_field()
+    published_to: list | None = json_field()
+    completed_stages: list | None = json_field()
+    lock: dict | None = json_field()
+    source: str | None = None
+    data_source_message_id: str | None = None
+
+
+class Set(SQLModel, table=True):
+    """Collections and saved searches share one table, as in Ushahidi (`search` tells them apart)."""
+
+    __tablename__ = "ushahidi_set"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = None
+    name: str = ""
+    description: str | None = ""
+    url: str | None = None
+    view: str | None = "list"
+    view_options: Any = json_field()
+    role: list | None = json_field()
+    featured: bool = False
+    search: bool = False
+    filter: Any = json_field()
+    created: int = 0
+    updated: int | None = None
+
+
+class PostSet(SQLModel, table=True):
+    __tablename__ = "ushahidi_post_set"
+    set_id: int = Field(primary_key=True)
+    post_id: int = Field(primary_key=True)
+    created: int = 0
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "ushahidi_tag"
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int | None = None
+    tag: str = ""
+    slug: str = ""
+    type: str = "category"
+    color: str | None = None
+    icon: str = "tag"
+    description: str | None = None
+    priority: int = 99
+    role: list | None = json_field()
+    created: int = 0
+
+
+class Form(SQLModel, table=True):
+    __tablename__ = "ushahidi_form"
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int | None = None
+    name: str = ""
+    description: str | None = None
+    color: str | None = None
+    type: str = "report"
+    disabled: bool = False
+    created: int = 0
+    updated: int | None = None
+    hide_author: bool = False
+    hide_time: bool = False
+    hide_location: bool = False
+    require_approval: bool = True
+    everyone_can_create: bool = True
+    targeted_survey: bool = False
+    can_create: list | None = json_field()
+    tags: list | None = json_field()
+
+
+class FormStage(SQLModel, table=True):
+    __tablename__ = "ushahidi_form_stage"
+    id: int | None = Field(default=None, primary_key=True)
+    form_id: int = Field(index=True)
+    label: str = ""
+    priority: int = 0
+    icon: str | None = None
+    type: str = "post"
+    required: bool = False
+    show_when_published: bool = True
+    description: str | None = None
+    task_is_internal_only: bool = False
+
+
+class FormAttribute(SQLModel, table=True):
+    __tablename__ = "ushahidi_form_attribute"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True)
+    label: str = ""
+    instructions: str | None = None
+    input: str = "text"
+    type: str = "varchar"
+    required: bool = False
+    default: str | None = None
+    priority: int = 0
+    options: Any = json_field()
+    cardinality: int = 1
+    config: Any = json_field()
+    form_stage_id: int | None = Field(default=None, index=True)
+    response_private: bool = False
+    description: str | None = None
+
+
+class FormRole(SQLModel, table=True):
+    __tablename__ = "ushahidi_form_role"
+    id: int | None = Field(default=None, primary_key=True)
+    form_id: int = Field(index=True)
+    role_id: int
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "ushahidi_contact"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = None
+    data_source: str | None = None
+    type: str | None = None
+    contact: str = ""
+    created: int = 0
+    updated: int | None = None
+    can_notify: bool = False
+    country_code: str | None = None
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "ushahidi_message"
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int | None = None
+    contact_id: int | None = Field(default=None, index=True)
+    post_id: int | None = None
+    user_id: int | None = None
+    data_source: str | None = None
+    data_source_message_id: str | None = None
+    title: str | None = None
+    message: str = ""
+    datetime: int | None = None
+    type: str = "sms"
+    status: str = "received"
+    direction: str = "incoming"
+    created: int = 0
+    additional_data: Any = json_field()
+    notification_post_id: int | None = None
+
+
+class ConfigGroup(SQLModel, table=True):
+    __tablename__ = "ushahidi_config"
+    id: str = Field(primary_key=True)
+    position: int = 0
+    data: dict | None = json_field()
+
+
+class CountryCode(SQLModel, table=True):
+    __tablename__ = "ushahidi_country_code"
+    id: int | None = Field(default=None, primary_key=True)
+    country_name: str
+    dial_code: str
+    country_code: str
+
+
+class DataProvider(SQLModel, table=True):
+    __tablename__ = "ushahidi_dataprovider"
+    id: str = Field(primary_key=True)
+    name: str
+    services: list | None = json_field()
+    options: dict | None = json_field()
+    inbound_fields: dict | None = json_field()
+
+
+class ExportJob(SQLModel, table=True):
+    __tablename__ = "ushahidi_export_job"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = None
+    entity_type: str = "post"
+    fields: Any = json_field()
+    filters: Any = json_field()
+    status: str = "PENDING"
+    url: str | None = None
+    url_expiration: int | None = None
+    header_row: Any = json_field()
+    hxl_heading_row: Any = json_field()
+    include_hxl: bool = False
+    send_to_browser: bool = True
+    send_to_hdx: bool = False
+    hxl_meta_data_id: int | None = None
+    total_rows: int | None = None
+    total_batches: int | None = None
+    created: int = 0
+    updated: int | None = None
+
+
+class Csv(SQLModel, table=True):
+    __tablename__ = "ushahidi_csv"
+    id: int | None = Field(default=None, primary_key=True)
+    columns: list | None = json_field()
+    maps_to: Any = json_field()
+    fixed: Any = json_field()
+    filename: str | None = None
+    mime: str | None = "text/csv"
+    size: int | None = None
+    created: int = 0
+    updated: int | None = None
+    completed: int | None = None
+    status: str | None = None
+    errors: Any = json_field()
+    processed: int | None = None
+    collection_id: int | None = None
+    rows: list | None = json_field()  # the uploaded file's data rows, kept for the import step
+
+
+class Media(SQLModel, table=True):
+    __tablename__ = "ushahidi_media"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = None
+    caption: str | None = None
+    mime: str = ""
+    o_filename: str = ""
+    o_size: int = 0
+    o_width: int | None = None
+    o_height: int | None = None
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    created: int = 0
+    updated: int | None = None

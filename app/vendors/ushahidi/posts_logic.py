@@ -1,0 +1,386 @@
+"""Posts: search filters, validation and rendering, kept apart from the HTTP routes so tests can call them."""
+
+import math
+import re
+import time
+
+from sqlalchemy import or_
+from sqlmodel import select
+
+from app.vendors.ushahidi.access import is_published_to, post_privileges
+from app.vendors.ushahidi.auth import Ctx
+from app.vendors.ushahidi.crud import Paging, multi_param
+from app.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, PostSet, Role, Tag
+from app.vendors.ushahidi.schemas import empty_as_list, parse_time, ref_id, w3c
+
+STATUSES = ("published", "draft", "archived")
+ORDER_COLUMNS = {"id", "created", "updated", "post_date", "title", "status"}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+# --- rendering -----------------------------------------------------------------------------------------
+
+
+def post_sets(ctx: Ctx, ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        rows = ctx.session.exec(
+            select(PostSet).where(PostSet.post_id.in_(ids)).order_by(PostSet.set_id)
+        ).all()
+        for row in rows:
+            out[row.post_id].append(str(row.set_id))
+    return out
+
+
+def forms_by_id(ctx: Ctx, posts: list[Post]) -> dict[int, Form]:
+    ids = {p.form_id for p in posts if p.form_id}
+    if not ids:
+        return {}
+    return {f.id: f for f in ctx.session.exec(select(Form).where(Form.id.in_(ids))).all()}
+
+
+def render_post(ctx: Ctx, post: Post, sets: list[str], form: Form | None) -> dict:
+    privileges = post_privileges(ctx.caller, post, form)
+    out: dict = {"id": post.id, "url": ctx.url("posts", post.id)}
+    if post.parent_id:
+        out["parent"] = ctx.ref("posts", post.parent_id)
+    else:
+        out["parent_id"] = None
+    if post.form_id:
+        out["form"] = ctx.ref("forms", post.form_id)
+    else:
+        out["form_id"] = None
+    if post.user_id:
+        out["user"] = ctx.ref("users", post.user_id)
+    else:
+        out["user_id"] = None
+    out["message"] = ctx.ref("messages", post.message_id) if post.message_id else None
+    out.update(color=post.color, type=post.type, title=post.title, slug=post.slug, content=post.content)
+    if "read_full" in privileges:
+        out.update(author_email=post.author_email, author_realname=post.author_realname)
+    out.update(
+        status=post.status,
+        created=w3c(post.created),
+        updated=w3c(post.updated),
+        locale=post.locale,
+        values=empty_as_list(post.values),
+        post_date=w3c(post.post_date),
+        tags=[ctx.ref("tags", t) for t in post.tags or []],
+        published_to=post.published_to or [],
+        completed_stages=post.completed_stages or [],
+        sets=sets,
+        lock=post.lock,
+        source=post.source,
+        # The seed's formatter links contacts under the singular `contact/` path.
+        contact=ctx.ref("contact", post.contact_id) if post.contact_id else None,
+        data_source_message_id=post.data_source_message_id,
+        allowed_privileges=privileges,
+    )
+    return out
+
+
+def render_posts(ctx: Ctx, posts: list[Post]) -> list[dict]:
+    sets = post_sets(ctx, [p.id for p in posts])
+    forms = forms_by_id(ctx, posts)
+    return [render_post(ctx, p, sets[p.id], forms.get(p.form_id)) for p in posts]
+
+
+def render_one(ctx: Ctx, post: Post) -> dict:
+    return render_posts(ctx, [post])[0]
+
+
+# --- search --------------------------------------------------------------------------------------------
+
+
+def _id_filter(column, values: list[str], caller_id: int | None = None):
+    ids, with_null = [], False
+    for v in values:
+        if v == "none":
+            with_null = True
+        elif v == "me" and caller_id is not None:
+            ids.append(caller_id)
+        elif v.isdigit():
+            ids.append(int(v))
+    clauses = []
+    if ids:
+        clauses.append(column.in_(ids))
+    if with_null:
+        clauses.append(column.is_(None))
+    return or_(*clauses) if clauses else column.in_([])
+
+
+def _point_values(post: Post) -> list[tuple[float, float]]:
+    points = []
+    for values in (post.values or {}).values():
+        for v in values if isinstance(values, list) else []:
+            if isinstance(v, dict) and "lat" in v and "lon" in v:
+                try:
+                    points.append((float(v["lat"]), float(v["lon"])))
+                except (TypeError, ValueError):
+                    continue
+    return points
+
+
+def _floats(text: str | None, count: int) -> list[float] | None:
+    if not text:
+        return None
+    try:
+        numbers = [float(x) for x in text.split(",")]
+    except ValueError:
+        return None
+    return numbers if len(numbers) == count else None
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def search_posts(
+    ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_id: int | None = None
+) -> list[Post]:
+    """Every post the caller may see that matches the query's filters, ordered (research-ushahidi 1.3)."""
+    q = ctx.request.query_params
+    caller = ctx.caller
+    where = []
+    statuses = multi_param(ctx, "status") or ["published"]
+    if "all" not in statuses:
+        where.append(Post.status.in_(statuses))
+    where.append(Post.type.in_(multi_param(ctx, "type") or ["report"]))
+    if text := q.get("q"):
+        like = f"%{text}%"
+        match = or_(Post.title.like(like), Post.content.like(like))
+        where.append(or_(match, Post.id == int(text)) if text.isdigit() else match)
+    for name, column in (("user", Post.user_id), ("parent", Post.parent_id), ("form", Post.form_id)):
+        if values := multi_param(ctx, name):
+            where.append(_id_filter(column, values, caller.user_id if caller.user else None))
+    for name in ("post_id", "id"):
+        if values := multi_param(ctx, name):
+            where.append(Post.id.in_([int(v) for v in values if v.isdigit()]))
+    set_ids = [int(v) for v in multi_param(ctx, "set") if v.isdigit()]
+    if set_id is not None:
+        set_ids = [set_id]
+    if set_ids or multi_param(ctx, "set"):
+        where.append(Post.id.in_(select(PostSet.post_id).where(PostSet.set_id.in_(set_ids))))
+    for name, column, op in (
+        ("created_after", Post.created, "gt"),
+        ("created_before", Post.created, "lt"),
+        ("updated_after", Post.updated, "gt"),
+        ("updated_before", Post.updated, "lt"),
+        ("date_after", Post.post_date, "ge"),
+        ("date_before", Post.post_date, "le"),
+    ):
+        if (stamp := parse_time(q.get(name))) is not None:
+            where.append(getattr(column, f"__{op}__")(stamp))
+    if sources := multi_param(ctx, "source"):
+        clauses = [Post.source.in_(sources)]
+        if "web" in sources:
+            clauses.append(Post.message_id.is_(None))
+        where.append(or_(*clauses))
+    for name, column in (("locale", Post.locale), ("slug", Post.slug)):
+        if value := q.get(name):
+            where.append(column == value.lower() if name == "locale" else column == value)
+
+    column = getattr(Post, paging.orderby, Post.post_date)
+    stmt = (
+        select(Post)
+        .where(*where)
+        .order_by(column.desc() if paging.descending else column.asc(), Post.id.desc())
+    )
+    posts = list(ctx.session.exec(stmt).all())
+
+    if not caller.can("Manage Posts"):
+        posts = [p for p in posts if caller.owns(p.user_id) or is_published_to(p, caller.role)]
+    tag_any = [int(v) for v in multi_param(ctx, "tags") + multi_param(ctx, "tags[any]") if v.isdigit()]
+    tag_all = [int(v) for v in multi_param(ctx, "tags[all]") if v.isdigit()]
+    if tag_any:
+        posts = [p for p in posts if set(p.tags or []) & set(tag_any)]
+    if tag_all:
+        posts = [p for p in posts if set(tag_all) <= set(p.tags or [])]
+    for key, raw in q.multi_items():
+        match = re.fullmatch(r"values\[([^\]]+)\](\[\])?", key)
+        if match:
+            wanted = set(raw.split(","))
+            posts = [p for p in posts if wanted & {str(v) for v in (p.values or {}).get(match.group(1), [])}]
+    if published_to := multi_param(ctx, "published_to"):
+        posts = [p for p in posts if set(published_to) & set(p.published_to or [])]
+    if (mapped := q.get("has_location")) in ("mapped", "unmapped"):
+        posts = [p for p in posts if bool(_point_values(p)) == (mapped == "mapped")]
+    bbox = bbox or _floats(q.get("bbox"), 4)
+    if bbox:
+        west, north, east, south = bbox
+        posts = [
+            p
+            for p in posts
+            if any(
+                min(south, north) <= lat <= max(south, north) and min(west, east) <= lon <= max(west, east)
+                for lat, lon in _point_values(p)
+            )
+        ]
+    center, within = _floats(q.get("center_point"), 2), q.get("within_km")
+    if center and within:
+        try:
+            radius = float(within)
+            posts = [p for p in posts if any(_km(tuple(center), pt) <= radius for pt in _point_values(p))]
+        except ValueError:
+            pass
+    return posts
+
+
+# --- validation ----------------------------------------------------------------------------------------
+
+
+def _uniqid() -> str:
+    now = time.time()
+    return f"{int(now):8x}{int((now % 1) * 1_000_000):05x}"
+
+
+def slugify(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def _check_point(label: str, value, errors: list) -> None:
+    if not isinstance(value, dict):
+        errors.append(("values", f"the field {label} must contain a valid location"))
+        return
+    for axis, limit, word in (("lat", 90, "latitude"), ("lon", 180, "longitude")):
+        number = value.get(axis)
+        if isinstance(number, bool) or not isinstance(number, int | float) or abs(number) > limit:
+            errors.append(("values", f"the field {label} must contain a valid {word}"))
+
+
+def _tag_ids(ctx: Ctx, raw, errors: list, pointer: str) -> list[int]:
+    if not isinstance(raw, list):
+        errors.append((pointer, f"{pointer} must be an array"))
+        return []
+    ids = []
+    for item in raw:
+        ident = item.get("id") if isinstance(item, dict) else item
+        if isinstance(ident, str) and ident.isdigit():
+            ident = int(ident)
+        if isinstance(ident, bool) or not isinstance(ident, int) or ctx.session.get(Tag, ident) is None:
+            errors.append((pointer, f"tag {ident} does not exist"))
+        elif ident not in ids:
+            ids.append(ident)
+    return ids
+
+
+def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
+    """Apply `data` onto `post` (a new or loaded row); returns the per-field validation errors."""
+    errors: list[tuple[str, str]] = []
+    for name, limit in (("title", 150), ("content", None), ("author_realname", 150), ("color", 20)):
+        if name in data:
+            value = data[name]
+            if value is not None and not isinstance(value, str):
+                errors.append((name, f"{name} must be a string"))
+            elif value is not None and limit and len(value) > limit:
+                errors.append((name, f"{name} must not exceed {limit} characters long"))
+            else:
+                setattr(post, name, value.strip() if isinstance(value, str) else value)
+    if "author_email" in data:
+        value = data["author_email"]
+        if value not in (None, "") and (not isinstance(value, str) or not EMAIL.match(value)):
+            errors.append(("author_email", "author_email must be an email address"))
+        else:
+            post.author_email = value or None
+    if "status" in data:
+        if data["status"] not in STATUSES:
+            errors.append(("status", "status must be one of published, draft, archived"))
+        else:
+            post.status = data["status"]
+    if "type" in data:
+        if data["type"] not in ("report", "update", "revision"):
+            errors.append(("type", "type must be one of report, update, revision"))
+        else:
+            post.type = data["type"]
+    if "locale" in data:
+        if not isinstance(data["locale"], str) or not data["locale"].strip():
+            errors.append(("locale", "locale must be a valid locale"))
+        else:
+            post.locale = data["locale"].strip().lower()
+    if "post_date" in data:
+        stamp = parse_time(data["post_date"])
+        if stamp is None:
+            errors.append(("post_date", "post_date must be a valid date"))
+        else:
+            post.post_date = stamp
+    if "form" in data or "form_id" in data:
+        form_id = ref_id(data, "form")
+        raw = data.get("form", data.get("form_id"))
+        if raw is not None and (form_id is None or ctx.session.get(Form, form_id) is None):
+            errors.append(("form", f"form {raw.get('id') if isinstance(raw, dict) else raw} does not exist"))
+        else:
+            post.form_id = form_id
+    if "parent_id" in data or "parent" in data:
+        parent_id = ref_id(data, "parent")
+        if parent_id is not None and ctx.session.get(Post, parent_id) is None:
+            errors.append(("parent_id", f"parent post {parent_id} does not exist"))
+        else:
+            post.parent_id = parent_id
+    if "published_to" in data:
+        roles = data["published_to"] or []
+        names = set(ctx.session.exec(select(Role.name)).all())
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            errors.append(("published_to", "published_to must be an array of role names"))
+        else:
+            errors += [("published_to", f"Role {r} does not exist") for r in roles if r not in names]
+            post.published_to = roles
+    tags = list(post.tags or [])
+    if "tags" in data:
+        tags = _tag_ids(ctx, data["tags"] or [], errors, "tags")
+    attributes = _form_attributes(ctx, post.form_id)
+    if "values" in data:
+        values = data["values"]
+        if values in (None, []):
+            values = {}
+        if not isinstance(values, dict):
+            errors.append(("values", "values must be an object"))
+        else:
+            post.values = {}
+            for key, value in values.items():
+                attribute = attributes.get(key)
+                if attribute is None:
+                    errors.append(("values", f"values.{key}: the field {key} does not exist in this survey"))
+                    continue
+                items = value if isinstance(value, list) else [value]
+                if attribute.type == "point":
+                    for item in items:
+                        _check_point(attribute.label, item, errors)
+                elif attribute.type == "tags":
+                    items = _tag_ids(ctx, items, errors, "values")
+                    tags += [t for t in items if t not in tags]
+                elif attribute.type in ("datetime", "date"):
+                    errors += [
+                        ("values", f"the field {attribute.label} must be a date")
+                        for item in items
+                        if parse_time(item) is None
+                    ]
+                post.values[key] = items
+    post.tags = tags
+    if "completed_stages" in data:
+        stages = data["completed_stages"] or []
+        valid = set(ctx.session.exec(select(FormStage.id).where(FormStage.form_id == post.form_id)).all())
+        if not isinstance(stages, list) or not all(
+            isinstance(s, int) and not isinstance(s, bool) for s in stages
+        ):
+            errors.append(("completed_stages", "completed_stages must be an array of stage ids"))
+        else:
+            errors += [
+                ("completed_stages", f"stage {s} does not belong to this survey")
+                for s in stages
+                if s not in valid
+            ]
+            post.completed_stages = stages
+    for attribute in attributes.values():
+        if attribute.required and attribute.type == "title" and not post.title:
+            errors.append(("title", "title must not be empty"))
+    return errors
+
+
+def _form_attributes(ctx: Ctx, form_id: int | None) -> dict[str, FormAttribute]:
+    if not form_id:
+        return {}
+    stage_ids = select(FormStage.id).where(FormStage.form_id == form_id)
+    rows = ctx.session.exec(select(FormAttribute).where(FormAttribute.form_stage_id.in_(stage_ids))).all()
+    return {a.key: a for a in rows}

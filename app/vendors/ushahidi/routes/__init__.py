@@ -1,0 +1,123 @@
+"""Assembles the Ushahidi sub-application: routers, error envelope, OPTIONS and JSONP."""
+
+import re
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI
+
+from app.settings import Settings
+from app.vendors.ushahidi import errors
+from app.vendors.ushahidi.access import (
+    ALL,
+    READ_SEARCH,
+    form_privileges,
+    post_privileges,
+    set_privileges,
+    tag_privileges,
+    user_privileges,
+)
+from app.vendors.ushahidi.auth import CtxDep
+from app.vendors.ushahidi.routes import config, data, forms, messages, posts, reference, sets, tags, users
+
+# OPTIONS /api/v3/<resource>: the privileges a caller has on that kind of resource (research 1.2).
+OPTIONS_PRIVILEGES = {
+    "posts": lambda c: post_privileges(c, None),
+    "collections": lambda c: set_privileges(c, None),
+    "savedsearches": lambda c: set_privileges(c, None),
+    "tags": lambda c: tag_privileges(c, None),
+    "forms": lambda c: form_privileges(c, None),
+    "users": lambda c: user_privileges(c, None),
+    "config": lambda c: list(ALL) if c.can("Manage Settings") else READ_SEARCH,
+}
+CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]*$")
+
+
+class JsonpMiddleware:
+    """`?format=jsonp&callback=fn` on a GET wraps the JSON body as `fn(...)` (RESTController prepResponse)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        query = scope.get("query_string", b"")
+        if scope["type"] != "http" or scope["method"] != "GET" or b"format=jsonp" not in query:
+            await self.app(scope, receive, send)
+            return
+
+        params = parse_qs(query.decode("latin-1"))
+        callback = (params.get("callback") or [""])[0]
+        if params.get("format") != ["jsonp"] or not CALLBACK.match(callback):
+            await self.app(scope, receive, send)
+            return
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            payload = f"{callback}(".encode() + b"".join(chunks) + b")"
+            headers = [
+                (k, v) for k, v in start.get("headers", []) if k not in (b"content-length", b"content-type")
+            ]
+            headers += [
+                (b"content-type", b"application/javascript"),
+                (b"content-length", str(len(payload)).encode()),
+            ]
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": payload})
+
+        await self.app(scope, receive, capture)
+
+
+def build_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="Ushahidi Platform API v3 (crowdmock)",
+        version="3",
+        description="Emulates `https://<deployment>.api.ushahidi.io`: OAuth /oauth/token, resources /api/v3.",
+    )
+    errors.install(app)
+    routers = (
+        users.oauth,
+        users.public,
+        users.users,
+        posts.router,
+        sets.collections,
+        sets.savedsearches,
+        tags.router,
+        forms.router,
+        config.router,
+        messages.messages,
+        messages.contacts,
+        reference.country_codes,
+        reference.dataproviders,
+        reference.roles,
+        reference.permissions,
+        data.exports,
+        data.csv_router,
+        data.media,
+        data.media_files,
+    )
+    for router in routers:
+        app.include_router(router)
+
+    def options(ctx: CtxDep) -> dict:
+        parts = ctx.request.url.path[len(ctx.request.scope.get("root_path", "")) :].strip("/").split("/")
+        resource = parts[2] if len(parts) > 2 else ""
+        privileges = OPTIONS_PRIVILEGES.get(resource)
+        if privileges is None:
+            return {"allowed_privileges": list(ALL) if ctx.caller.is_admin else READ_SEARCH}
+        return {"allowed_privileges": privileges(ctx.caller)}
+
+    # One OPTIONS route per resource (/api/v3/<resource> and below), so unknown paths stay 404.
+    paths = [r.path for router in routers for r in router.routes]
+    resources = {"/".join(p.split("/")[:4]) for p in paths if p.startswith("/api/v3/")}
+    for prefix in sorted(resources):
+        for path in (prefix, prefix + "/{rest:path}"):
+            app.add_api_route(path, options, methods=["OPTIONS"], include_in_schema=False)
+
+    app.add_middleware(JsonpMiddleware)
+    return app

@@ -1,0 +1,264 @@
+"""/api/v3/posts: search, CRUD, geojson and stats."""
+
+import math
+from collections import Counter
+
+from fastapi import APIRouter, Response
+from sqlmodel import delete, select
+
+from app.core.pagination import to_int
+from app.core.payload import read_payload
+from app.vendors.ushahidi.access import authorize, post_privileges
+from app.vendors.ushahidi.auth import CtxDep, require_scope
+from app.vendors.ushahidi.crud import envelope, get_or_404, page, read_paging, time_now
+from app.vendors.ushahidi.errors import MalformedPostJson, UshahidiError, validation_failed
+from app.vendors.ushahidi.models import Form, FormAttribute, Post, PostSet, Tag
+from app.vendors.ushahidi.posts_logic import (
+    ORDER_COLUMNS,
+    _point_values,
+    _uniqid,
+    render_one,
+    render_posts,
+    search_posts,
+    slugify,
+    validate_post,
+)
+
+router = APIRouter(prefix="/api/v3/posts", tags=["posts"], dependencies=[require_scope("posts")])
+
+# research-ushahidi 1.3: API_POST_LIST_MAX_LIMIT for callers without "Manage Posts", 100 for managers.
+USER_MAX_LIMIT, MANAGER_MAX_LIMIT = 20, 100
+
+
+def list_posts(ctx: CtxDep, set_id: int | None = None) -> dict:
+    paging = read_paging(ctx, "post_date", "desc", ORDER_COLUMNS)
+    cap = MANAGER_MAX_LIMIT if ctx.caller.can("Manage Posts") else USER_MAX_LIMIT
+    requested = paging.limit
+    paging.limit = cap if requested is None or requested > cap else requested
+    posts = search_posts(ctx, paging, set_id=set_id)
+    results = render_posts(ctx, page(posts, paging))
+    paging.limit = requested
+    return envelope(ctx, results, len(posts), paging)
+
+
+@router.get("")
+def get_posts(ctx: CtxDep) -> dict:
+    authorize(ctx, post_privileges(ctx.caller, None), "search", "posts", 0)
+    return list_posts(ctx)
+
+
+async def post_payload(ctx: CtxDep) -> dict:
+    payload = await read_payload(ctx.request)
+    if payload.malformed:
+        raise MalformedPostJson()
+    return payload.data
+
+
+def check_approval(ctx: CtxDep, post: Post, before: str | None) -> list[tuple[str, str]]:
+    if post.status == before or ctx.caller.can("Manage Posts"):
+        return []
+    form = ctx.session.get(Form, post.form_id) if post.form_id else None
+    if post.status == "published" and (form is None or form.require_approval):
+        return [("status", "Post needs approval by an administrator before it can be published")]
+    return []
+
+
+@router.post("")
+async def create_post(ctx: CtxDep):
+    ctx.require_token()
+    data = await post_payload(ctx)
+    now = time_now()
+    post = Post(created=now, post_date=now, user_id=ctx.caller.user.id if ctx.caller.user else None)
+    errors = validate_post(ctx, data, post)
+    form = ctx.session.get(Form, post.form_id) if post.form_id else None
+    authorize(ctx, post_privileges(ctx.caller, post, form), "create", "posts", 0)
+    if "status" not in data:
+        post.status = "published" if form is not None and not form.require_approval else "draft"
+    else:
+        errors += check_approval(ctx, post, None)
+    if errors:
+        raise validation_failed("posts", errors)
+    if ctx.caller.user and not post.author_email:
+        post.author_email, post.author_realname = (
+            ctx.caller.user.email,
+            post.author_realname or ctx.caller.user.realname,
+        )
+    post.slug = f"{slugify(post.title or '')}-{_uniqid()}"
+    ctx.session.add(post)
+    ctx.session.commit()
+    if "read" not in post_privileges(ctx.caller, post, form):
+        return Response(status_code=204)  # research 1.2: created, but the creator may not read it
+    return render_one(ctx, post)
+
+
+@router.get("/geojson")
+def posts_geojson(ctx: CtxDep) -> dict:
+    authorize(ctx, post_privileges(ctx.caller, None), "search", "posts", 0)
+    return geojson(ctx, search_posts(ctx, read_paging(ctx, "post_date", "desc", ORDER_COLUMNS)))
+
+
+@router.get("/geojson/{zoom:int}/{x:int}/{y:int}")
+def posts_geojson_tile(ctx: CtxDep, zoom: int, x: int, y: int) -> dict:
+    authorize(ctx, post_privileges(ctx.caller, None), "search", "posts", 0)
+    n = 2.0**zoom
+
+    def lat(tile_y: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * tile_y / n))))
+
+    bbox = [x / n * 360.0 - 180.0, lat(y), (x + 1) / n * 360.0 - 180.0, lat(y + 1)]
+    return geojson(ctx, search_posts(ctx, read_paging(ctx, "post_date", "desc", ORDER_COLUMNS), bbox=bbox))
+
+
+def geojson(ctx: CtxDep, posts: list[Post]) -> dict:
+    forms = {f.id: f for f in ctx.session.exec(select(Form)).all()}
+    features = []
+    for post in posts:
+        points = _point_values(post)
+        if not points:
+            continue
+        form = forms.get(post.form_id)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "GeometryCollection",
+                    "geometries": [{"type": "Point", "coordinates": [lon, lat]} for lat, lon in points],
+                },
+                "properties": {
+                    "title": post.title,
+                    "description": post.content,
+                    "marker-color": form.color if form else None,
+                    "id": post.id,
+                    "url": ctx.url("posts", post.id),
+                    "source": post.source,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features, "total": len(features)}
+
+
+@router.get("/stats")
+def posts_stats(ctx: CtxDep) -> dict:
+    authorize(ctx, post_privileges(ctx.caller, None), "search", "posts", 0)
+    q = ctx.request.query_params
+    posts = search_posts(ctx, read_paging(ctx, "post_date", "desc", ORDER_COLUMNS))
+    group_by = q.get("group_by")
+    values: list[dict] = []
+    if group_by == "status":
+        counts = Counter(p.status for p in posts)
+        values = [{"label": s, "total": counts[s]} for s in ("published", "draft", "archived") if counts[s]]
+    elif group_by == "form":
+        counts = Counter(p.form_id for p in posts)
+        forms = {f.id: f for f in ctx.session.exec(select(Form)).all()}
+        values = [
+            {"label": forms[f].name if f in forms else "Unknown", "total": n, "id": f}
+            for f, n in sorted(counts.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+        ]
+    elif group_by == "tags":
+        counts = Counter(t for p in posts for t in (p.tags or []))
+        tags = ctx.session.exec(select(Tag).order_by(Tag.id)).all()
+        parent = to_int(q.get("group_by_tags"))
+        values = [
+            {"label": t.tag, "total": counts[t.id], "id": t.id}
+            for t in tags
+            if counts[t.id] and (parent is None or t.parent_id == parent)
+        ]
+    elif group_by == "attribute":
+        key = q.get("group_by_attribute_key")
+        attribute = ctx.session.exec(select(FormAttribute).where(FormAttribute.key == key)).first()
+        counts = Counter(
+            str(v) for p in posts for v in (p.values or {}).get(key, []) if not isinstance(v, dict)
+        )
+        label = attribute.label if attribute else key
+        values = [{"label": v, "total": n, "key": label} for v, n in sorted(counts.items())]
+    elif group_by is not None:
+        raise validation_failed(
+            "stats", [("group_by", "group_by must be one of status, form, tags, attribute")]
+        )
+    else:
+        values = [{"total": len(posts)}]
+    return {
+        "totals": [{"key": group_by or "all", "values": values}],
+        "group_by": group_by,
+        "group_by_tags": q.get("group_by_tags"),
+        "group_by_attribute_key": q.get("group_by_attribute_key"),
+        "timeline": q.get("timeline"),
+        "timeline_interval": q.get("timeline_interval"),
+        "timeline_attribute": q.get("timeline_attribute"),
+    }
+
+
+@router.get("/{post_id:int}")
+def get_post(ctx: CtxDep, post_id: int) -> dict:
+    post = get_or_404(ctx, Post, post_id, "posts")
+    form = ctx.session.get(Form, post.form_id) if post.form_id else None
+    authorize(ctx, post_privileges(ctx.caller, post, form), "read", "posts", post_id)
+    return render_one(ctx, post)
+
+
+@router.get("/{post_id:int}/geojson")
+def post_geojson(ctx: CtxDep, post_id: int) -> dict:
+    post = get_or_404(ctx, Post, post_id, "posts")
+    authorize(ctx, post_privileges(ctx.caller, post), "read", "posts", post_id)
+    return geojson(ctx, [post])
+
+
+@router.put("/{post_id:int}")
+async def update_post(ctx: CtxDep, post_id: int) -> dict:
+    ctx.require_token()
+    data = await post_payload(ctx)
+    post = get_or_404(ctx, Post, post_id, "posts")
+    form = ctx.session.get(Form, post.form_id) if post.form_id else None
+    authorize(ctx, post_privileges(ctx.caller, post, form), "update", "posts", post_id)
+    before = post.status
+    errors = validate_post(ctx, data, post)
+    errors += check_approval(ctx, post, before)
+    if errors:
+        ctx.session.rollback()
+        raise validation_failed("posts", errors)
+    post.updated = time_now()
+    ctx.session.add(post)
+    ctx.session.commit()
+    return render_one(ctx, post)
+
+
+@router.delete("/{post_id:int}")
+def delete_post(ctx: CtxDep, post_id: int) -> dict:
+    ctx.require_token()
+    post = get_or_404(ctx, Post, post_id, "posts")
+    form = ctx.session.get(Form, post.form_id) if post.form_id else None
+    authorize(ctx, post_privileges(ctx.caller, post, form), "delete", "posts", post_id)
+    rendered = render_one(ctx, post)
+    ctx.session.exec(delete(PostSet).where(PostSet.post_id == post_id))
+    ctx.session.delete(post)
+    ctx.session.commit()
+    return rendered
+
+
+@router.put("/{post_id:int}/lock")
+def lock_post(ctx: CtxDep, post_id: int) -> dict:
+    ctx.require_token()
+    post = get_or_404(ctx, Post, post_id, "posts")
+    authorize(ctx, post_privileges(ctx.caller, post), "update", "posts", post_id)
+    if post.lock and post.lock.get("user_id") not in (None, ctx.caller.user_id):
+        raise UshahidiError(403, "Post is locked by another user")
+    post.lock = {
+        "id": post.id,
+        "user_id": ctx.caller.user_id,
+        "post_id": post.id,
+        "expires": time_now() + 300,
+    }
+    ctx.session.add(post)
+    ctx.session.commit()
+    return {"id": post.id, "url": ctx.url("posts", post.id, "lock"), **post.lock}
+
+
+@router.delete("/{post_id:int}/lock")
+def unlock_post(ctx: CtxDep, post_id: int) -> dict:
+    ctx.require_token()
+    post = get_or_404(ctx, Post, post_id, "posts")
+    authorize(ctx, post_privileges(ctx.caller, post), "update", "posts", post_id)
+    lock, post.lock = post.lock or {}, None
+    ctx.session.add(post)
+    ctx.session.commit()
+    return {"id": post.id, "url": ctx.url("posts", post.id, "lock"), **lock}

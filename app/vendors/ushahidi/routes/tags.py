@@ -1,0 +1,178 @@
+"""/api/v3/tags."""
+
+import re
+
+from fastapi import APIRouter
+from sqlmodel import select
+
+from app.vendors.ushahidi.access import authorize, tag_privileges
+from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
+from app.vendors.ushahidi.crud import body, envelope, get_or_404, read_paging, search, time_now
+from app.vendors.ushahidi.errors import validation_failed
+from app.vendors.ushahidi.models import Form, Post, Role, Tag
+from app.vendors.ushahidi.posts_logic import slugify
+from app.vendors.ushahidi.schemas import ref_id, w3c
+
+router = APIRouter(prefix="/api/v3/tags", tags=["tags"], dependencies=[require_scope("tags")])
+HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def render_tag(ctx: Ctx, tag: Tag) -> dict:
+    out: dict = {"id": tag.id, "url": ctx.url("tags", tag.id)}
+    if tag.parent_id:
+        out["parent"] = ctx.ref("tags", tag.parent_id)
+    else:
+        out["parent_id"] = None
+    children = ctx.session.exec(select(Tag.id).where(Tag.parent_id == tag.id).order_by(Tag.id)).all()
+    out.update(
+        tag=tag.tag,
+        slug=tag.slug,
+        type=tag.type,
+        color=tag.color,
+        icon=tag.icon,
+        description=tag.description,
+        priority=tag.priority,
+        created=w3c(tag.created),
+        role=tag.role,
+        children=[ctx.ref("tags", c) for c in children],
+        allowed_privileges=tag_privileges(ctx.caller, tag),
+    )
+    return out
+
+
+def apply_tag(ctx: Ctx, tag: Tag, data: dict) -> None:
+    errors = []
+    if "tag" in data or tag.id is None:
+        name = data.get("tag")
+        if not isinstance(name, str) or not name.strip():
+            errors.append(("tag", "tag must not be empty"))
+        elif len(name) > 255:
+            errors.append(("tag", "tag must not exceed 255 characters long"))
+        else:
+            tag.tag = name.strip()
+    if "slug" in data or tag.id is None:
+        slug = data.get("slug") or slugify(tag.tag or "")
+        if not isinstance(slug, str):
+            errors.append(("slug", "slug must be a string"))
+        else:
+            tag.slug = slug
+    if tag.slug and ctx.session.exec(select(Tag).where(Tag.slug == tag.slug, Tag.id != tag.id)).first():
+        errors.append(("slug", f"slug {tag.slug} is already in use"))
+    if tag.tag and ctx.session.exec(select(Tag).where(Tag.tag == tag.tag, Tag.id != tag.id)).first():
+        errors.append(("tag", f"tag {tag.tag} is already in use"))
+    for name in ("description", "icon"):
+        if name in data:
+            if data[name] is not None and not isinstance(data[name], str):
+                errors.append((name, f"{name} must be a string"))
+            else:
+                setattr(tag, name, data[name])
+    if "type" in data:
+        if data["type"] not in ("category", "status"):
+            errors.append(("type", "type must be one of category, status"))
+        else:
+            tag.type = data["type"]
+    if "priority" in data:
+        if isinstance(data["priority"], bool) or not isinstance(data["priority"], int):
+            errors.append(("priority", "priority must be a number"))
+        else:
+            tag.priority = data["priority"]
+    if "color" in data:
+        color = data["color"]
+        if color in (None, ""):
+            tag.color = None
+        elif not isinstance(color, str) or not HEX.match(color):
+            errors.append(("color", "color must be a hex colour"))
+        else:
+            tag.color = "#" + color.lstrip("#").lower()
+    if "parent_id" in data or "parent" in data:
+        parent_id = ref_id(data, "parent")
+        if parent_id is not None and (parent_id == tag.id or ctx.session.get(Tag, parent_id) is None):
+            errors.append(("parent_id", f"parent tag {parent_id} does not exist"))
+        else:
+            tag.parent_id = parent_id
+    if "role" in data:
+        roles = data["role"]
+        if roles in (None, []):
+            tag.role = roles
+        elif not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            errors.append(("role", "role must be an array of role names"))
+        else:
+            names = set(ctx.session.exec(select(Role.name)).all())
+            errors += [("role", f"Role {r} does not exist") for r in roles if r not in names]
+            tag.role = roles
+    parent = ctx.session.get(Tag, tag.parent_id) if tag.parent_id else None
+    if parent is not None and parent.role and set(tag.role or []) != set(parent.role):
+        errors.append(("role", "Role must match the parent category"))
+    if errors:
+        raise validation_failed("tags", errors)
+
+
+@router.get("")
+def list_tags(ctx: CtxDep) -> dict:
+    authorize(ctx, tag_privileges(ctx.caller, None), "search", "tags", 0)
+    q = ctx.request.query_params
+    where = []
+    if value := q.get("tag"):
+        where.append(Tag.tag == value)
+    if value := q.get("type"):
+        where.append(Tag.type == value)
+    if value := q.get("parent_id"):
+        where.append(Tag.parent_id == int(value) if value.isdigit() else Tag.parent_id.is_(None))
+    if value := q.get("q"):
+        where.append(Tag.tag.like(f"%{value}%"))
+    if q.get("level") == "parent":
+        where.append(Tag.parent_id.is_(None))
+    paging = read_paging(ctx, "id", "asc", {"id", "tag", "slug", "priority", "created"})
+    rows, total = search(ctx, Tag, paging, *where)
+    results = [render_tag(ctx, t) for t in rows if "read" in tag_privileges(ctx.caller, t)]
+    return envelope(ctx, results, total, paging)
+
+
+@router.post("")
+async def create_tag(ctx: CtxDep) -> dict:
+    ctx.require_token()
+    data = await body(ctx)
+    authorize(ctx, tag_privileges(ctx.caller, None), "create", "tags", 0)
+    tag = Tag(created=time_now())
+    apply_tag(ctx, tag, data)
+    ctx.session.add(tag)
+    ctx.session.commit()
+    return render_tag(ctx, tag)
+
+
+@router.get("/{tag_id:int}")
+def get_tag(ctx: CtxDep, tag_id: int) -> dict:
+    tag = get_or_404(ctx, Tag, tag_id, "tags")
+    authorize(ctx, tag_privileges(ctx.caller, tag), "read", "tags", tag_id)
+    return render_tag(ctx, tag)
+
+
+@router.put("/{tag_id:int}")
+async def update_tag(ctx: CtxDep, tag_id: int) -> dict:
+    ctx.require_token()
+    data = await body(ctx)
+    tag = get_or_404(ctx, Tag, tag_id, "tags")
+    authorize(ctx, tag_privileges(ctx.caller, tag), "update", "tags", tag_id)
+    apply_tag(ctx, tag, data)
+    ctx.session.add(tag)
+    ctx.session.commit()
+    return render_tag(ctx, tag)
+
+
+@router.delete("/{tag_id:int}")
+def delete_tag(ctx: CtxDep, tag_id: int) -> dict:
+    ctx.require_token()
+    tag = get_or_404(ctx, Tag, tag_id, "tags")
+    authorize(ctx, tag_privileges(ctx.caller, tag), "delete", "tags", tag_id)
+    rendered = render_tag(ctx, tag)
+    for model in (Post, Form):
+        for row in ctx.session.exec(select(model)).all():
+            if tag_id in (row.tags or []):
+                row.tags = [t for t in row.tags if t != tag_id]
+                ctx.session.add(row)
+    for child in ctx.session.exec(select(Tag).where(Tag.parent_id == tag_id)).all():
+        child.parent_id = None
+        ctx.session.add(child)
+    ctx.session.delete(tag)
+    ctx.session.commit()
+    return rendered

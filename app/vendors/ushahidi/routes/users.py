@@ -1,0 +1,281 @@
+"""OAuth token endpoint, the API index, registration, password reset and /api/v3/users."""
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import or_
+from sqlmodel import select
+
+from app.core.db import SessionDep
+from app.core.payload import read_payload
+from app.vendors.ushahidi.access import authorize, user_privileges
+from app.vendors.ushahidi.auth import Ctx, CtxDep, grant_token, hash_password, require_scope
+from app.vendors.ushahidi.crud import body, envelope, get_or_404, read_paging, search, time_now
+from app.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
+from app.vendors.ushahidi.models import ConfigGroup, Contact, Post, ResetToken, Role, Set, User
+from app.vendors.ushahidi.schemas import w3c
+
+oauth = APIRouter(tags=["oauth"])
+public = APIRouter(prefix="/api/v3", tags=["index"])
+users = APIRouter(prefix="/api/v3/users", tags=["users"], dependencies=[require_scope("users")])
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@oauth.post("/oauth/token")
+async def token(request: Request, session: SessionDep) -> dict:
+    payload = await read_payload(request)
+    params = {**dict(request.query_params), **payload.data}
+    return grant_token(session, request.app.state.settings, params, request.headers.get("authorization"))
+
+
+@public.get("")
+def index(ctx: CtxDep) -> dict:
+    user = ctx.caller.user
+    return {
+        "now": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+        "version": "3",
+        "user": {
+            "id": user.id if user else None,
+            "email": user.email if user else None,
+            "realname": user.realname if user else None,
+        },
+    }
+
+
+def render_user(ctx: Ctx, user: User, full: bool = False) -> dict:
+    privileges = user_privileges(ctx.caller, user)
+    contacts = ctx.session.exec(select(Contact.id).where(Contact.user_id == user.id)).all()
+    contact_refs = [ctx.ref("contacts", c) for c in contacts]
+    if "read_full" not in privileges and not full:
+        return {
+            "id": user.id,
+            "url": ctx.url("users", user.id),
+            "realname": user.realname,
+            "allowed_privileges": privileges,
+            "contacts": contact_refs,
+        }
+    email = (user.email or "").strip().lower()
+    return {
+        "id": user.id,
+        "url": ctx.url("users", user.id),
+        "email": user.email,
+        "realname": user.realname,
+        "logins": user.logins,
+        "failed_attempts": user.failed_attempts,
+        "last_login": user.last_login,
+        "last_attempt": user.last_attempt,
+        "created": w3c(user.created),
+        "updated": w3c(user.updated),
+        "role": user.role,
+        "language": user.language,
+        "contacts": contact_refs,
+        "gravatar": hashlib.md5(email.encode()).hexdigest() if email else "0" * 32,
+        "allowed_privileges": privileges,
+    }
+
+
+def apply_user(ctx: Ctx, user: User, data: dict, creating: bool, may_set_role: bool) -> None:
+    errors = []
+    if "email" in data or creating:
+        email = data.get("email")
+        if not isinstance(email, str) or not email.strip():
+            errors.append(("email", "email must not be empty"))
+        elif not EMAIL.match(email.strip()) or len(email) > 150:
+            errors.append(("email", "email must be an email address"))
+        else:
+            taken = ctx.session.exec(
+                select(User).where(User.email == email.strip(), User.id != user.id)
+            ).first()
+            if taken is not None:
+                errors.append(("email", "email is already in use"))
+            user.email = email.strip()
+    if "realname" in data:
+        if data["realname"] is not None and (
+            not isinstance(data["realname"], str) or len(data["realname"]) > 150
+        ):
+            errors.append(("realname", "realname must be a string of at most 150 characters"))
+        else:
+            user.realname = data["realname"]
+    if "password" in data or creating:
+        password = data.get("password")
+        if not isinstance(password, str) or not password:
+            errors.append(("password", "password must not be empty"))
+        elif not 7 <= len(password) <= 72:
+            errors.append(
+                (
+                    "password",
+                    "password must be at least 7 characters long"
+                    if len(password) < 7
+                    else "password must not exceed 72 characters long",
+                )
+            )
+        else:
+            user.password_hash = hash_password(password)
+    if "language" in data:
+        if data["language"] is not None and not isinstance(data["language"], str):
+            errors.append(("language", "language must be a string"))
+        else:
+            user.language = data["language"]
+    if "role" in data and may_set_role:
+        role = data["role"]
+        if (
+            not isinstance(role, str)
+            or ctx.session.exec(select(Role).where(Role.name == role)).first() is None
+        ):
+            errors.append(("role", f"Role {role} does not exist"))
+        else:
+            user.role = role
+    if errors:
+        raise validation_failed("users", errors)
+
+
+@public.post("/register")
+async def register(ctx: CtxDep) -> dict:
+    site = ctx.session.get(ConfigGroup, "site")
+    if site and (site.data or {}).get("disable_registration"):
+        raise UshahidiError(403, "Registration Disabled")
+    data = await body(ctx)
+    user = User(role="user", created=time_now())
+    # research 1.2: the role is forced to `user`, whatever the body says.
+    apply_user(ctx, user, data, creating=True, may_set_role=False)
+    ctx.session.add(user)
+    ctx.session.commit()
+    return render_user(ctx, user, full=True)  # the new member sees their own record
+
+
+@public.post("/passwordreset", status_code=204)
+async def password_reset(ctx: CtxDep) -> Response:
+    data = await body(ctx)
+    if "email" not in data:
+        given = ", ".join(data.keys())
+        raise UshahidiError(
+            400,
+            f"Bad request: Payload parameter email has not been declared, defined parameters are: {given}",
+        )
+    email = data["email"]
+    user = (
+        ctx.session.exec(select(User).where(User.email == email)).first() if isinstance(email, str) else None
+    )
+    if user is not None:
+        ctx.session.add(ResetToken(token=secrets.token_hex(16), user_id=user.id, created=time_now()))
+        ctx.session.commit()
+    return Response(status_code=204)  # research 1.2: 204 whether or not the e-mail exists
+
+
+@public.post("/passwordreset/confirm", status_code=204)
+async def password_reset_confirm(ctx: CtxDep) -> Response:
+    data = await body(ctx)
+    errors = []
+    token, password = data.get("token"), data.get("password")
+    reset = ctx.session.get(ResetToken, token) if isinstance(token, str) and token else None
+    if reset is None:
+        errors.append(("token", "token is invalid"))
+    if not isinstance(password, str) or len(password) < 7:
+        errors.append(("password", "password must be at least 7 characters long"))
+    elif len(password) > 72:
+        errors.append(("password", "password must not exceed 72 characters long"))
+    if errors:
+        raise validation_failed("users", errors)
+    user = ctx.session.get(User, reset.user_id)
+    if user is not None:
+        user.password_hash, user.updated = hash_password(password), time_now()
+        ctx.session.add(user)
+    ctx.session.delete(reset)
+    ctx.session.commit()
+    return Response(status_code=204)
+
+
+def me(ctx: Ctx) -> User:
+    ctx.require_token()
+    if ctx.caller.user is None:
+        raise not_found("users", "0")
+    return ctx.caller.user
+
+
+@users.get("/me")
+def get_me(ctx: CtxDep) -> dict:
+    return render_user(ctx, me(ctx))
+
+
+@users.put("/me")
+async def update_me(ctx: CtxDep) -> dict:
+    user = me(ctx)
+    data = await body(ctx)
+    if "role" in data and data["role"] != user.role and not ctx.caller.can("Manage Users"):
+        raise UshahidiError(403, f"User {user.id} is not allowed to change_role resource users #{user.id}")
+    apply_user(ctx, user, data, creating=False, may_set_role=ctx.caller.can("Manage Users"))
+    user.updated = time_now()
+    ctx.session.add(user)
+    ctx.session.commit()
+    return render_user(ctx, user)
+
+
+@users.get("")
+def list_users(ctx: CtxDep) -> dict:
+    authorize(ctx, user_privileges(ctx.caller, None), "search", "users", 0)
+    q = ctx.request.query_params
+    where = []
+    if email := q.get("email"):
+        where.append(User.email == email)
+    if roles := [r for v in q.getlist("role") + q.getlist("role[]") for r in v.split(",") if r]:
+        where.append(User.role.in_(roles))
+    if text := q.get("q"):
+        where.append(or_(User.email.like(f"%{text}%"), User.realname.like(f"%{text}%")))
+    paging = read_paging(ctx, "id", "asc", {"id", "email", "realname", "created", "updated"})
+    rows, total = search(ctx, User, paging, *where)
+    return envelope(ctx, [render_user(ctx, u) for u in rows], total, paging)
+
+
+@users.post("")
+async def create_user(ctx: CtxDep) -> dict:
+    ctx.require_token()
+    data = await body(ctx)
+    authorize(ctx, user_privileges(ctx.caller, None), "create", "users", 0)
+    user = User(role="user", created=time_now())
+    apply_user(ctx, user, data, creating=True, may_set_role=True)
+    ctx.session.add(user)
+    ctx.session.commit()
+    return render_user(ctx, user)
+
+
+@users.get("/{user_id:int}")
+def get_user(ctx: CtxDep, user_id: int) -> dict:
+    user = get_or_404(ctx, User, user_id, "users")
+    authorize(ctx, user_privileges(ctx.caller, user), "read", "users", user_id)
+    return render_user(ctx, user)
+
+
+@users.put("/{user_id:int}")
+async def update_user(ctx: CtxDep, user_id: int) -> dict:
+    ctx.require_token()
+    data = await body(ctx)
+    user = get_or_404(ctx, User, user_id, "users")
+    authorize(ctx, user_privileges(ctx.caller, user), "update", "users", user_id)
+    if "role" in data and data["role"] != user.role and not ctx.caller.can("Manage Users"):
+        raise UshahidiError(
+            403, f"User {ctx.caller.user_id} is not allowed to change_role resource users #{user_id}"
+        )
+    apply_user(ctx, user, data, creating=False, may_set_role=ctx.caller.can("Manage Users"))
+    user.updated = time_now()
+    ctx.session.add(user)
+    ctx.session.commit()
+    return render_user(ctx, user)
+
+
+@users.delete("/{user_id:int}")
+def delete_user(ctx: CtxDep, user_id: int) -> dict:
+    ctx.require_token()
+    user = get_or_404(ctx, User, user_id, "users")
+    authorize(ctx, user_privileges(ctx.caller, user), "delete", "users", user_id)
+    rendered = render_user(ctx, user)
+    # Posts and sets keep existing without an owner, as Ushahidi's `ON DELETE SET NULL` keys do.
+    for model in (Post, Set, Contact):
+        for row in ctx.session.exec(select(model).where(model.user_id == user_id)).all():
+            row.user_id = None
+            ctx.session.add(row)
+    ctx.session.delete(user)
+    ctx.session.commit()
+    return rendered
