@@ -16,13 +16,13 @@ run: $(STAMP)
 	$(BIN)/crowdmock serve
 
 test: $(STAMP)
-	$(BIN)/ruff check app tests bench
-	$(BIN)/ruff format --check app tests bench
+	$(BIN)/ruff check app tests
+	$(BIN)/ruff format --check app tests
 	$(BIN)/pytest
 
 format: $(STAMP)
-	$(BIN)/ruff format app tests bench
-	$(BIN)/ruff check --fix app tests bench
+	$(BIN)/ruff format app tests
+	$(BIN)/ruff check --fix app tests
 
 clean:
 	rm -rf $(VENV) data/*.sqlite3*

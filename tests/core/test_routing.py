@@ -1,0 +1,52 @@
+"""Host routing, CORS, and vendor error shapes for framework-level failures."""
+
+
+def test_real_hostname_routes_to_the_vendor_without_prefix(client):
+    response = client.get("/api/v3/posts/8328", headers={"Host": "mydeployment.api.ushahidi.io:8000"})
+    assert response.status_code == 200
+    assert response.json()["url"] == "http://mydeployment.api.ushahidi.io:8000/api/v3/posts/8328"
+
+
+def test_unknown_host_is_not_routed(client):
+    assert client.get("/api/v3/posts/8328", headers={"Host": "example.org"}).status_code == 404
+
+
+def test_admin_is_reachable_on_a_vendor_hostname(client):
+    assert client.get("/__admin/health", headers={"Host": "x.api.ushahidi.io"}).status_code == 200
+
+
+def test_cors_preflight_and_headers(client):
+    preflight = client.options(
+        "/ushahidi/api/v3/posts",
+        headers={
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    simple = client.get("/ushahidi/api/v3/posts/9999", headers={"Origin": "http://localhost:3000"})
+    assert simple.headers["access-control-allow-origin"] == "*"
+
+
+def test_framework_errors_never_leak_fastapi_detail(client):
+    for response in (
+        client.get("/ushahidi/nope"),
+        client.request("PATCH", "/ushahidi/api/v3/posts"),
+        client.get("/ushahidi/api/v3/posts/1.5"),
+    ):
+        assert "detail" not in response.json()
+        assert response.json()["errors"][0]["status"] == response.status_code
+
+
+def test_each_vendor_has_its_own_openapi_and_docs(client):
+    spec = client.get("/ushahidi/openapi.json").json()
+    assert spec["info"]["title"].startswith("Ushahidi")
+    assert "/api/v3/posts" in spec["paths"]
+    assert client.get("/ushahidi/docs").status_code == 200
+
+
+def test_dashboard_lists_vendors_and_credentials(client):
+    page = client.get("/").text
+    assert "/ushahidi" in page and "robbie@ushahidi.com" in page

@@ -1,0 +1,59 @@
+"""The store: first-start seeding, persistence across restarts, WAL, and reset."""
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from app.core.db import make_engine
+from app.core.store import Store
+from app.main import create_app
+from app.settings import Settings
+from app.vendors import VENDORS
+from app.vendors.ushahidi.models import Post
+
+
+def _store(url: str) -> Store:
+    settings = Settings(database_url=url)
+    store = Store(make_engine(url), {n: v.seed for n, v in VENDORS.items()}, settings.fixtures_dir)
+    store.start()
+    return store
+
+
+def test_file_database_uses_wal(tmp_path):
+    store = _store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_state_persists_across_restarts_and_is_not_reseeded(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    store = _store(url)
+    with Session(store.engine) as session:
+        session.delete(session.get(Post, 8328))
+        session.add(Post(id=50000, title="Kept", created=0))
+        session.commit()
+    restarted = _store(url)
+    with Session(restarted.engine) as session:
+        assert session.get(Post, 8328) is None
+        assert session.get(Post, 50000).title == "Kept"
+
+
+def test_reset_restores_the_seeded_rows(tmp_path):
+    store = _store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with Session(store.engine) as session:
+        seeded = len(session.exec(select(Post)).all())
+        session.delete(session.get(Post, 18100))
+        session.add(Post(title="Extra", created=0))
+        session.commit()
+    assert store.reset("ushahidi") == ["ushahidi"]
+    with Session(store.engine) as session:
+        assert len(session.exec(select(Post)).all()) == seeded
+        assert session.get(Post, 18100).title == "401 edits"
+
+
+def test_serve_one_vendor_at_the_root():
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app(Settings(database_url="sqlite://", vendor="ushahidi"))) as client:
+        body = client.get("/api/v3/posts/8328").json()
+        assert body["url"] == "http://testserver/api/v3/posts/8328"
+        assert client.get("/__admin/health").status_code == 200

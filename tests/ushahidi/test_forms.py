@@ -1,0 +1,190 @@
+"""/api/v3/forms with attributes, stages, roles and stats."""
+
+from tests.ushahidi.conftest import documented, fixture
+
+FORM_KEYS = [
+    "id",
+    "url",
+    "parent_id",
+    "name",
+    "description",
+    "color",
+    "type",
+    "disabled",
+    "created",
+    "updated",
+    "hide_author",
+    "hide_time",
+    "hide_location",
+    "require_approval",
+    "everyone_can_create",
+    "targeted_survey",
+    "can_create",
+    "tags",
+    "allowed_privileges",
+]
+ALL = ["read", "create", "update", "delete", "search"]
+
+
+def test_forms_list_is_the_documented_example(ush, admin):
+    body = ush.get("/api/v3/forms", headers=admin).json()
+    assert body["total_count"] == body["count"] == 5
+    assert [f["id"] for f in body["results"]] == [1, 2, 3, 4, 6]
+    for form in body["results"]:
+        assert list(form) == FORM_KEYS
+        assert form == {**documented("forms", form["id"]), "allowed_privileges": ALL}
+    assert body["orderby"] == "id" and body["order"] == "asc"
+
+
+def test_form_1_for_anonymous_has_read_search(ush):
+    body = ush.get("/api/v3/forms/1").json()
+    assert body["allowed_privileges"] == ["read", "search"]
+    assert [t["id"] for t in body["tags"]] == [1, 3, 11, 10, 12, 13]
+
+
+def test_unknown_form_is_404(ush):
+    response = ush.get("/api/v3/forms/5")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["message"] == "Could not locate any forms matching [id: 5]"
+
+
+def test_form_1_attributes_are_the_documented_list(ush, admin):
+    body = ush.get("/api/v3/forms/1/attributes", headers=admin).json()
+    expected = [documented("form_attributes", i) for i in (1, 3, 4, 58, 5)]
+    assert [a["id"] for a in body["results"]] == [1, 3, 4, 58, 5]
+    assert [{k: v for k, v in a.items() if k != "allowed_privileges"} for a in body["results"]] == expected
+    assert body["orderby"] == "priority" and body["total_count"] == 5
+
+
+def test_form_1_stages_are_the_documented_list(ush, admin):
+    body = ush.get("/api/v3/forms/1/stages", headers=admin).json()
+    expected = [documented("form_stages", i) for i in (1, 14)]
+    assert [{k: v for k, v in s.items() if k != "allowed_privileges"} for s in body["results"]] == expected
+
+
+def test_form_roles_and_stats(ush, admin):
+    roles = ush.get("/api/v3/forms/1/roles", headers=admin).json()
+    assert roles["orderby"] == "role_id"
+    assert roles["results"][0] == {
+        "id": 6,
+        "url": "http://testserver/ushahidi/forms/1/roles/6",
+        "form_id": 1,
+        "role_id": 4,
+        "allowed_privileges": ALL,
+    }
+    stats = ush.get("/api/v3/forms/1/stats", headers=admin).json()
+    assert list(stats) == [
+        "id",
+        "url",
+        "total_responses",
+        "total_recipients",
+        "total_response_recipients",
+        "total_messages_sent",
+        "total_messages_pending",
+        "total_by_data_source",
+        "allowed_privileges",
+    ]
+    assert stats["total_by_data_source"] == {"sms": "1", "email": 0, "twitter": 0, "web": "3", "all": 4}
+
+
+def test_replace_form_roles_sets_can_create(ush, admin, user):
+    response = ush.put("/api/v3/forms/4/roles", json={"roles": [1]}, headers=admin)
+    assert response.status_code == 200 and [r["role_id"] for r in response.json()["results"]] == [1]
+    form = ush.get("/api/v3/forms/4", headers=admin).json()
+    assert form["can_create"] == ["admin"] and form["everyone_can_create"] is False
+    post = ush.post("/api/v3/posts", json={"title": "t", "form": 4}, headers=user)
+    assert post.status_code == 403
+
+
+def test_create_survey_with_tasks_then_update_and_delete(ush, admin):
+    created = ush.post(
+        "/api/v3/forms",
+        headers=admin,
+        json={
+            "name": "The survey name",
+            "color": "#00FF00",
+            "require_approval": False,
+            "tasks": [
+                {
+                    "id": "interim_id_1",
+                    "label": "Post",
+                    "type": "post",
+                    "priority": 0,
+                    "attributes": [
+                        {"label": "Title", "input": "text", "type": "title", "required": True},
+                        {"label": "Area", "input": "tags", "type": "tags", "options": [1, 3]},
+                    ],
+                }
+            ],
+        },
+    )
+    assert created.status_code == 200
+    form = created.json()
+    assert list(form) == FORM_KEYS
+    assert form["name"] == "The survey name" and [t["id"] for t in form["tags"]] == [1, 3]
+    fid = form["id"]
+    attributes = ush.get(f"/api/v3/forms/{fid}/attributes", headers=admin).json()["results"]
+    assert [a["label"] for a in attributes] == ["Title", "Area"]
+    assert len(attributes[0]["key"]) == 36
+    updated = ush.put(f"/api/v3/forms/{fid}", json={"name": "Renamed", "disabled": True}, headers=admin)
+    assert updated.json()["name"] == "Renamed" and updated.json()["disabled"] is True
+    post = ush.post(
+        "/api/v3/posts",
+        json={"title": "Report", "form": fid, "values": {attributes[1]["key"]: [3]}},
+        headers=admin,
+    )
+    assert post.status_code == 200 and post.json()["status"] == "published"  # no approval needed
+    deleted = ush.delete(f"/api/v3/forms/{fid}", headers=admin)
+    assert deleted.status_code == 200 and deleted.json()["name"] == "Renamed"
+    assert ush.get(f"/api/v3/forms/{fid}").status_code == 404
+    assert ush.get(f"/api/v3/posts/{post.json()['id']}", headers=admin).json()["form_id"] is None
+
+
+def test_survey_validation_and_permissions(ush, admin, user):
+    assert ush.post("/api/v3/forms", json={"name": "Mine"}, headers=user).status_code == 403
+    response = ush.post("/api/v3/forms", json={"name": "", "disabled": "maybe"}, headers=admin)
+    assert response.status_code == 422
+    assert [e["source"]["pointer"] for e in response.json()["errors"][1:]] == ["/name", "/disabled"]
+    bad_task = ush.post("/api/v3/forms", json={"name": "x", "tasks": [{"label": 5}]}, headers=admin)
+    assert bad_task.status_code == 422
+    assert ush.get("/api/v3/forms", headers=admin).json()["total_count"] == 5
+
+
+def test_attribute_and_stage_crud(ush, admin):
+    stage = ush.post(
+        "/api/v3/forms/4/stages", json={"label": "Follow-up", "type": "task", "priority": 2}, headers=admin
+    )
+    assert stage.status_code == 200 and stage.json()["form_id"] == 4
+    sid = stage.json()["id"]
+    attribute = ush.post(
+        "/api/v3/forms/4/attributes",
+        headers=admin,
+        json={
+            "label": "Outcome",
+            "input": "select",
+            "type": "varchar",
+            "form_stage_id": sid,
+            "options": ["a", "b"],
+        },
+    )
+    assert attribute.status_code == 200
+    aid = attribute.json()["id"]
+    assert ush.get(f"/api/v3/forms/4/attributes/{aid}", headers=admin).json()["options"] == ["a", "b"]
+    assert ush.get(f"/api/v3/forms/1/attributes/{aid}", headers=admin).status_code == 404
+    assert (
+        ush.put(f"/api/v3/forms/4/attributes/{aid}", json={"label": "Result"}, headers=admin).json()["label"]
+        == "Result"
+    )
+    wrong_stage = ush.post(
+        "/api/v3/forms/4/attributes", json={"label": "x", "form_stage_id": 1}, headers=admin
+    )
+    assert wrong_stage.status_code == 422
+    assert ush.delete(f"/api/v3/forms/4/stages/{sid}", headers=admin).status_code == 200
+    assert ush.get(f"/api/v3/forms/4/attributes/{aid}", headers=admin).status_code == 404
+
+
+def test_all_attributes_and_stages_across_forms(ush, admin):
+    attributes = ush.get("/api/v3/forms/attributes", headers=admin).json()
+    assert attributes["total_count"] == len(fixture("form_attributes"))
+    stages = ush.get("/api/v3/forms/stages?form_id=1", headers=admin).json()
+    assert [s["id"] for s in stages["results"]] == [1, 14]

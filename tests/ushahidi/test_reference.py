@@ -1,0 +1,124 @@
+"""Country codes, data providers, roles, permissions and tags."""
+
+from tests.ushahidi.conftest import DOC_HOST, fixture
+
+
+def test_country_codes_are_all_246_starting_with_the_documented_five(ush):
+    body = ush.get("/api/v3/country-codes", headers=ush.headers(None, scope="country_codes")).json()
+    assert body["count"] == body["total_count"] == 246
+    first = body["results"][:5]
+    assert [c["country_code"] for c in first] == ["AF", "AX", "AL", "DZ", "AS"]
+    assert first[1] == {
+        "id": 2,
+        "url": "http://testserver/ushahidi/api/v3/country_codes/2",
+        "country_name": "\u00c5land Islands",
+        "dial_code": "+358",
+        "country_code": "AX",
+        "allowed_privileges": ["read", "search"],
+    }
+    assert body["orderby"] == "id" and body["limit"] is None
+
+
+def test_dataproviders_are_admin_only_and_documented(ush, admin, user):
+    assert ush.get("/api/v3/dataproviders").status_code == 401
+    assert ush.get("/api/v3/dataproviders", headers=user).status_code == 403
+    body = ush.get("/api/v3/dataproviders", headers=admin).json()
+    assert body["total_count"] == 6
+    assert [p["id"] for p in body["results"]] == [
+        "email",
+        "frontlinesms",
+        "nexmo",
+        "smssync",
+        "twilio",
+        "twitter",
+    ]
+    documented = fixture("dataproviders")[3]
+    smssync = ush.get("/api/v3/dataproviders/smssync", headers=admin).json()
+    assert smssync["url"] == "http://testserver/ushahidi/api/v3/dataprovider/smssync"
+    assert {k: v for k, v in smssync.items() if k not in ("url", "allowed_privileges")} == {
+        k: v for k, v in documented.items() if k != "url"
+    }
+    assert DOC_HOST in documented["url"]
+    missing = ush.get("/api/v3/dataproviders/pigeon", headers=admin)
+    assert missing.status_code == 404
+    assert (
+        missing.json()["errors"][0]["message"] == "Could not locate any dataproviders matching [id: pigeon]"
+    )
+
+
+def test_roles_crud(ush, admin, user):
+    assert [r["name"] for r in ush.get("/api/v3/roles").json()["results"]] == ["admin", "user", "QA Role"]
+    created = ush.post(
+        "/api/v3/roles",
+        headers=admin,
+        json={"name": "moderator", "display_name": "Moderator", "permissions": ["Manage Posts"]},
+    )
+    assert created.status_code == 200
+    rid = created.json()["id"]
+    assert list(created.json()) == [
+        "id",
+        "url",
+        "name",
+        "display_name",
+        "description",
+        "permissions",
+        "protected",
+        "allowed_privileges",
+    ]
+    bad = ush.put(f"/api/v3/roles/{rid}", json={"permissions": ["Fly"]}, headers=admin)
+    assert bad.status_code == 422 and bad.json()["errors"][1]["title"] == "Permission Fly does not exist"
+    assert ush.post("/api/v3/roles", json={"name": "x"}, headers=user).status_code == 403
+    assert ush.delete("/api/v3/roles/1", headers=admin).status_code == 403  # protected
+    assert ush.delete(f"/api/v3/roles/{rid}", headers=admin).json()["name"] == "moderator"
+    assert ush.get(f"/api/v3/roles/{rid}").status_code == 404
+
+
+def test_permissions_list(ush, user):
+    body = ush.get("/api/v3/permissions", headers=user).json()
+    assert body["total_count"] == 8 and body["results"][0]["name"] == "Manage Users"
+
+
+def test_tag_create_normalises_color_and_links_parent(ush, admin):
+    response = ush.post(
+        "/api/v3/tags",
+        headers=admin,
+        json={
+            "parent_id": 1,
+            "tag": "Boxes",
+            "slug": "boxes",
+            "description": "Is this a box? Awesome",
+            "type": "category",
+            "priority": 1,
+            "color": "00ff00",
+            "role": None,
+        },
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["color"] == "#00ff00" and body["parent"]["id"] == 1 and body["icon"] == "tag"
+    parent = ush.get("/api/v3/tags/1").json()
+    assert {"id": body["id"], "url": f"http://testserver/ushahidi/api/v3/tags/{body['id']}"} in parent[
+        "children"
+    ]
+
+
+def test_duplicate_tag_and_unknown_role_are_422(ush, admin):
+    response = ush.post("/api/v3/tags", json={"tag": "Disaster", "role": ["nope"]}, headers=admin)
+    assert response.status_code == 422
+    titles = [e["title"] for e in response.json()["errors"][1:]]
+    assert "Role nope does not exist" in titles and "slug disaster is already in use" in titles
+
+
+def test_tag_restricted_by_role_is_hidden(ush, admin):
+    assert 13 not in [t["id"] for t in ush.get("/api/v3/tags").json()["results"]]
+    assert 13 in [t["id"] for t in ush.get("/api/v3/tags", headers=admin).json()["results"]]
+
+
+def test_deleting_a_tag_removes_it_from_posts(ush, admin):
+    assert ush.delete("/api/v3/tags/3", headers=admin).status_code == 200
+    assert 3 not in [t["id"] for t in ush.get("/api/v3/posts/9002", headers=admin).json()["tags"]]
+    assert ush.get("/api/v3/tags/3").status_code == 404
+
+
+def test_user_cannot_write_tags(ush, user):
+    assert ush.post("/api/v3/tags", json={"tag": "Mine"}, headers=user).status_code == 403

@@ -1,0 +1,176 @@
+"""Users, registration and password reset."""
+
+from sqlmodel import Session, select
+
+from app.vendors.ushahidi.models import ResetToken
+
+
+def test_me_returns_the_full_own_record(ush, user):
+    body = ush.get("/api/v3/users/me", headers=user).json()
+    assert list(body) == [
+        "id",
+        "url",
+        "email",
+        "realname",
+        "logins",
+        "failed_attempts",
+        "last_login",
+        "last_attempt",
+        "created",
+        "updated",
+        "role",
+        "language",
+        "contacts",
+        "gravatar",
+        "allowed_privileges",
+    ]
+    assert (body["id"], body["email"], body["role"]) == (2, "robbie@ushahidi.com", "user")
+    assert body["allowed_privileges"] == ["read", "update", "search", "read_full", "register"]
+    assert "password" not in body and "password_hash" not in body
+
+
+def test_me_with_client_token_is_404_user_0(ush):
+    token = ush.token(None, scope="users")
+    response = ush.get("/api/v3/users/me", headers={"Authorization": "Bearer " + token["access_token"]})
+    assert response.status_code == 404
+    assert response.json() == {
+        "errors": [{"status": 404, "message": "Could not locate any users matching [id: 0]"}]
+    }
+
+
+def test_me_without_token_is_401(ush):
+    response = ush.get("/api/v3/users/me")
+    assert response.status_code == 401
+    assert response.json() == {"errors": [{"status": 401, "message": "Unauthorized."}]}
+
+
+def test_other_users_are_trimmed_for_non_admins(ush, user):
+    body = ush.get("/api/v3/users/1", headers=user).json()
+    assert set(body) == {"id", "url", "realname", "allowed_privileges", "contacts"}
+
+
+def test_update_me_but_not_my_role(ush, user):
+    response = ush.put("/api/v3/users/me", json={"realname": "Robbie M", "language": "fr"}, headers=user)
+    assert response.status_code == 200 and response.json()["realname"] == "Robbie M"
+    refused = ush.put("/api/v3/users/me", json={"role": "admin"}, headers=user)
+    assert refused.status_code == 403
+    assert ush.get("/api/v3/users/me", headers=user).json()["role"] == "user"
+
+
+def test_admin_creates_updates_and_deletes_a_user(ush, admin):
+    created = ush.post(
+        "/api/v3/users",
+        json={"email": "linda@ushahidi.com", "realname": "Linda", "password": "secret12", "role": "admin"},
+        headers=admin,
+    )
+    assert created.status_code == 200
+    uid = created.json()["id"]
+    assert created.json()["role"] == "admin"
+    updated = ush.put(f"/api/v3/users/{uid}", json={"role": "user"}, headers=admin)
+    assert updated.json()["role"] == "user"
+    deleted = ush.delete(f"/api/v3/users/{uid}", headers=admin)
+    assert deleted.status_code == 200 and deleted.json()["email"] == "linda@ushahidi.com"
+    assert ush.get(f"/api/v3/users/{uid}", headers=admin).status_code == 404
+
+
+def test_admin_cannot_delete_self(ush, admin):
+    assert ush.delete("/api/v3/users/1", headers=admin).status_code == 403
+
+
+def test_user_cannot_create_users(ush, user):
+    response = ush.post("/api/v3/users", json={"email": "x@y.org", "password": "secret12"}, headers=user)
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["message"] == "User 2 is not allowed to create resource users #0"
+
+
+def test_duplicate_email_and_short_password_are_422(ush, admin):
+    response = ush.post(
+        "/api/v3/users", json={"email": "robbie@ushahidi.com", "password": "short"}, headers=admin
+    )
+    assert response.status_code == 422
+    titles = [e["title"] for e in response.json()["errors"][1:]]
+    assert titles == ["email is already in use", "password must be at least 7 characters long"]
+
+
+def test_register_forces_user_role_and_allows_login(ush):
+    response = ush.post(
+        "/api/v3/register",
+        json={"email": "new@example.org", "password": "secret123", "realname": "New", "role": "admin"},
+    )
+    assert response.status_code == 200
+    assert response.json()["role"] == "user" and response.json()["email"] == "new@example.org"
+    token = ush.post(
+        "/oauth/token",
+        data={
+            "grant_type": "password",
+            "client_id": "ushahidiui",
+            "client_secret": "35e7f0bca957836d05ca0492211b0ac707671261",
+            "username": "new@example.org",
+            "password": "secret123",
+        },
+    )
+    assert token.status_code == 200
+
+
+def test_users_search(ush, admin):
+    body = ush.get("/api/v3/users?role=admin", headers=admin).json()
+    assert [u["id"] for u in body["results"]] == [1]
+    assert ush.get("/api/v3/users?q=robbie", headers=admin).json()["total_count"] == 1
+
+
+def test_password_reset_is_204_even_for_unknown_email(ush):
+    assert ush.post("/api/v3/passwordreset", json={"email": "nobody@example.org"}).status_code == 204
+
+
+def test_password_reset_with_wrong_parameter_is_the_documented_400(ush):
+    response = ush.post("/api/v3/passwordreset", json={"emails": "robbie@ushahidi.com"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "status": 400,
+                "message": (
+                    "Bad request: Payload parameter email has not been declared, "
+                    "defined parameters are: emails"
+                ),
+            }
+        ]
+    }
+
+
+def test_password_reset_confirm_changes_the_password(ush, app):
+    assert ush.post("/api/v3/passwordreset", json={"email": "robbie@ushahidi.com"}).status_code == 204
+    with Session(app.state.store.engine) as session:
+        token = session.exec(select(ResetToken)).one().token
+    short = ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "abc"})
+    assert short.status_code == 422
+    assert short.json()["errors"][1]["title"] == "password must be at least 7 characters long"
+    assert (
+        ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "newpass1"}).status_code
+        == 204
+    )
+    login = ush.post(
+        "/oauth/token",
+        data={
+            "grant_type": "password",
+            "client_id": "ushahidiui",
+            "client_secret": "35e7f0bca957836d05ca0492211b0ac707671261",
+            "username": "robbie@ushahidi.com",
+            "password": "newpass1",
+        },
+    )
+    assert login.status_code == 200
+    assert (
+        ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "again123"}).status_code
+        == 422
+    )
+
+
+def test_api_index_names_the_caller(ush, user):
+    body = ush.get("/api/v3", headers=user).json()
+    assert body["version"] == "3" and body["user"] == {
+        "id": 2,
+        "email": "robbie@ushahidi.com",
+        "realname": "Robbie Mackay",
+    }
+    assert ush.get("/api/v3").json()["user"] == {"id": None, "email": None, "realname": None}
