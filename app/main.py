@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sub.state.store = store
         sub.state.settings = settings
         sub.state.vendor = vendor
+        store.reset_hooks[vendor.name] = list(getattr(sub.state, "reset_hooks", []))
         app.mount("" if settings.vendor else vendor.prefix, sub)
         if not settings.vendor:
             hosts.update(vendor.hosts)

@@ -26,4 +26,8 @@ class Settings(BaseSettings):
     ushahidi_refresh_token_ttl: int = 604800
     # research-ushahidi 1.2: media uploads are refused above 1 MB.
     ushahidi_media_max_bytes: int = 1_048_576
+    # research-ushahidi 1.2: /register answers 429 after a few rapid calls (per client address).
+    ushahidi_register_limit: int = 10
+    ushahidi_register_window_seconds: float = 60.0
+    # Request bodies above this size are refused with 413 in the vendor's error shape.
     max_body_bytes: int = 10 * 1_048_576

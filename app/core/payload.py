@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 
@@ -17,6 +18,10 @@ class Payload:
 
 
 async def read_payload(request: Request) -> Payload:
+    limit = request.app.state.settings.max_body_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "multipart/form-data":
         form = await request.form()
@@ -29,6 +34,8 @@ async def read_payload(request: Request) -> Payload:
                 data[key] = value
         return Payload(data=data, files=files)
     body = await request.body()
+    if len(body) > limit:
+        raise HTTPException(413)
     if not body.strip():
         return Payload()
     if ctype == "application/x-www-form-urlencoded":

@@ -35,6 +35,8 @@ class Store:
         self.loaders = loaders
         self.fixtures_dir = fixtures_dir
         self.ready = False
+        # In-memory state that a reset must clear too (rate limiters, ...): vendor -> callbacks.
+        self.reset_hooks: dict[str, list[Callable[[], None]]] = {}
 
     def vendor_tables(self, vendor: str) -> list[Table]:
         prefix = f"{vendor}_"
@@ -56,6 +58,9 @@ class Store:
     def reset(self, vendor: str | None = None) -> list[str]:
         names = [vendor] if vendor else list(self.loaders)
         self._seed(names)
+        for name in names:
+            for hook in self.reset_hooks.get(name, []):
+                hook()
         return names
 
     def rows(self, vendor: str) -> SeedRows:

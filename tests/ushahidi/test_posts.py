@@ -317,3 +317,10 @@ def test_lock_and_unlock(ush, admin):
     assert ush.get("/api/v3/posts/8328", headers=admin).json()["lock"]["user_id"] == 1
     assert ush.delete("/api/v3/posts/8328/lock", headers=admin).status_code == 200
     assert ush.get("/api/v3/posts/8328", headers=admin).json()["lock"] is None
+
+
+def test_oversized_body_is_413_in_the_error_envelope(ush, user, app):
+    app.state.settings.max_body_bytes = 1000
+    response = ush.post("/api/v3/posts", json={"title": "x" * 2000, "form": 1}, headers=user)
+    assert response.status_code == 413
+    assert response.json() == {"errors": [{"status": 413}]}

@@ -174,3 +174,23 @@ def test_api_index_names_the_caller(ush, user):
         "realname": "Robbie Mackay",
     }
     assert ush.get("/api/v3").json()["user"] == {"id": None, "email": None, "realname": None}
+
+
+def test_rapid_registrations_are_throttled_until_reset(ush, client):
+    for n in range(10):
+        ok = ush.post("/api/v3/register", json={"email": f"r{n}@example.org", "password": "secret123"})
+        assert ok.status_code == 200
+    refused = ush.post("/api/v3/register", json={"email": "r10@example.org", "password": "secret123"})
+    assert refused.status_code == 429
+    assert refused.json() == {"errors": [{"status": 429, "message": "Too Many Requests"}]}
+    client.post("/__admin/reset")
+    assert (
+        ush.post("/api/v3/register", json={"email": "r10@example.org", "password": "secret123"}).status_code
+        == 200
+    )
+
+
+def test_register_validation_stores_nothing(ush, admin):
+    response = ush.post("/api/v3/register", json={"email": "not-an-email", "password": 5})
+    assert response.status_code == 422
+    assert ush.get("/api/v3/users", headers=admin).json()["total_count"] == 2

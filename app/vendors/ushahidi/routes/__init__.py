@@ -5,6 +5,7 @@ from urllib.parse import parse_qs
 
 from fastapi import FastAPI
 
+from app.core.ratelimit import RateLimiter
 from app.settings import Settings
 from app.vendors.ushahidi import errors
 from app.vendors.ushahidi.access import (
@@ -80,6 +81,10 @@ def build_app(settings: Settings) -> FastAPI:
         description="Emulates `https://<deployment>.api.ushahidi.io`: OAuth /oauth/token, resources /api/v3.",
     )
     errors.install(app)
+    app.state.register_limiter = RateLimiter(
+        settings.ushahidi_register_limit, settings.ushahidi_register_window_seconds
+    )
+    app.state.reset_hooks = [app.state.register_limiter.clear]
     routers = (
         users.oauth,
         users.public,

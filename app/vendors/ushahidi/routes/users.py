@@ -134,6 +134,9 @@ def apply_user(ctx: Ctx, user: User, data: dict, creating: bool, may_set_role: b
 
 @public.post("/register")
 async def register(ctx: CtxDep) -> dict:
+    client = ctx.request.client.host if ctx.request.client else "unknown"
+    if not ctx.request.app.state.register_limiter.allow(client):
+        raise UshahidiError(429, "Too Many Requests")
     site = ctx.session.get(ConfigGroup, "site")
     if site and (site.data or {}).get("disable_registration"):
         raise UshahidiError(403, "Registration Disabled")
