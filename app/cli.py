@@ -61,19 +61,15 @@ def _reset(args: argparse.Namespace) -> int:
 
 
 def _routes(args: argparse.Namespace) -> int:
-    from fastapi.routing import APIRoute
-
     from app.vendors import VENDORS
 
     settings = Settings(database_url="sqlite://")
     for vendor in VENDORS.values():
         if args.vendor and vendor.name != args.vendor:
             continue
-        sub = vendor.build_app(settings)
-        for route in sub.routes:
-            if isinstance(route, APIRoute) and route.include_in_schema:
-                for method in sorted(route.methods):
-                    print(f"{method:<8}{vendor.prefix}{route.path}")
+        for path, operations in vendor.build_app(settings).openapi()["paths"].items():
+            for method in operations:
+                print(f"{method.upper():<8}{vendor.prefix}{path}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Shared list/get/write plumbing of the v3 resources: paging echo, the list envelope, lookups."""
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -8,7 +9,8 @@ from sqlmodel import SQLModel, select
 
 from app.core.pagination import page_url, to_int
 from app.core.payload import Payload, read_payload
-from app.vendors.ushahidi.auth import Ctx
+from app.vendors.ushahidi.access import authorize
+from app.vendors.ushahidi.auth import Caller, Ctx
 from app.vendors.ushahidi.errors import not_found
 
 
@@ -103,6 +105,39 @@ def get_or_404(ctx: Ctx, model: type[SQLModel], ident, resource: str):
     if row is None:
         raise not_found(resource, ident)
     return row
+
+
+def load_authorized(
+    ctx: Ctx,
+    model: type[SQLModel],
+    ident,
+    resource: str,
+    action: str,
+    privileges: Callable[[Caller, SQLModel], list[str]],
+):
+    """The row (404 when missing) once the caller is allowed `action` on it (401/403 otherwise)."""
+    row = get_or_404(ctx, model, ident, resource)
+    authorize(ctx, privileges(ctx.caller, row), action, resource, ident)
+    return row
+
+
+# name -> (JSON type, may be null)
+FieldSpec = dict[str, tuple[type, bool]]
+TYPE_NAMES = {bool: "boolean", int: "number", str: "string"}
+
+
+def copy_fields(data: dict, fields: FieldSpec, target, errors: list, prefix: str = "") -> None:
+    """Copy the `fields` present in `data` onto `target`, recording a 422 entry for a wrong JSON type."""
+    for name, (kind, nullable) in fields.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if (value is None and nullable) or (
+            isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        ):
+            setattr(target, name, value)
+        else:
+            errors.append((f"{prefix}{name}", f"{name} must be a {TYPE_NAMES[kind]}"))
 
 
 async def body(ctx: Ctx) -> dict:

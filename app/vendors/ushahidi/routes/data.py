@@ -11,7 +11,15 @@ from sqlmodel import select
 from app.core.payload import read_payload
 from app.vendors.ushahidi.access import ALL, admin_only, authorize
 from app.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import body, envelope, get_or_404, read_paging, search, time_now
+from app.vendors.ushahidi.crud import (
+    body,
+    copy_fields,
+    envelope,
+    load_authorized,
+    read_paging,
+    search,
+    time_now,
+)
 from app.vendors.ushahidi.errors import not_found, validation_failed
 from app.vendors.ushahidi.models import Csv, ExportJob, Media, Post
 from app.vendors.ushahidi.posts_logic import _uniqid, slugify, validate_post
@@ -83,12 +91,9 @@ def apply_job(ctx: Ctx, job: ExportJob, data: dict) -> None:
     for name in ("fields", "filters", "header_row", "hxl_heading_row"):
         if name in data:
             setattr(job, name, data[name])
-    for name in ("include_hxl", "send_to_browser", "send_to_hdx"):
-        if name in data:
-            if not isinstance(data[name], bool):
-                errors.append((name, f"{name} must be a boolean"))
-            else:
-                setattr(job, name, data[name])
+    copy_fields(
+        data, {name: (bool, False) for name in ("include_hxl", "send_to_browser", "send_to_hdx")}, job, errors
+    )
     if "entity_type" in data and data["entity_type"] != "post":
         errors.append(("entity_type", "entity_type must be post"))
     if "status" in data:
@@ -114,9 +119,7 @@ async def create_job(ctx: CtxDep) -> dict:
 
 def load_job(ctx: Ctx, job_id: int, action: str) -> ExportJob:
     ctx.require_token()
-    job = get_or_404(ctx, ExportJob, job_id, "export_jobs")
-    authorize(ctx, job_privileges(ctx.caller, job), action, "export_jobs", job_id)
-    return job
+    return load_authorized(ctx, ExportJob, job_id, "export_jobs", action, job_privileges)
 
 
 @exports.get("/{job_id:int}")
@@ -170,9 +173,7 @@ def render_csv(ctx: Ctx, row: Csv) -> dict:
 
 def load_csv(ctx: Ctx, csv_id: int, action: str) -> Csv:
     ctx.require_token()
-    row = get_or_404(ctx, Csv, csv_id, "csv")
-    authorize(ctx, admin_only(ctx.caller, BULK), action, "csv", csv_id)
-    return row
+    return load_authorized(ctx, Csv, csv_id, "csv", action, lambda caller, _: admin_only(caller, BULK))
 
 
 @csv_router.get("")
@@ -380,9 +381,7 @@ async def upload_media(ctx: CtxDep) -> dict:
 
 
 def load_media(ctx: Ctx, media_id: int, action: str) -> Media:
-    item = get_or_404(ctx, Media, media_id, "media")
-    authorize(ctx, media_privileges(ctx.caller, item), action, "media", media_id)
-    return item
+    return load_authorized(ctx, Media, media_id, "media", action, media_privileges)
 
 
 @media.get("/{media_id:int}")
@@ -395,10 +394,10 @@ async def update_media(ctx: CtxDep, media_id: int) -> dict:
     ctx.require_token()
     data = await body(ctx)
     item = load_media(ctx, media_id, "update")
-    if "caption" in data:
-        if data["caption"] is not None and not isinstance(data["caption"], str):
-            raise validation_failed("media", [("caption", "caption must be a string")])
-        item.caption = data["caption"]
+    errors: list = []
+    copy_fields(data, {"caption": (str, True)}, item, errors)
+    if errors:
+        raise validation_failed("media", errors)
     item.updated = time_now()
     ctx.session.add(item)
     ctx.session.commit()

@@ -7,7 +7,15 @@ from sqlmodel import delete, select
 
 from app.vendors.ushahidi.access import authorize, form_privileges
 from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import body, envelope, get_or_404, read_paging, search, time_now
+from app.vendors.ushahidi.crud import (
+    body,
+    copy_fields,
+    envelope,
+    load_authorized,
+    read_paging,
+    search,
+    time_now,
+)
 from app.vendors.ushahidi.errors import not_found, validation_failed
 from app.vendors.ushahidi.models import Form, FormAttribute, FormRole, FormStage, Post, Role
 from app.vendors.ushahidi.schemas import w3c
@@ -138,26 +146,8 @@ def render_form_role(ctx: Ctx, row: FormRole) -> dict:
     }
 
 
-def _typed(data: dict, fields: dict, target, errors: list, prefix: str = "") -> None:
-    """Copy the known `fields` of `data` onto `target`, checking each value's JSON type."""
-    for name, (kind, nullable) in fields.items():
-        if name not in data:
-            continue
-        value = data[name]
-        valid = (value is None and nullable) or (
-            isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        )
-        if valid:
-            setattr(target, name, value)
-        else:
-            kind_name = {bool: "boolean", int: "number", str: "string"}[kind]
-            errors.append((f"{prefix}{name}", f"{name} must be a {kind_name}"))
-
-
 def load_form(ctx: Ctx, form_id: int, action: str = "read") -> Form:
-    form = get_or_404(ctx, Form, form_id, "forms")
-    authorize(ctx, form_privileges(ctx.caller, form), action, "forms", form_id)
-    return form
+    return load_authorized(ctx, Form, form_id, "forms", action, form_privileges)
 
 
 def form_stage_ids(ctx: Ctx, form_id: int) -> list[int]:
@@ -176,7 +166,7 @@ def refresh_form_tags(ctx: Ctx, form: Form) -> None:
 
 
 def apply_attribute(ctx: Ctx, attribute: FormAttribute, data: dict, errors: list, prefix: str = "") -> None:
-    _typed(data, ATTRIBUTE_FIELDS, attribute, errors, prefix)
+    copy_fields(data, ATTRIBUTE_FIELDS, attribute, errors, prefix)
     if "options" in data:
         attribute.options = data["options"]
     if "config" in data:
@@ -209,7 +199,7 @@ def apply_tasks(ctx: Ctx, form: Form, tasks, errors: list) -> None:
             continue
         stage = existing.get(task.get("id")) if isinstance(task.get("id"), int) else None
         stage = stage or FormStage(form_id=form.id, priority=n)
-        _typed(task, STAGE_FIELDS, stage, errors, f"tasks.{n}.")
+        copy_fields(task, STAGE_FIELDS, stage, errors, f"tasks.{n}.")
         if not stage.label:
             errors.append((f"tasks.{n}.label", "label must not be empty"))
         ctx.session.add(stage)
@@ -250,12 +240,7 @@ def apply_form(ctx: Ctx, form: Form, data: dict, creating: bool) -> None:
             errors.append(("name", "name must not be empty"))
         else:
             form.name = name.strip()
-    for name in ("description", "color", "type"):
-        if name in data:
-            if data[name] is not None and not isinstance(data[name], str):
-                errors.append((name, f"{name} must be a string"))
-            else:
-                setattr(form, name, data[name])
+    copy_fields(data, {"description": (str, True), "color": (str, True), "type": (str, False)}, form, errors)
     for name in FORM_FLAGS:
         if name in data:
             value = data[name]
@@ -467,7 +452,7 @@ async def create_stage(ctx: CtxDep, form_id: int) -> dict:
     data = await body(ctx)
     load_form(ctx, form_id, "update")
     stage, errors = FormStage(form_id=form_id), []
-    _typed(data, STAGE_FIELDS, stage, errors)
+    copy_fields(data, STAGE_FIELDS, stage, errors)
     if not stage.label:
         errors.append(("label", "label must not be empty"))
     if errors:
@@ -489,7 +474,7 @@ async def update_stage(ctx: CtxDep, form_id: int, stage_id: int) -> dict:
     data = await body(ctx)
     load_form(ctx, form_id, "update")
     stage, errors = load_stage(ctx, form_id, stage_id), []
-    _typed(data, STAGE_FIELDS, stage, errors)
+    copy_fields(data, STAGE_FIELDS, stage, errors)
     if not stage.label:
         errors.append(("label", "label must not be empty"))
     if errors:

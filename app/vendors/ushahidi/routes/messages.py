@@ -5,7 +5,16 @@ from sqlmodel import select
 
 from app.vendors.ushahidi.access import ALL, authorize
 from app.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import body, envelope, get_or_404, multi_param, read_paging, search, time_now
+from app.vendors.ushahidi.crud import (
+    body,
+    copy_fields,
+    envelope,
+    load_authorized,
+    multi_param,
+    read_paging,
+    search,
+    time_now,
+)
 from app.vendors.ushahidi.errors import not_found, validation_failed
 from app.vendors.ushahidi.models import Contact, Message, Post, User
 from app.vendors.ushahidi.posts_logic import render_one
@@ -14,6 +23,7 @@ from app.vendors.ushahidi.schemas import ref_id, w3c
 messages = APIRouter(prefix="/api/v3/messages", tags=["messages"], dependencies=[require_scope("messages")])
 contacts = APIRouter(prefix="/api/v3/contacts", tags=["contacts"], dependencies=[require_scope("contacts")])
 CONTACT_TYPES = ("phone", "email", "twitter", "whatsapp")
+CONTACT_FIELDS = {"data_source": (str, True), "country_code": (str, True), "can_notify": (bool, False)}
 MESSAGE_STATUSES = (
     "received",
     "expired",
@@ -160,9 +170,7 @@ async def create_message(ctx: CtxDep) -> dict:
 
 
 def load_message(ctx: Ctx, message_id: int, action: str) -> Message:
-    message = get_or_404(ctx, Message, message_id, "messages")
-    authorize(ctx, message_privileges(ctx.caller, message), action, "messages", message_id)
-    return message
+    return load_authorized(ctx, Message, message_id, "messages", action, message_privileges)
 
 
 @messages.get("/{message_id:int}")
@@ -234,17 +242,7 @@ def apply_contact(ctx: Ctx, contact: Contact, data: dict, creating: bool) -> Non
             errors.append(("type", f"type must be one of {', '.join(CONTACT_TYPES)}"))
         else:
             contact.type = data["type"]
-    for name in ("data_source", "country_code"):
-        if name in data:
-            if data[name] is not None and not isinstance(data[name], str):
-                errors.append((name, f"{name} must be a string"))
-            else:
-                setattr(contact, name, data[name])
-    if "can_notify" in data:
-        if not isinstance(data["can_notify"], bool):
-            errors.append(("can_notify", "can_notify must be a boolean"))
-        else:
-            contact.can_notify = data["can_notify"]
+    copy_fields(data, CONTACT_FIELDS, contact, errors)
     if ctx.caller.is_admin and ("user_id" in data or "user" in data):
         user_id = ref_id(data, "user")
         if user_id is not None and ctx.session.get(User, user_id) is None:
@@ -268,9 +266,7 @@ async def create_contact(ctx: CtxDep) -> dict:
 
 
 def load_contact(ctx: Ctx, contact_id: int, action: str) -> Contact:
-    contact = get_or_404(ctx, Contact, contact_id, "contacts")
-    authorize(ctx, contact_privileges(ctx.caller, contact), action, "contacts", contact_id)
-    return contact
+    return load_authorized(ctx, Contact, contact_id, "contacts", action, contact_privileges)
 
 
 @contacts.get("/{contact_id:int}")

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from app.vendors.ushahidi.access import authorize, tag_privileges
 from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import body, envelope, get_or_404, read_paging, search, time_now
+from app.vendors.ushahidi.crud import body, copy_fields, envelope, get_or_404, read_paging, search, time_now
 from app.vendors.ushahidi.errors import validation_failed
 from app.vendors.ushahidi.models import Form, Post, Role, Tag
 from app.vendors.ushahidi.posts_logic import slugify
@@ -60,22 +60,14 @@ def apply_tag(ctx: Ctx, tag: Tag, data: dict) -> None:
         errors.append(("slug", f"slug {tag.slug} is already in use"))
     if tag.tag and ctx.session.exec(select(Tag).where(Tag.tag == tag.tag, Tag.id != tag.id)).first():
         errors.append(("tag", f"tag {tag.tag} is already in use"))
-    for name in ("description", "icon"):
-        if name in data:
-            if data[name] is not None and not isinstance(data[name], str):
-                errors.append((name, f"{name} must be a string"))
-            else:
-                setattr(tag, name, data[name])
+    copy_fields(
+        data, {"description": (str, True), "icon": (str, False), "priority": (int, False)}, tag, errors
+    )
     if "type" in data:
         if data["type"] not in ("category", "status"):
             errors.append(("type", "type must be one of category, status"))
         else:
             tag.type = data["type"]
-    if "priority" in data:
-        if isinstance(data["priority"], bool) or not isinstance(data["priority"], int):
-            errors.append(("priority", "priority must be a number"))
-        else:
-            tag.priority = data["priority"]
     if "color" in data:
         color = data["color"]
         if color in (None, ""):
