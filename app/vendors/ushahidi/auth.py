@@ -1,9 +1,7 @@
 """Ushahidi auth: Passport-style OAuth tokens, the caller of a request and the scope check."""
 
 import base64
-import hashlib
 import hmac
-import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -12,6 +10,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session, select
 
 from app.core.db import SessionDep
+from app.core.passwords import verify_password
 from app.core.tokens import issue_jwt, read_jwt
 from app.core.vendor import public_base
 from app.settings import Settings
@@ -53,21 +52,6 @@ INVALID_REQUEST = (
     "The request is missing a required parameter, includes an invalid parameter value, includes a parameter "
     "more than once, or is otherwise malformed."
 )
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_hex(8)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 1000).hex()
-    return f"pbkdf2${salt}${digest}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        _, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    candidate = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 1000).hex()
-    return hmac.compare_digest(candidate, digest)
 
 
 @dataclass

@@ -3,9 +3,9 @@
 import json
 from pathlib import Path
 
+from app.core.passwords import hash_password
 from app.core.store import SeedRows
 from app.vendors.ushahidi import models as m
-from app.vendors.ushahidi.auth import hash_password
 from app.vendors.ushahidi.schemas import parse_time, ref_id
 
 # Keys of a documented payload that are computed on output, not stored.

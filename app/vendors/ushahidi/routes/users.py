@@ -10,9 +10,10 @@ from sqlalchemy import or_
 from sqlmodel import select
 
 from app.core.db import SessionDep
+from app.core.passwords import hash_password
 from app.core.payload import read_payload
 from app.vendors.ushahidi.access import authorize, user_privileges
-from app.vendors.ushahidi.auth import Ctx, CtxDep, grant_token, hash_password, require_scope
+from app.vendors.ushahidi.auth import Ctx, CtxDep, grant_token, require_scope
 from app.vendors.ushahidi.crud import body, envelope, get_or_404, read_paging, search, time_now
 from app.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
 from app.vendors.ushahidi.models import ConfigGroup, Contact, Post, ResetToken, Role, Set, User

@@ -1,0 +1,22 @@
+"""Password hashing for the vendors' seeded and registered users (PBKDF2; cheap on purpose, it is a mock)."""
+
+import hashlib
+import hmac
+import secrets
+
+ITERATIONS = 1000
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), ITERATIONS).hex()
+    return f"pbkdf2${salt}${digest}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        _, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    candidate = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), ITERATIONS).hex()
+    return hmac.compare_digest(candidate, digest)

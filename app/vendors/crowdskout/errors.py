@@ -1,0 +1,67 @@
+"""Crowdskout's envelope: {"success", "messages", "data"}; errors have success false and a message.
+
+The public docs define no error body (research-crowdskout 1.4); crowdmock answers errors as
+{"success": false, "messages": ["..."], "data": null} with a 4xx status, and OAuth endpoints with
+league/oauth2-server's {"error", "error_description"}.
+"""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from app.core.errors import install_error_handlers, status_phrase
+
+DENIED = "The resource owner or authorization server denied the request."
+
+
+class CrowdskoutError(Exception):
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+class OAuthError(Exception):
+    def __init__(self, status: int, error: str, description: str):
+        super().__init__(description)
+        self.status, self.error, self.description = status, error, description
+
+
+def invalid_request(param: str) -> OAuthError:
+    return OAuthError(
+        400,
+        "invalid_request",
+        "The request is missing a required parameter, includes an invalid parameter value, includes a "
+        f'parameter more than once, or is otherwise malformed. Check the "{param}" parameter.',
+    )
+
+
+def invalid_client() -> OAuthError:
+    return OAuthError(401, "invalid_client", "Client authentication failed.")
+
+
+def envelope(data, messages: list | None = None) -> dict:
+    return {"success": True, "messages": messages or [], "data": data}
+
+
+def failure(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    body = {"success": False, "messages": [message] if message else [], "data": None}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def render_error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
+    if status == 401:
+        headers = {"WWW-Authenticate": "Bearer", **headers}
+    return failure(status, message or status_phrase(status), headers)
+
+
+def install(app: FastAPI) -> None:
+    install_error_handlers(app, render_error, validation_status=400)
+
+    async def crowdskout_error(request: Request, exc: CrowdskoutError) -> Response:
+        return render_error(request, exc.status, exc.message, exc.headers)
+
+    async def oauth_error(request: Request, exc: OAuthError) -> Response:
+        body = {"error": exc.error, "error_description": exc.description}
+        return JSONResponse(body, status_code=exc.status)
+
+    app.add_exception_handler(CrowdskoutError, crowdskout_error)
+    app.add_exception_handler(OAuthError, oauth_error)
