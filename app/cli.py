@@ -51,9 +51,7 @@ def _reset(args: argparse.Namespace) -> int:
     if args.vendor and args.vendor not in VENDORS:
         print(f"unknown vendor {args.vendor!r}; known: {', '.join(VENDORS)}", file=sys.stderr)
         return 2
-    store = Store(
-        make_engine(settings.database_url), {n: v.seed for n, v in VENDORS.items()}, settings.fixtures_dir
-    )
+    store = Store(make_engine(settings.database_url), {n: v.seed for n, v in VENDORS.items()}, settings.fixtures_dir)
     store.start()
     names = store.reset(args.vendor)
     print(f"reset {', '.join(names)} in {settings.database_url}")

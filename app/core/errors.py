@@ -34,8 +34,7 @@ def install_error_handlers(app: FastAPI, render: ErrorRenderer, validation_statu
             status, message, headers = 404, "", {}
         elif status == 405:
             message = (
-                f"The {request.method} method is not supported for this route. "
-                f"Supported methods: {', '.join(methods)}."
+                f"The {request.method} method is not supported for this route. Supported methods: {', '.join(methods)}."
             )
         elif message == status_phrase(status):
             message = ""

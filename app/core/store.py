@@ -24,9 +24,7 @@ class SeedState(SQLModel, table=True):
 def _cached_rows(vendor: str, loader: SeedLoader, fixtures_dir: Path) -> SeedRows:
     # Fixtures are parsed once per process; reset and every test's fresh store reuse the rows. Each row is
     # completed with the model's defaults, since a bulk insert takes its columns from the first row.
-    return [
-        (model, [model(**row).model_dump() for row in rows]) for model, rows in loader(fixtures_dir / vendor)
-    ]
+    return [(model, [model(**row).model_dump() for row in rows]) for model, rows in loader(fixtures_dir / vendor)]
 
 
 class Store:

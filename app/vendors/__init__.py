@@ -1,6 +1,7 @@
 """The vendor registry: one Vendor descriptor per emulated API."""
 
 from app.core.vendor import Vendor
+from app.vendors.crowdskout import VENDOR as CROWDSKOUT
 from app.vendors.ushahidi import VENDOR as USHAHIDI
 
-VENDORS: dict[str, Vendor] = {v.name: v for v in (USHAHIDI,)}
+VENDORS: dict[str, Vendor] = {v.name: v for v in (CROWDSKOUT, USHAHIDI)}

@@ -1,7 +1,10 @@
 def test_health_reports_seeded_vendors(client):
     response = client.get("/__admin/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "vendors": {"ushahidi": {"seeded": True}}}
+    assert response.json() == {
+        "status": "ok",
+        "vendors": {name: {"seeded": True} for name in ("crowdskout", "ushahidi")},
+    }
 
 
 def test_reset_brings_back_seeded_state(client):
@@ -16,10 +19,7 @@ def test_reset_brings_back_seeded_state(client):
             "scope": "*",
         },
     ).json()["access_token"]
-    assert (
-        client.delete("/ushahidi/api/v3/posts/8328", headers={"Authorization": f"Bearer {admin}"}).status_code
-        == 200
-    )
+    assert client.delete("/ushahidi/api/v3/posts/8328", headers={"Authorization": f"Bearer {admin}"}).status_code == 200
     assert client.get("/ushahidi/api/v3/posts/8328").status_code == 404
     response = client.post("/__admin/reset?vendor=ushahidi")
     assert response.status_code == 200 and response.json()["reset"] == ["ushahidi"]

@@ -50,3 +50,8 @@ def test_each_vendor_has_its_own_openapi_and_docs(client):
 def test_dashboard_lists_vendors_and_credentials(client):
     page = client.get("/").text
     assert "/ushahidi" in page and "robbie@ushahidi.com" in page
+
+
+def test_crowdskout_real_hostname_routes_without_prefix(client):
+    response = client.get("/v1/attribute/1", headers={"Host": "api.crowdskout.com", "Authorization": "Bearer abcd1234"})
+    assert response.status_code == 200 and response.json()["data"]["id"] == 1

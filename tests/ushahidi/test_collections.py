@@ -29,9 +29,7 @@ def test_missing_collection_and_saved_search_id_are_404_sets(ush):
 
 
 def test_user_creates_collection_and_owns_it(ush, user):
-    response = ush.post(
-        "/api/v3/collections", json={"name": "My picks", "view": "map", "role": ["user"]}, headers=user
-    )
+    response = ush.post("/api/v3/collections", json={"name": "My picks", "view": "map", "role": ["user"]}, headers=user)
     assert response.status_code == 200
     body = response.json()
     assert body["user"]["id"] == 2 and body["name"] == "My picks" and body["view"] == "map"
@@ -43,9 +41,7 @@ def test_user_creates_collection_and_owns_it(ush, user):
 def test_non_admin_may_not_feature_a_collection(ush, user):
     response = ush.post("/api/v3/collections", json={"name": "Front page", "featured": True}, headers=user)
     assert response.status_code == 403
-    assert all(
-        c["name"] != "Front page" for c in ush.get("/api/v3/collections", headers=user).json()["results"]
-    )
+    assert all(c["name"] != "Front page" for c in ush.get("/api/v3/collections", headers=user).json()["results"])
 
 
 def test_client_token_may_not_create_collections(ush):
@@ -55,9 +51,7 @@ def test_client_token_may_not_create_collections(ush):
 
 
 def test_collection_validation(ush, user):
-    response = ush.post(
-        "/api/v3/collections", json={"name": "", "view": "globe", "role": ["nope"]}, headers=user
-    )
+    response = ush.post("/api/v3/collections", json={"name": "", "view": "globe", "role": ["nope"]}, headers=user)
     assert response.status_code == 422
     titles = [e.get("title") for e in response.json()["errors"][1:]]
     assert titles == [

@@ -175,9 +175,7 @@ def test_attribute_and_stage_crud(ush, admin):
         ush.put(f"/api/v3/forms/4/attributes/{aid}", json={"label": "Result"}, headers=admin).json()["label"]
         == "Result"
     )
-    wrong_stage = ush.post(
-        "/api/v3/forms/4/attributes", json={"label": "x", "form_stage_id": 1}, headers=admin
-    )
+    wrong_stage = ush.post("/api/v3/forms/4/attributes", json={"label": "x", "form_stage_id": 1}, headers=admin)
     assert wrong_stage.status_code == 422
     assert ush.delete(f"/api/v3/forms/4/stages/{sid}", headers=admin).status_code == 200
     assert ush.get(f"/api/v3/forms/4/attributes/{aid}", headers=admin).status_code == 404

@@ -23,9 +23,7 @@ def test_contacts_need_a_user(ush, user):
 
 
 def test_contact_validation(ush, user):
-    response = ush.post(
-        "/api/v3/contacts", json={"contact": "", "type": "pigeon", "can_notify": "yes"}, headers=user
-    )
+    response = ush.post("/api/v3/contacts", json={"contact": "", "type": "pigeon", "can_notify": "yes"}, headers=user)
     assert response.status_code == 422
     assert [e["source"]["pointer"] for e in response.json()["errors"][1:]] == [
         "/contact",
@@ -78,8 +76,5 @@ def test_messages_are_for_managers(ush, user):
 
 
 def test_archive_a_message(ush, admin):
-    assert (
-        ush.put("/api/v3/messages/23462", json={"status": "archived"}, headers=admin).json()["status"]
-        == "archived"
-    )
+    assert ush.put("/api/v3/messages/23462", json={"status": "archived"}, headers=admin).json()["status"] == "archived"
     assert ush.put("/api/v3/messages/23462", json={"status": "lost"}, headers=admin).status_code == 422

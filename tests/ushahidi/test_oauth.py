@@ -132,16 +132,12 @@ def test_access_token_is_not_a_refresh_token(ush):
 
 
 def test_expired_token_is_refused_with_www_authenticate(ush, settings):
-    expired = issue_jwt(
-        settings.token_secret, {"vnd": "ushahidi", "typ": "access", "sub": "2", "scopes": ["*"]}, -10
-    )
+    expired = issue_jwt(settings.token_secret, {"vnd": "ushahidi", "typ": "access", "sub": "2", "scopes": ["*"]}, -10)
     response = ush.get("/api/v3/users/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == 'Bearer realm="OAuth"'
     assert response.json() == {
-        "errors": [
-            {"status": 401, "message": "The resource owner or authorization server denied the request."}
-        ]
+        "errors": [{"status": 401, "message": "The resource owner or authorization server denied the request."}]
     }
 
 

@@ -50,9 +50,7 @@ def test_default_paging_echo_and_ordering(ush, admin):
 def test_unknown_post_is_404_in_the_error_envelope(ush):
     response = ush.get("/api/v3/posts/9999")
     assert response.status_code == 404
-    assert response.json() == {
-        "errors": [{"status": 404, "message": "Could not locate any posts matching [id: 9999]"}]
-    }
+    assert response.json() == {"errors": [{"status": 404, "message": "Could not locate any posts matching [id: 9999]"}]}
 
 
 def test_non_numeric_id_is_a_plain_404(ush):
@@ -95,9 +93,7 @@ def test_create_without_token_is_401_unauthorized(ush):
 
 
 def test_malformed_json_has_its_own_shape(ush, user):
-    response = ush.post(
-        "/api/v3/posts", content=b'{"title": ', headers={**user, "Content-Type": "application/json"}
-    )
+    response = ush.post("/api/v3/posts", content=b'{"title": ', headers={**user, "Content-Type": "application/json"})
     assert response.status_code == 422
     assert response.json() == {"error": 422, "messages": "Syntax error, malformed JSON"}
 

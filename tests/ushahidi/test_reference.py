@@ -41,9 +41,7 @@ def test_dataproviders_are_admin_only_and_documented(ush, admin, user):
     assert DOC_HOST in documented["url"]
     missing = ush.get("/api/v3/dataproviders/pigeon", headers=admin)
     assert missing.status_code == 404
-    assert (
-        missing.json()["errors"][0]["message"] == "Could not locate any dataproviders matching [id: pigeon]"
-    )
+    assert missing.json()["errors"][0]["message"] == "Could not locate any dataproviders matching [id: pigeon]"
 
 
 def test_roles_crud(ush, admin, user):
@@ -97,9 +95,7 @@ def test_tag_create_normalises_color_and_links_parent(ush, admin):
     body = response.json()
     assert body["color"] == "#00ff00" and body["parent"]["id"] == 1 and body["icon"] == "tag"
     parent = ush.get("/api/v3/tags/1").json()
-    assert {"id": body["id"], "url": f"http://testserver/ushahidi/api/v3/tags/{body['id']}"} in parent[
-        "children"
-    ]
+    assert {"id": body["id"], "url": f"http://testserver/ushahidi/api/v3/tags/{body['id']}"} in parent["children"]
 
 
 def test_duplicate_tag_and_unknown_role_are_422(ush, admin):

@@ -33,9 +33,7 @@ def test_me_with_client_token_is_404_user_0(ush):
     token = ush.token(None, scope="users")
     response = ush.get("/api/v3/users/me", headers={"Authorization": "Bearer " + token["access_token"]})
     assert response.status_code == 404
-    assert response.json() == {
-        "errors": [{"status": 404, "message": "Could not locate any users matching [id: 0]"}]
-    }
+    assert response.json() == {"errors": [{"status": 404, "message": "Could not locate any users matching [id: 0]"}]}
 
 
 def test_me_without_token_is_401(ush):
@@ -84,9 +82,7 @@ def test_user_cannot_create_users(ush, user):
 
 
 def test_duplicate_email_and_short_password_are_422(ush, admin):
-    response = ush.post(
-        "/api/v3/users", json={"email": "robbie@ushahidi.com", "password": "short"}, headers=admin
-    )
+    response = ush.post("/api/v3/users", json={"email": "robbie@ushahidi.com", "password": "short"}, headers=admin)
     assert response.status_code == 422
     titles = [e["title"] for e in response.json()["errors"][1:]]
     assert titles == ["email is already in use", "password must be at least 7 characters long"]
@@ -130,8 +126,7 @@ def test_password_reset_with_wrong_parameter_is_the_documented_400(ush):
             {
                 "status": 400,
                 "message": (
-                    "Bad request: Payload parameter email has not been declared, "
-                    "defined parameters are: emails"
+                    "Bad request: Payload parameter email has not been declared, defined parameters are: emails"
                 ),
             }
         ]
@@ -145,10 +140,7 @@ def test_password_reset_confirm_changes_the_password(ush, app):
     short = ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "abc"})
     assert short.status_code == 422
     assert short.json()["errors"][1]["title"] == "password must be at least 7 characters long"
-    assert (
-        ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "newpass1"}).status_code
-        == 204
-    )
+    assert ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "newpass1"}).status_code == 204
     login = ush.post(
         "/oauth/token",
         data={
@@ -160,10 +152,7 @@ def test_password_reset_confirm_changes_the_password(ush, app):
         },
     )
     assert login.status_code == 200
-    assert (
-        ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "again123"}).status_code
-        == 422
-    )
+    assert ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "again123"}).status_code == 422
 
 
 def test_api_index_names_the_caller(ush, user):
@@ -184,10 +173,7 @@ def test_rapid_registrations_are_throttled_until_reset(ush, client):
     assert refused.status_code == 429
     assert refused.json() == {"errors": [{"status": 429, "message": "Too Many Requests"}]}
     client.post("/__admin/reset")
-    assert (
-        ush.post("/api/v3/register", json={"email": "r10@example.org", "password": "secret123"}).status_code
-        == 200
-    )
+    assert ush.post("/api/v3/register", json={"email": "r10@example.org", "password": "secret123"}).status_code == 200
 
 
 def test_register_validation_stores_nothing(ush, admin):

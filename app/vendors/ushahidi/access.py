@@ -53,9 +53,7 @@ def is_published_to(post: Post, role: str | None) -> bool:
 
 
 def set_privileges(caller: Caller, item: Set | None) -> list[str]:
-    if caller.can("Manage Collections and Saved Searches") or (
-        item is not None and caller.owns(item.user_id)
-    ):
+    if caller.can("Manage Collections and Saved Searches") or (item is not None and caller.owns(item.user_id)):
         return list(ALL)
     allowed = {"search"}
     if caller.user is not None:
@@ -95,9 +93,7 @@ def deny(ctx: Ctx, action: str, resource: str, ident) -> UshahidiError:
     """Authorizer refusal: 401 without an Authorization header, else `User N is not allowed to ...`."""
     if not ctx.caller.token_present:
         return unauthorized(MSG_NO_TOKEN)
-    return UshahidiError(
-        403, f"User {ctx.caller.user_id} is not allowed to {action} resource {resource} #{ident or 0}"
-    )
+    return UshahidiError(403, f"User {ctx.caller.user_id} is not allowed to {action} resource {resource} #{ident or 0}")
 
 
 def authorize(ctx: Ctx, privileges: list[str], action: str, resource: str, ident) -> None:

@@ -193,9 +193,7 @@ def _scopes(raw, grant: str) -> list[str]:
     return scopes
 
 
-def _tokens(
-    settings: Settings, user_id: int | None, client_id: str, scopes: list[str], refresh: bool
-) -> dict:
+def _tokens(settings: Settings, user_id: int | None, client_id: str, scopes: list[str], refresh: bool) -> dict:
     claims = {"vnd": VENDOR_CLAIM, "cid": client_id, "sub": str(user_id) if user_id else "", "scopes": scopes}
     ttl = settings.ushahidi_access_token_ttl
     body = {
@@ -266,13 +264,9 @@ def grant_token(session: Session, settings: Settings, params: dict, authorizatio
         raise _invalid_request("refresh_token")
     claims = read_jwt(settings.token_secret, raw)
     if not claims or claims.get("vnd") != VENDOR_CLAIM or claims.get("typ") != "refresh":
-        raise OAuthError(
-            401, "invalid_request", "The refresh token is invalid.", "Cannot decrypt the refresh token"
-        )
+        raise OAuthError(401, "invalid_request", "The refresh token is invalid.", "Cannot decrypt the refresh token")
     if claims.get("cid") != client.id:
-        raise OAuthError(
-            401, "invalid_request", "The refresh token is invalid.", "Token is not linked to client"
-        )
+        raise OAuthError(401, "invalid_request", "The refresh token is invalid.", "Token is not linked to client")
     original = list(claims.get("scopes") or [])
     requested = _scopes(params.get("scope"), "password") or original
     for scope in requested:

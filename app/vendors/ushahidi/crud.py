@@ -84,9 +84,7 @@ def search(ctx: Ctx, model: type[SQLModel], paging: Paging, *where) -> tuple[lis
     column = getattr(model, paging.orderby, None)
     if column is None:
         column = model.id
-    stmt = (
-        select(model).where(*where).order_by(column.desc() if paging.descending else column.asc(), model.id)
-    )
+    stmt = select(model).where(*where).order_by(column.desc() if paging.descending else column.asc(), model.id)
     if paging.offset:
         stmt = stmt.offset(paging.offset)
     if paging.limit is not None:
@@ -132,9 +130,7 @@ def copy_fields(data: dict, fields: FieldSpec, target, errors: list, prefix: str
         if name not in data:
             continue
         value = data[name]
-        if (value is None and nullable) or (
-            isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        ):
+        if (value is None and nullable) or (isinstance(value, kind) and not (kind is int and isinstance(value, bool))):
             setattr(target, name, value)
         else:
             errors.append((f"{prefix}{name}", f"{name} must be a {TYPE_NAMES[kind]}"))

@@ -13,9 +13,7 @@ MSG_SCOPE = "Invalid scope(s) provided."
 
 
 class UshahidiError(Exception):
-    def __init__(
-        self, status: int, message: str = "", headers: dict | None = None, extra: list | None = None
-    ):
+    def __init__(self, status: int, message: str = "", headers: dict | None = None, extra: list | None = None):
         super().__init__(message)
         self.status = status
         self.message = message

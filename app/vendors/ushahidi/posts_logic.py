@@ -24,9 +24,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def post_sets(ctx: Ctx, ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
-        rows = ctx.session.exec(
-            select(PostSet).where(PostSet.post_id.in_(ids)).order_by(PostSet.set_id)
-        ).all()
+        rows = ctx.session.exec(select(PostSet).where(PostSet.post_id.in_(ids)).order_by(PostSet.set_id)).all()
         for row in rows:
             out[row.post_id].append(str(row.set_id))
     return out
@@ -137,9 +135,7 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
-def search_posts(
-    ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_id: int | None = None
-) -> list[Post]:
+def search_posts(ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_id: int | None = None) -> list[Post]:
     """Every post the caller may see that matches the query's filters, ordered (research-ushahidi 1.3)."""
     q = ctx.request.query_params
     caller = ctx.caller
@@ -183,11 +179,7 @@ def search_posts(
             where.append(column == value.lower() if name == "locale" else column == value)
 
     column = getattr(Post, paging.orderby, Post.post_date)
-    stmt = (
-        select(Post)
-        .where(*where)
-        .order_by(column.desc() if paging.descending else column.asc(), Post.id.desc())
-    )
+    stmt = select(Post).where(*where).order_by(column.desc() if paging.descending else column.asc(), Post.id.desc())
     posts = list(ctx.session.exec(stmt).all())
 
     if not caller.can("Manage Posts"):
@@ -361,15 +353,11 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
     if "completed_stages" in data:
         stages = data["completed_stages"] or []
         valid = set(ctx.session.exec(select(FormStage.id).where(FormStage.form_id == post.form_id)).all())
-        if not isinstance(stages, list) or not all(
-            isinstance(s, int) and not isinstance(s, bool) for s in stages
-        ):
+        if not isinstance(stages, list) or not all(isinstance(s, int) and not isinstance(s, bool) for s in stages):
             errors.append(("completed_stages", "completed_stages must be an array of stage ids"))
         else:
             errors += [
-                ("completed_stages", f"stage {s} does not belong to this survey")
-                for s in stages
-                if s not in valid
+                ("completed_stages", f"stage {s} does not belong to this survey") for s in stages if s not in valid
             ]
             post.completed_stages = stages
     for attribute in attributes.values():

@@ -16,9 +16,7 @@ def _read(folder: Path, name: str) -> list[dict]:
     return json.loads((folder / f"{name}.json").read_text("utf-8"))
 
 
-def _row(
-    model, record: dict, refs: tuple[str, ...] = (), times: tuple[str, ...] = ("created", "updated")
-) -> dict:
+def _row(model, record: dict, refs: tuple[str, ...] = (), times: tuple[str, ...] = ("created", "updated")) -> dict:
     """A documented payload -> a row of `model`: references become *_id, W3C times become unix ints."""
     row = {k: v for k, v in record.items() if k not in COMPUTED and k not in refs}
     for name in refs:
@@ -42,13 +40,9 @@ def load(folder: Path) -> SeedRows:
         row["values"] = record.get("values") or {}
         row["tags"] = [t["id"] if isinstance(t, dict) else t for t in record.get("tags") or []]
         posts.append(row)
-        post_sets += [
-            {"set_id": int(s), "post_id": record["id"], "created": row["created"]} for s in record["sets"]
-        ]
+        post_sets += [{"set_id": int(s), "post_id": record["id"], "created": row["created"]} for s in record["sets"]]
 
-    sets = [
-        _row(m.Set, r, refs=("user",)) for r in _read(folder, "collections") + _read(folder, "savedsearches")
-    ]
+    sets = [_row(m.Set, r, refs=("user",)) for r in _read(folder, "collections") + _read(folder, "savedsearches")]
     users = []
     for record in _read(folder, "users"):
         row = _row(m.User, record)

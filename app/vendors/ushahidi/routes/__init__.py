@@ -61,9 +61,7 @@ class JsonpMiddleware:
             if message.get("more_body"):
                 return
             payload = f"{callback}(".encode() + b"".join(chunks) + b")"
-            headers = [
-                (k, v) for k, v in start.get("headers", []) if k not in (b"content-length", b"content-type")
-            ]
+            headers = [(k, v) for k, v in start.get("headers", []) if k not in (b"content-length", b"content-type")]
             headers += [
                 (b"content-type", b"application/javascript"),
                 (b"content-length", str(len(payload)).encode()),

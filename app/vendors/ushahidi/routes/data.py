@@ -91,9 +91,7 @@ def apply_job(ctx: Ctx, job: ExportJob, data: dict) -> None:
     for name in ("fields", "filters", "header_row", "hxl_heading_row"):
         if name in data:
             setattr(job, name, data[name])
-    copy_fields(
-        data, {name: (bool, False) for name in ("include_hxl", "send_to_browser", "send_to_hdx")}, job, errors
-    )
+    copy_fields(data, {name: (bool, False) for name in ("include_hxl", "send_to_browser", "send_to_hdx")}, job, errors)
     if "entity_type" in data and data["entity_type"] != "post":
         errors.append(("entity_type", "entity_type must be post"))
     if "status" in data:

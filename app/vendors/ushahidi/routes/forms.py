@@ -189,9 +189,7 @@ def apply_tasks(ctx: Ctx, form: Form, tasks, errors: list) -> None:
     if not isinstance(tasks, list):
         errors.append(("tasks", "tasks must be an array"))
         return
-    existing = {
-        s.id: s for s in ctx.session.exec(select(FormStage).where(FormStage.form_id == form.id)).all()
-    }
+    existing = {s.id: s for s in ctx.session.exec(select(FormStage).where(FormStage.form_id == form.id)).all()}
     kept: set[int] = set()
     for n, task in enumerate(tasks):
         if not isinstance(task, dict):
@@ -207,9 +205,7 @@ def apply_tasks(ctx: Ctx, form: Form, tasks, errors: list) -> None:
         kept.add(stage.id)
         old = {
             a.id: a
-            for a in ctx.session.exec(
-                select(FormAttribute).where(FormAttribute.form_stage_id == stage.id)
-            ).all()
+            for a in ctx.session.exec(select(FormAttribute).where(FormAttribute.form_stage_id == stage.id)).all()
         }
         keep_attributes: set[int] = set()
         for m, fields in enumerate(task.get("attributes") or []):
@@ -292,9 +288,7 @@ def all_attributes(ctx: CtxDep) -> dict:
     authorize(ctx, form_privileges(ctx.caller, None), "search", "form_attributes", 0)
     where = []
     if (form_id := ctx.request.query_params.get("form_id")) and form_id.isdigit():
-        where.append(
-            FormAttribute.form_stage_id.in_(select(FormStage.id).where(FormStage.form_id == int(form_id)))
-        )
+        where.append(FormAttribute.form_stage_id.in_(select(FormStage.id).where(FormStage.form_id == int(form_id))))
     paging = read_paging(ctx, "priority", "asc", {"id", "priority", "label", "key"})
     rows, total = search(ctx, FormAttribute, paging, *where)
     return envelope(ctx, [render_attribute(ctx, a) for a in rows], total, paging)
@@ -365,9 +359,7 @@ def load_attribute(ctx: Ctx, form_id: int, attribute_id: int) -> FormAttribute:
 
 def _check_stage(ctx: Ctx, form_id: int, attribute: FormAttribute) -> None:
     if attribute.form_stage_id not in form_stage_ids(ctx, form_id):
-        raise validation_failed(
-            "form_attributes", [("form_stage_id", "form_stage_id must be a stage of this survey")]
-        )
+        raise validation_failed("form_attributes", [("form_stage_id", "form_stage_id must be a stage of this survey")])
 
 
 @router.post("/{form_id:int}/attributes")
@@ -521,9 +513,7 @@ async def replace_form_roles(ctx: CtxDep, form_id: int) -> dict:
         raise validation_failed("form_roles", [("roles", "roles must be an array of role ids")])
     roles = []
     for ident in wanted:
-        role = (
-            ctx.session.get(Role, ident) if isinstance(ident, int) and not isinstance(ident, bool) else None
-        )
+        role = ctx.session.get(Role, ident) if isinstance(ident, int) and not isinstance(ident, bool) else None
         if role is None:
             raise validation_failed("form_roles", [("roles", f"Role {ident} does not exist")])
         roles.append(role)

@@ -185,9 +185,7 @@ async def update_message(ctx: CtxDep, message_id: int) -> dict:
     message = load_message(ctx, message_id, "update")
     if "status" in data:
         if data["status"] not in MESSAGE_STATUSES:
-            raise validation_failed(
-                "messages", [("status", f"status must be one of {', '.join(MESSAGE_STATUSES)}")]
-            )
+            raise validation_failed("messages", [("status", f"status must be one of {', '.join(MESSAGE_STATUSES)}")])
         message.status = data["status"]
     ctx.session.add(message)
     ctx.session.commit()

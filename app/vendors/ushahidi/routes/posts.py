@@ -166,15 +166,11 @@ def posts_stats(ctx: CtxDep) -> dict:
     elif group_by == "attribute":
         key = q.get("group_by_attribute_key")
         attribute = ctx.session.exec(select(FormAttribute).where(FormAttribute.key == key)).first()
-        counts = Counter(
-            str(v) for p in posts for v in (p.values or {}).get(key, []) if not isinstance(v, dict)
-        )
+        counts = Counter(str(v) for p in posts for v in (p.values or {}).get(key, []) if not isinstance(v, dict))
         label = attribute.label if attribute else key
         values = [{"label": v, "total": n, "key": label} for v, n in sorted(counts.items())]
     elif group_by is not None:
-        raise validation_failed(
-            "stats", [("group_by", "group_by must be one of status, form, tags, attribute")]
-        )
+        raise validation_failed("stats", [("group_by", "group_by must be one of status, form, tags, attribute")])
     else:
         values = [{"total": len(posts)}]
     return {

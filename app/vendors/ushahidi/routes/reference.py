@@ -16,9 +16,7 @@ dataproviders = APIRouter(
     prefix="/api/v3/dataproviders", tags=["dataproviders"], dependencies=[require_scope("dataproviders")]
 )
 roles = APIRouter(prefix="/api/v3/roles", tags=["roles"], dependencies=[require_scope("roles")])
-permissions = APIRouter(
-    prefix="/api/v3/permissions", tags=["permissions"], dependencies=[require_scope("permissions")]
-)
+permissions = APIRouter(prefix="/api/v3/permissions", tags=["permissions"], dependencies=[require_scope("permissions")])
 
 
 def render_country(ctx: Ctx, row: CountryCode) -> dict:
@@ -175,9 +173,7 @@ def delete_role(ctx: CtxDep, role_id: int) -> dict:
     role = get_or_404(ctx, Role, role_id, "roles")
     authorize(ctx, managed(ctx.caller, "Manage Users"), "delete", "roles", role_id)
     if role.protected:
-        raise UshahidiError(
-            403, f"User {ctx.caller.user_id} is not allowed to delete resource roles #{role_id}"
-        )
+        raise UshahidiError(403, f"User {ctx.caller.user_id} is not allowed to delete resource roles #{role_id}")
     rendered = render_role(ctx, role)
     for user in ctx.session.exec(select(User).where(User.role == role.name)).all():
         user.role = "user"

@@ -60,9 +60,7 @@ def apply_tag(ctx: Ctx, tag: Tag, data: dict) -> None:
         errors.append(("slug", f"slug {tag.slug} is already in use"))
     if tag.tag and ctx.session.exec(select(Tag).where(Tag.tag == tag.tag, Tag.id != tag.id)).first():
         errors.append(("tag", f"tag {tag.tag} is already in use"))
-    copy_fields(
-        data, {"description": (str, True), "icon": (str, False), "priority": (int, False)}, tag, errors
-    )
+    copy_fields(data, {"description": (str, True), "icon": (str, False), "priority": (int, False)}, tag, errors)
     if "type" in data:
         if data["type"] not in ("category", "status"):
             errors.append(("type", "type must be one of category, status"))

@@ -87,16 +87,12 @@ def apply_user(ctx: Ctx, user: User, data: dict, creating: bool, may_set_role: b
         elif not EMAIL.match(email.strip()) or len(email) > 150:
             errors.append(("email", "email must be an email address"))
         else:
-            taken = ctx.session.exec(
-                select(User).where(User.email == email.strip(), User.id != user.id)
-            ).first()
+            taken = ctx.session.exec(select(User).where(User.email == email.strip(), User.id != user.id)).first()
             if taken is not None:
                 errors.append(("email", "email is already in use"))
             user.email = email.strip()
     if "realname" in data:
-        if data["realname"] is not None and (
-            not isinstance(data["realname"], str) or len(data["realname"]) > 150
-        ):
+        if data["realname"] is not None and (not isinstance(data["realname"], str) or len(data["realname"]) > 150):
             errors.append(("realname", "realname must be a string of at most 150 characters"))
         else:
             user.realname = data["realname"]
@@ -122,10 +118,7 @@ def apply_user(ctx: Ctx, user: User, data: dict, creating: bool, may_set_role: b
             user.language = data["language"]
     if "role" in data and may_set_role:
         role = data["role"]
-        if (
-            not isinstance(role, str)
-            or ctx.session.exec(select(Role).where(Role.name == role)).first() is None
-        ):
+        if not isinstance(role, str) or ctx.session.exec(select(Role).where(Role.name == role)).first() is None:
             errors.append(("role", f"Role {role} does not exist"))
         else:
             user.role = role
@@ -160,9 +153,7 @@ async def password_reset(ctx: CtxDep) -> Response:
             f"Bad request: Payload parameter email has not been declared, defined parameters are: {given}",
         )
     email = data["email"]
-    user = (
-        ctx.session.exec(select(User).where(User.email == email)).first() if isinstance(email, str) else None
-    )
+    user = ctx.session.exec(select(User).where(User.email == email)).first() if isinstance(email, str) else None
     if user is not None:
         ctx.session.add(ResetToken(token=secrets.token_hex(16), user_id=user.id, created=time_now()))
         ctx.session.commit()
@@ -259,9 +250,7 @@ async def update_user(ctx: CtxDep, user_id: int) -> dict:
     user = get_or_404(ctx, User, user_id, "users")
     authorize(ctx, user_privileges(ctx.caller, user), "update", "users", user_id)
     if "role" in data and data["role"] != user.role and not ctx.caller.can("Manage Users"):
-        raise UshahidiError(
-            403, f"User {ctx.caller.user_id} is not allowed to change_role resource users #{user_id}"
-        )
+        raise UshahidiError(403, f"User {ctx.caller.user_id} is not allowed to change_role resource users #{user_id}")
     apply_user(ctx, user, data, creating=False, may_set_role=ctx.caller.can("Manage Users"))
     user.updated = time_now()
     ctx.session.add(user)

@@ -1,0 +1,165 @@
+"""Crowdskout OAuth 2.0 (league/oauth2-server v4 style): authorization code with a login form, the password
+grant (used by the WordPress plugin), and the Bearer check on every /v1 call."""
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from sqlmodel import Session, select
+
+from app.core.db import SessionDep
+from app.core.passwords import verify_password
+from app.core.tokens import issue_jwt, read_jwt
+from app.settings import Settings
+from app.vendors.crowdskout.errors import DENIED, CrowdskoutError, OAuthError, invalid_client, invalid_request
+from app.vendors.crowdskout.models import AuthCode, OAuthClient, StaticToken, User
+
+VENDOR_CLAIM = "crowdskout"
+TOKEN_TTL = 315_360_000  # ten years, as the documented token response says
+CODE_TTL = 600
+
+
+def redirect_allowed(client: OAuthClient, redirect_uri: str) -> bool:
+    """Registered URIs match exactly, or as `scheme://host:*` for the host on any port (contract credentials)."""
+    parts = urlsplit(redirect_uri)
+    for registered in client.redirect_uris or []:
+        if registered.endswith(":*"):
+            scheme, _, host = registered[:-2].partition("://")
+            if parts.scheme == scheme and parts.hostname == host:
+                return True
+        elif redirect_uri.rstrip("/") == registered.rstrip("/"):
+            return True
+    return False
+
+
+def check_authorize_params(session: Session, params: dict) -> OAuthClient:
+    """GET/POST /oauth/authorize: the checks league's AuthCodeGrant::checkAuthorizeParams makes."""
+    client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
+    if not client_id:
+        raise invalid_request("client_id")
+    if not redirect_uri:
+        raise invalid_request("redirect_uri")
+    client = session.get(OAuthClient, client_id)
+    if client is None or not redirect_allowed(client, redirect_uri):
+        raise invalid_client()
+    if params.get("response_type") != "code":
+        if not params.get("response_type"):
+            raise invalid_request("response_type")
+        raise OAuthError(
+            400,
+            "unsupported_response_type",
+            "The authorization server does not support obtaining an access token using this method.",
+        )
+    return client
+
+
+def login(session: Session, email, password) -> User | None:
+    if not isinstance(email, str) or not isinstance(password, str):
+        return None
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    return user if user is not None and verify_password(password, user.password_hash) else None
+
+
+def issue_code(session: Session, client: OAuthClient, redirect_uri: str, user: User) -> str:
+    code = secrets.token_urlsafe(30)
+    session.add(
+        AuthCode(
+            code=code,
+            client_id=client.id,
+            redirect_uri=redirect_uri,
+            user_id=user.id,
+            expires_at=time.time() + CODE_TTL,
+        )
+    )
+    session.commit()
+    return code
+
+
+def issue_access_token(settings: Settings, user: User, client_id: str) -> dict:
+    token = issue_jwt(
+        settings.token_secret,
+        {"vnd": VENDOR_CLAIM, "typ": "access", "sub": str(user.id), "cid": client_id},
+        TOKEN_TTL,
+    )
+    return {"access_token": token, "token_type": "Bearer", "expires_in": TOKEN_TTL}
+
+
+def grant_token(session: Session, settings: Settings, params: dict) -> dict:
+    """POST /oauth/access_token."""
+    grant = params.get("grant_type")
+    if not grant:
+        raise invalid_request("grant_type")
+    if grant not in ("authorization_code", "password"):
+        raise OAuthError(
+            400,
+            "unsupported_grant_type",
+            f'The authorization grant type "{grant}" is not supported by the authorization server.',
+        )
+    client_id, secret = params.get("client_id"), params.get("client_secret")
+    if not client_id:
+        raise invalid_request("client_id")
+    if not secret:
+        raise invalid_request("client_secret")
+    client = session.get(OAuthClient, client_id)
+    if client is None or not secrets.compare_digest(str(secret), client.secret):
+        raise invalid_client()
+    if grant == "password":
+        for name in ("username", "password"):
+            if not params.get(name):
+                raise invalid_request(name)
+        user = login(session, params["username"], params["password"])
+        if user is None:
+            raise OAuthError(401, "invalid_credentials", "The user credentials were incorrect.")
+        return issue_access_token(settings, user, client.id)
+    redirect_uri = params.get("redirect_uri")
+    if not redirect_uri:
+        raise invalid_request("redirect_uri")
+    if not params.get("code"):
+        raise invalid_request("code")
+    code = session.get(AuthCode, str(params["code"]))
+    if code is None or code.used or code.expires_at < time.time() or code.client_id != client.id:
+        raise invalid_request("code")
+    if code.redirect_uri != redirect_uri:
+        raise invalid_request("redirect_uri")
+    code.used = True  # single use
+    session.add(code)
+    session.commit()
+    user = session.get(User, code.user_id)
+    if user is None:
+        raise invalid_request("code")
+    return issue_access_token(settings, user, client.id)
+
+
+@dataclass
+class Caller:
+    user: User
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    # league's ResourceServer also reads the `access_token` query parameter.
+    return request.query_params.get("access_token") or None
+
+
+def get_caller(request: Request, session: SessionDep) -> Caller:
+    token = bearer_token(request)
+    if token is None:
+        raise CrowdskoutError(401, "The request is missing an access token.")
+    static = session.get(StaticToken, token)
+    user_id = static.user_id if static else None
+    if user_id is None:
+        claims = read_jwt(request.app.state.settings.token_secret, token)
+        if claims and claims.get("vnd") == VENDOR_CLAIM and claims.get("typ") == "access":
+            user_id = int(claims["sub"])
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        raise CrowdskoutError(401, DENIED)
+    return Caller(user)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]

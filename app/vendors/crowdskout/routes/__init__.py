@@ -1,0 +1,34 @@
+"""Assembles the Crowdskout sub-application."""
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.settings import Settings
+from app.vendors.crowdskout import errors
+from app.vendors.crowdskout.routes import attributes, fields, oauth, profiles
+
+
+class DropApiKey:
+    """Real clients append `?api_key=`; the API ignores it (research-crowdskout 4.1)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and b"api_key=" in scope.get("query_string", b""):
+            pairs = scope["query_string"].split(b"&")
+            scope = {**scope, "query_string": b"&".join(p for p in pairs if not p.startswith(b"api_key="))}
+        await self.app(scope, receive, send)
+
+
+def build_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="Crowdskout API v1 (crowdmock)",
+        version="1",
+        description="Emulates `https://api.crowdskout.com`: OAuth at /oauth, resources at /v1.",
+    )
+    errors.install(app)
+    for router in (oauth.router, profiles.router, attributes.router, fields.router):
+        app.include_router(router)
+    app.add_middleware(DropApiKey)
+    return app

@@ -1,0 +1,49 @@
+"""Loads fixtures/crowdskout/: the OAuth client and user of the contract, the documented token, attributes
+and field options, and profiles covering every collection of the reference."""
+
+import json
+from pathlib import Path
+
+from app.core.passwords import hash_password
+from app.core.store import SeedRows
+from app.vendors.crowdskout import models as m
+from app.vendors.crowdskout.collections import COLLECTIONS
+
+
+def _read(folder: Path, name: str) -> list[dict]:
+    return json.loads((folder / f"{name}.json").read_text("utf-8"))
+
+
+def load(folder: Path) -> SeedRows:
+    profiles = _read(folder, "profiles")
+    last_ids: dict[str, int] = {}
+    for profile in profiles:
+        for name, items in profile.items():
+            if name != "id" and not COLLECTIONS[name].interaction:
+                last_ids[name] = max([last_ids.get(name, 0), *(item["id"] for item in items)])
+    users = [
+        {**{k: v for k, v in u.items() if k != "password"}, "password_hash": hash_password(u["password"])}
+        for u in _read(folder, "users")
+    ]
+    options = [
+        {
+            "field": o["field"],
+            "option_id": str(o["id"]),
+            "value": o["value"],
+            "dependency_field": o.get("dependency_field"),
+            "dependency_id": str(o["dependency_id"]) if o.get("dependency_id") is not None else None,
+        }
+        for o in _read(folder, "field_options")
+    ]
+    return [
+        (m.OAuthClient, _read(folder, "oauth_clients")),
+        (m.User, users),
+        (m.StaticToken, _read(folder, "static_tokens")),
+        (m.Attribute, [{"options": None, **a} for a in _read(folder, "attributes")]),
+        (m.FieldOption, options),
+        (
+            m.Profile,
+            [{"id": p["id"], "collections": {k: v for k, v in p.items() if k != "id"}} for p in profiles],
+        ),
+        (m.ItemCounter, [{"collection": k, "last_id": v} for k, v in sorted(last_ids.items())]),
+    ]
