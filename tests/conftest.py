@@ -21,3 +21,26 @@ def app(settings):
 def client(app):
     with TestClient(app) as test_client:
         yield test_client
+
+
+class VendorClient:
+    """A TestClient rooted at a vendor's prefix, sending default headers unless a call gives its own."""
+
+    def __init__(self, client, prefix: str, headers: dict | None = None):
+        self.client, self.prefix, self.default_headers = client, prefix, headers or {}
+
+    def request(self, method: str, path: str, **kwargs):
+        kwargs.setdefault("headers", self.default_headers)
+        return self.client.request(method, self.prefix + path, **kwargs)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)

@@ -2,13 +2,13 @@
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import event
+from sqlalchemy import JSON, Column, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, create_engine
+from sqlmodel import Field, Session, create_engine
 
 
 def make_engine(url: str) -> Engine:
@@ -41,3 +41,8 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def json_field(default=None) -> Any:
+    """A SQLModel field stored as a JSON column (lists and objects of the vendors' payloads)."""
+    return Field(default=default, sa_column=Column(JSON))

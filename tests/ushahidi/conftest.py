@@ -5,32 +5,18 @@ import json
 import pytest
 
 from app.settings import PROJECT_ROOT
+from tests.conftest import VendorClient
 
 SECRET = "35e7f0bca957836d05ca0492211b0ac707671261"
 DOC_HOST = "https://ushahididocs.api.ushahidi.io"
 FIXTURES = PROJECT_ROOT / "fixtures" / "ushahidi"
 
 
-class Ushahidi:
-    """A TestClient that prefixes /ushahidi and can log in."""
+class Ushahidi(VendorClient):
+    """The /ushahidi client, able to log in."""
 
     def __init__(self, client):
-        self.client = client
-
-    def request(self, method: str, path: str, **kwargs):
-        return self.client.request(method, "/ushahidi" + path, **kwargs)
-
-    def get(self, path, **kw):
-        return self.request("GET", path, **kw)
-
-    def post(self, path, **kw):
-        return self.request("POST", path, **kw)
-
-    def put(self, path, **kw):
-        return self.request("PUT", path, **kw)
-
-    def delete(self, path, **kw):
-        return self.request("DELETE", path, **kw)
+        super().__init__(client, "/ushahidi")
 
     def token(self, username: str | None = None, scope: str = "*") -> dict:
         body = {"client_id": "ushahidiui", "client_secret": SECRET, "scope": scope}

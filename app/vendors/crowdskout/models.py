@@ -1,13 +1,8 @@
 """SQLModel tables of the Crowdskout v1 emulator."""
 
-from typing import Any
-
-from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-
-def json_field(default=None) -> Any:
-    return Field(default=default, sa_column=Column(JSON))
+from app.core.db import json_field
 
 
 class OAuthClient(SQLModel, table=True):

@@ -2,12 +2,10 @@
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, LargeBinary
+from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
-
-def json_field(default=None) -> Any:
-    return Field(default=default, sa_column=Column(JSON))
+from app.core.db import json_field
 
 
 class OAuthClient(SQLModel, table=True):
