@@ -1,28 +1,36 @@
 """The Vendor descriptor every vendor package exports, and the base URL its responses link to."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 
-from app.core.store import SeedLoader
+from app.core.store import SeedRows
 from app.settings import Settings
 
 # Set by Host routing: the public origin to link to when a request came in on a vendor's real hostname.
 HOST_ROUTED_ORIGIN = "crowdmock.host_origin"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vendor:
+    """A vendor package `app.vendors.<name>`: its `routes.build_app(settings)` and `seed.load(folder)` are
+    imported on first use, so listing the registry stays cheap."""
+
     name: str
     title: str
     prefix: str
     # Real hostnames (fnmatch patterns) routed to a path prefix, e.g. {"*.api.ushahidi.io": "/ushahidi"}.
     hosts: dict[str, str]
-    build_app: Callable[[Settings], FastAPI]
-    seed: SeedLoader
-    # Rows of (what, credentials) for the README and dashboard.
+    # Rows of (what, credentials) for the dashboard.
     credentials: tuple[tuple[str, str], ...] = field(default=())
+
+    def build_app(self, settings: Settings) -> FastAPI:
+        return import_module(f"app.vendors.{self.name}.routes").build_app(settings)
+
+    def seed(self, folder: Path) -> SeedRows:
+        return import_module(f"app.vendors.{self.name}.seed").load(folder)
 
 
 def public_base(request: Request, settings: Settings, prefix: str) -> str:
