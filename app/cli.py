@@ -38,6 +38,8 @@ def _serve(args: argparse.Namespace) -> int:
         reload=args.reload,
         log_level=args.log_level,
         timeout_graceful_shutdown=5,
+        # Writes vendor reason phrases into the status line (app/core/reason.py).
+        http="app.core.reason:ReasonPhraseProtocol",
     )
     return 0
 

@@ -17,11 +17,24 @@ class Payload:
     not_an_object: bool = False  # valid JSON, but not an object
 
 
-async def read_payload(request: Request) -> Payload:
-    limit = request.app.state.settings.max_body_bytes
+def check_declared_size(request: Request) -> None:
+    """413 before reading when Content-Length already says the body is over the limit."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdigit() and int(declared) > request.app.state.settings.max_body_bytes:
         raise HTTPException(413)
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw body, refused with 413 over the configured limit."""
+    check_declared_size(request)
+    body = await request.body()
+    if len(body) > request.app.state.settings.max_body_bytes:
+        raise HTTPException(413)
+    return body
+
+
+async def read_payload(request: Request) -> Payload:
+    check_declared_size(request)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "multipart/form-data":
         form = await request.form()
@@ -33,9 +46,7 @@ async def read_payload(request: Request) -> Payload:
             else:
                 data[key] = value
         return Payload(data=data, files=files)
-    body = await request.body()
-    if len(body) > limit:
-        raise HTTPException(413)
+    body = await read_body(request)
     if not body.strip():
         return Payload()
     if ctype == "application/x-www-form-urlencoded":

@@ -1,0 +1,49 @@
+"""Assembles the DoSomething sub-application (the Phoenix site's `api/v1` Services endpoint)."""
+
+import re
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.settings import Settings
+from app.vendors.dosomething import errors
+from app.vendors.dosomething.routes import campaigns, kudos, reportbacks, signups, system, terms, users
+
+_SUFFIX = re.compile(r"^(?P<path>/api/v1/.+?)\.(?P<ext>[^./]+)$")
+
+
+class FormatSuffix:
+    """RESTServer takes the response format from a path suffix: `campaigns.json` is `campaigns` as JSON;
+    JSON is the only formatter the endpoint enables, so any other suffix is a 406 (research 2.1)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            root = scope.get("root_path", "")
+            path = scope["path"][len(root) :] if root and scope["path"].startswith(root) else scope["path"]
+            match = _SUFFIX.match(path)
+            if match and match["ext"] != "json":
+                message = "Unknown or unsupported response format."
+                await errors.services_response(406, message, [message])(scope, receive, send)
+                return
+            if match:
+                cut = len(match["ext"]) + 1
+                raw = scope.get("raw_path")
+                scope = {**scope, "path": scope["path"][:-cut], "raw_path": raw[:-cut] if raw else raw}
+        await self.app(scope, receive, send)
+
+
+def build_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="DoSomething.org API v1 (crowdmock)",
+        version="1",
+        description="Emulates `https://www.dosomething.org/api/v1` (Phoenix: Drupal 7 + Services 3.x): "
+        "session login with CSRF tokens, campaigns, signups, reportbacks, kudos, terms and users.",
+    )
+    errors.install(app)
+    for module in (system, campaigns, signups, reportbacks, kudos, terms, users):
+        app.include_router(module.router)
+    app.add_middleware(FormatSuffix)
+    return app

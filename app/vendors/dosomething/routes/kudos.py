@@ -1,0 +1,75 @@
+"""kudos: reactions (kudos terms) of users on reportback items."""
+
+import time
+
+from fastapi import APIRouter, Request
+from sqlmodel import select
+
+from app.core.db import SessionDep
+from app.vendors.dosomething.auth import CallerDep, access_denied, authorize
+from app.vendors.dosomething.errors import missing
+from app.vendors.dosomething.models import Kudos, ReportbackFile, Term, User
+from app.vendors.dosomething.routes.common import DEFAULT_COUNT, renderer
+from app.vendors.dosomething.services import csv_ints, query_params, read_data, require, whole
+
+router = APIRouter(prefix="/api/v1")
+KUDOS_VOCABULARY = "kudos"
+
+
+@router.get("/kudos")
+def list_kudos(request: Request, db: SessionDep, caller: CallerDep) -> dict:
+    q = query_params(request)
+    count = whole(q.get("count"), DEFAULT_COUNT)
+    count = count if count and count > 0 else DEFAULT_COUNT
+    query = select(Kudos).order_by(Kudos.kid)
+    if q.get("reportbackitems") is not None:
+        query = query.where(Kudos.fid.in_(csv_ints(q["reportbackitems"])))
+    rows = list(db.exec(query.limit(count)))
+    if not rows:
+        return missing("No kudos data found.")
+    return {"kudos": {"data": renderer(request, db, caller).kudos_groups(rows)}}
+
+
+@router.get("/kudos/{kid}")
+def get_kudos(kid: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
+    row = db.get(Kudos, int(kid)) if kid.isdigit() else None
+    if row is None:
+        return missing("No kudos data found.")
+    return {"data": renderer(request, db, caller).kudos(row)}
+
+
+@router.post("/kudos")
+async def create_kudos(request: Request, db: SessionDep, caller: CallerDep) -> dict:
+    values = require(await read_data(request), "reportback_item_id", "user_id", "term_ids")
+    authorize(request, caller, "user")
+    fid, uid = whole(values["reportback_item_id"]), whole(values["user_id"])
+    terms = values["term_ids"]
+    tids = csv_ints(terms if isinstance(terms, list | str) else [terms])
+    item_ok = fid is not None and db.get(ReportbackFile, fid) is not None
+    user_ok = uid is not None and db.get(User, uid) is not None
+    created = failed = 0
+    now = int(time.time())
+    for tid in tids:
+        term = db.get(Term, tid)
+        duplicate = db.exec(select(Kudos).where(Kudos.fid == fid, Kudos.uid == uid, Kudos.tid == tid)).first()
+        if not (item_ok and user_ok) or term is None or term.vocabulary_machine_name != KUDOS_VOCABULARY or duplicate:
+            failed += 1
+            continue
+        db.add(Kudos(fid=fid, uid=uid, tid=tid, created=now))
+        db.flush()
+        created += 1
+    db.commit()
+    return {"created": created, "failed": failed}
+
+
+@router.delete("/kudos/{kid}")
+async def delete_kudos(kid: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
+    authorize(request, caller, "user")
+    row = db.get(Kudos, int(kid)) if kid.isdigit() else None
+    if row is None:
+        return missing("The specified kudos record id is not valid.")
+    if row.uid != caller.user.uid and not caller.is_admin:
+        raise access_denied(caller)
+    db.delete(row)
+    db.commit()
+    return {"success": {"message": "Kudos record successfully deleted."}}

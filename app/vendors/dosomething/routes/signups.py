@@ -1,0 +1,32 @@
+"""signups (index with `user`/`campaigns`, no paging in the seed era) and signups/{sid}."""
+
+from fastapi import APIRouter, Request
+from sqlmodel import select
+
+from app.core.db import SessionDep
+from app.vendors.dosomething.auth import CallerDep
+from app.vendors.dosomething.errors import missing
+from app.vendors.dosomething.models import Signup
+from app.vendors.dosomething.routes.common import renderer
+from app.vendors.dosomething.services import csv_ints, query_params
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/signups")
+def list_signups(request: Request, db: SessionDep, caller: CallerDep) -> dict:
+    q = query_params(request)
+    query = select(Signup).order_by(Signup.sid)
+    if q.get("user") is not None:
+        query = query.where(Signup.uid.in_(csv_ints(q["user"])))
+    if q.get("campaigns") is not None:
+        query = query.where(Signup.nid.in_(csv_ints(q["campaigns"])))
+    return {"data": renderer(request, db, caller).signups(list(db.exec(query)))}
+
+
+@router.get("/signups/{sid}")
+def get_signup(sid: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
+    row = db.get(Signup, int(sid)) if sid.isdigit() else None
+    if row is None:
+        return missing("No signup data found.")
+    return {"data": renderer(request, db, caller).signups([row])[0]}

@@ -1,0 +1,177 @@
+"""terms (cause terms, with an inbox count for reviewers), terms/{tid}/inbox and Services' core
+taxonomy_term resource."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlmodel import func, select
+
+from app.core.db import SessionDep
+from app.vendors.dosomething.auth import CallerDep, authorize
+from app.vendors.dosomething.errors import ServicesError
+from app.vendors.dosomething.models import Node, Reportback, ReportbackFile, Term
+from app.vendors.dosomething.routes.common import DEFAULT_COUNT, renderer
+from app.vendors.dosomething.services import csv, query_params, read_data, require, whole
+
+router = APIRouter(prefix="/api/v1")
+CAUSE_VOCABULARY = "cause"
+TERM_FIELDS = ("tid", "vid", "name", "description", "format", "weight")
+# taxonomy_term_save()'s return values.
+SAVED_NEW, SAVED_UPDATED, SAVED_DELETED = 1, 2, 3
+INVALID_QUERY = "Invalid query provided, double check that the fields and parameters you defined are correct and exist."
+
+
+def _campaigns_with(db, tid: int) -> list[int]:
+    return [n.nid for n in db.exec(select(Node)) if tid in (n.term_ids or [])]
+
+
+def _pending(db, tid: int):
+    nids = _campaigns_with(db, tid)
+    return select(ReportbackFile).where(ReportbackFile.status == "pending", ReportbackFile.nid.in_(nids))
+
+
+@router.get("/terms")
+def list_terms(request: Request, db: SessionDep, caller: CallerDep) -> list:
+    query = select(Term).where(Term.vocabulary_machine_name == CAUSE_VOCABULARY).order_by(Term.weight, Term.name)
+    out = []
+    for t in db.exec(query):
+        term = {
+            "tid": t.tid,
+            "vid": t.vid,
+            "name": t.name,
+            "description": t.description,
+            "format": t.format,
+            "weight": str(t.weight),
+            "depth": 0,
+            "parents": [str(t.parent)],
+        }
+        if caller.is_admin:
+            term["inbox"] = db.exec(select(func.count()).select_from(_pending(db, t.tid).subquery())).one()
+        out.append(term)
+    return out
+
+
+@router.get("/terms/{tid}/inbox")
+def term_inbox(tid: str, request: Request, db: SessionDep, caller: CallerDep) -> list:
+    authorize(request, caller, "admin")
+    q = query_params(request)
+    count = whole(q.get("count"), DEFAULT_COUNT, minimum=1)
+    offset = whole(q.get("offset"), 0, minimum=0)
+    if not tid.isdigit():
+        return []
+    files = list(db.exec(_pending(db, int(tid)).order_by(ReportbackFile.fid).offset(offset).limit(count)))
+    r = renderer(request, db, caller)
+    r.preload(nids={f.nid for f in files})
+    out = []
+    for f in files:
+        rb = db.get(Reportback, f.rbid)
+        info = ((r.node(f.nid).data or {}).get("reportback_info") or {}) if r.node(f.nid) else {}
+        out.append(
+            {
+                "fid": f.fid,
+                "nid": f.nid,
+                "quantity": rb.quantity if rb else 0,
+                "rbid": f.rbid,
+                "timestamp": f.created,
+                "uid": f.uid,
+                "caption": f.caption,
+                "why_participated": rb.why_participated if rb else "",
+                "quantity_label": f"{info.get('noun', '')} {info.get('verb', '')}".strip(),
+                "src": r.media(f.media_uri),
+            }
+        )
+    return out
+
+
+def term_object(t: Term) -> dict:
+    return {
+        "tid": str(t.tid),
+        "vid": str(t.vid),
+        "name": t.name,
+        "description": t.description,
+        "format": t.format,
+        "weight": str(t.weight),
+        "uuid": t.uuid,
+        "vocabulary_machine_name": t.vocabulary_machine_name,
+        "metatags": [],
+    }
+
+
+@router.get("/taxonomy_term")
+def index_terms(request: Request, db: SessionDep, caller: CallerDep) -> list:
+    """Services' core index: `page` (0-based), `pagesize` (20), `fields`, `parameters[field]=v1,v2`."""
+    q = query_params(request)
+    page, size = whole(q.get("page"), 0, minimum=0), whole(q.get("pagesize"), 20, minimum=1)
+    fields = [f for f in csv(q.get("fields")) if f in TERM_FIELDS] or list(TERM_FIELDS)
+    query = select(Term).order_by(Term.tid)
+    parameters = q.get("parameters") if isinstance(q.get("parameters"), dict) else {}
+    for name, value in parameters.items():
+        if name not in TERM_FIELDS:
+            raise ServicesError(406, INVALID_QUERY)
+        values = csv(value)
+        if name in ("tid", "vid", "weight"):
+            values = [int(v) for v in values if v.lstrip("-").isdigit()]
+        query = query.where(getattr(Term, name).in_(values))
+    rows = db.exec(query.offset(page * size).limit(min(size, 20) if not caller.is_admin else size))
+    r = renderer(request, db, caller)
+    out = []
+    for t in rows:
+        full = term_object(t)
+        item = {k: full[k] for k in fields}
+        item["uri"] = r.api(f"taxonomy_term/{t.tid}")
+        out.append(item)
+    return out
+
+
+@router.get("/taxonomy_term/{tid}")
+def retrieve_term(tid: str, db: SessionDep):
+    term = db.get(Term, int(tid)) if tid.isdigit() else None
+    return JSONResponse([False]) if term is None else term_object(term)
+
+
+def _apply(term: Term, values: dict) -> None:
+    for key in ("name", "description", "format"):
+        if isinstance(values.get(key), str):
+            setattr(term, key, values[key])
+    for key in ("weight", "parent"):
+        if values.get(key) is not None and whole(values[key]) is not None:
+            setattr(term, key, whole(values[key]))
+
+
+@router.post("/taxonomy_term")
+async def create_term(request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
+    data = require(await read_data(request), "term")
+    authorize(request, caller, "admin")
+    values = data["term"] if isinstance(data["term"], dict) else {}
+    vid = whole(values.get("vid"))
+    vocabulary = db.exec(select(Term).where(Term.vid == vid)).first() if vid is not None else None
+    if vocabulary is None or not isinstance(values.get("name"), str) or not values["name"]:
+        raise ServicesError(406, "Please provide a vocabulary id and a term name.")
+    term = Term(vid=vid, vocabulary_machine_name=vocabulary.vocabulary_machine_name, name=values["name"])
+    _apply(term, values)
+    db.add(term)
+    db.commit()
+    return JSONResponse([SAVED_NEW])
+
+
+@router.put("/taxonomy_term/{tid}")
+async def update_term(tid: str, request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
+    data = require(await read_data(request), "term")
+    authorize(request, caller, "admin")
+    term = db.get(Term, int(tid)) if tid.isdigit() else None
+    if term is None:
+        raise ServicesError(406, "Term not found.")
+    _apply(term, data["term"] if isinstance(data["term"], dict) else {})
+    db.add(term)
+    db.commit()
+    return JSONResponse([SAVED_UPDATED])
+
+
+@router.delete("/taxonomy_term/{tid}")
+async def delete_term(tid: str, request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
+    authorize(request, caller, "admin")
+    term = db.get(Term, int(tid)) if tid.isdigit() else None
+    if term is None:
+        raise ServicesError(406, "Term not found.")
+    db.delete(term)
+    db.commit()
+    return JSONResponse([SAVED_DELETED])
