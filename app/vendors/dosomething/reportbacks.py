@@ -13,7 +13,7 @@ from sqlmodel import select
 from app.vendors.dosomething.auth import Caller
 from app.vendors.dosomething.errors import ServicesError
 from app.vendors.dosomething.models import Node, Reportback, ReportbackFile, Signup, StoredFile, User
-from app.vendors.dosomething.services import whole
+from app.vendors.dosomething.services import get, whole
 
 REVIEW_STATUSES = ("approved", "promoted", "excluded", "flagged")
 FILES_URL = "/sites/default/files/"
@@ -144,7 +144,7 @@ def review_file(db: DbSession, fid: str, values: dict, reviewer: int) -> dict | 
     status = values.get("status")
     if status not in REVIEW_STATUSES:
         raise ServicesError(406, f"Invalid status {status}.")
-    f = db.get(ReportbackFile, int(fid)) if fid.isdigit() else None
+    f = get(db, ReportbackFile, fid)
     if f is None:
         return None
     f.status, f.reviewed, f.reviewer = status, int(time.time()), reviewer

@@ -73,6 +73,24 @@ def require(data: dict | None, *names: str) -> dict:
     return data
 
 
+MAX_ID = 2**63 - 1  # SQLite's INTEGER
+MAX_INT = 2**31 - 1  # counts, pages, quantities: PHP's 32-bit int
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def as_id(value) -> int | None:
+    """A record id from a path or parameter: digits only and within SQLite's range, else None."""
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    number = int(text) if _DIGITS.fullmatch(text) else None
+    return number if number is not None and number <= MAX_ID else None
+
+
+def get(db, model, value):
+    """db.get by an id taken from the request; None when it cannot be an id."""
+    ident = as_id(value)
+    return db.get(model, ident) if ident is not None else None
+
+
 def flag(value) -> bool:
     """A boolean query argument: true, 1, yes and on are true."""
     return str(value).strip().lower() in ("1", "true", "yes", "on") if value is not None else False
@@ -80,8 +98,8 @@ def flag(value) -> bool:
 
 def whole(value, default: int | None = None, minimum: int | None = None) -> int | None:
     """An int argument (PHP casts leading digits); the default when it is missing or not a number."""
-    match = re.match(r"\s*(-?\d+)", str(value)) if value is not None else None
-    number = int(match.group(1)) if match else default
+    match = re.match(r"\s*(-?[0-9]+)", str(value)) if value is not None and not isinstance(value, dict | list) else None
+    number = max(-MAX_INT, min(int(match.group(1)), MAX_INT)) if match else default
     if number is not None and minimum is not None and number < minimum:
         return minimum
     return number
@@ -95,4 +113,4 @@ def csv(value) -> list[str]:
 
 
 def csv_ints(value) -> list[int]:
-    return [int(v) for v in csv(value) if re.fullmatch(r"-?\d+", v)]
+    return [n for n in map(as_id, csv(value)) if n is not None]

@@ -13,7 +13,7 @@ from app.vendors.dosomething.auth import Caller, CallerDep, authorize
 from app.vendors.dosomething.errors import ServicesError, missing
 from app.vendors.dosomething.models import Node
 from app.vendors.dosomething.routes.common import DEFAULT_COUNT, paged, renderer
-from app.vendors.dosomething.services import csv_ints, flag, query_params, read_data, whole
+from app.vendors.dosomething.services import csv_ints, flag, get, query_params, read_data, whole
 
 router = APIRouter(prefix="/api/v1")
 
@@ -38,7 +38,7 @@ def list_campaigns(request: Request, db: SessionDep, caller: CallerDep) -> dict:
     page = max(whole(q.get("page"), 1), 1)
     # Only campaigns of type campaign (sms_game campaigns are filtered out).
     query = select(Node).where(Node.type == "campaign").order_by(Node.nid)
-    if ids:
+    if q.get("ids"):
         query = query.where(Node.nid.in_(ids))
     if staff_pick:
         query = query.where(Node.staff_pick == True)  # noqa: E712
@@ -47,7 +47,7 @@ def list_campaigns(request: Request, db: SessionDep, caller: CallerDep) -> dict:
         nodes = [n for n in nodes if n.mobile_app_start]
     if mobile_date:
         nodes = [n for n in nodes if _on_mobile_date(n, mobile_date)]
-    if term_ids:
+    if q.get("term_ids"):
         nodes = [n for n in nodes if set(term_ids) & set(n.term_ids or [])]
     if randomize:
         random.shuffle(nodes)
@@ -73,7 +73,7 @@ def list_campaigns(request: Request, db: SessionDep, caller: CallerDep) -> dict:
 
 
 def _campaign(db, nid: str) -> Node | None:
-    node = db.get(Node, int(nid)) if nid.isdigit() else None
+    node = get(db, Node, nid)
     return node if node is not None and node.type in ("campaign", "sms_game") else None
 
 
@@ -87,7 +87,7 @@ def get_campaign(nid: str, request: Request, db: SessionDep, caller: CallerDep) 
 
 @router.get("/content/{nid}")
 def get_content(nid: str, request: Request, db: SessionDep, caller: CallerDep):
-    node = db.get(Node, int(nid)) if nid.isdigit() else None
+    node = get(db, Node, nid)
     if node is None:
         raise ServicesError(404, f"Node {nid} could not be found")
     if node.type not in ("campaign", "sms_game"):
@@ -98,7 +98,7 @@ def get_content(nid: str, request: Request, db: SessionDep, caller: CallerDep):
 
 def _action_access(db, caller: Caller, nid: str) -> Node:
     """_campaign_resource_access_alt for the signup and reportback actions."""
-    node = db.get(Node, int(nid)) if nid.isdigit() else None
+    node = get(db, Node, nid)
     if node is None:
         raise ServicesError(403, f"No node found for {nid}")
     if not caller.logged_in:

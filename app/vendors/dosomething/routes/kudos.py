@@ -10,7 +10,7 @@ from app.vendors.dosomething.auth import CallerDep, access_denied, authorize
 from app.vendors.dosomething.errors import missing
 from app.vendors.dosomething.models import Kudos, ReportbackFile, Term, User
 from app.vendors.dosomething.routes.common import DEFAULT_COUNT, renderer
-from app.vendors.dosomething.services import csv_ints, query_params, read_data, require, whole
+from app.vendors.dosomething.services import csv, csv_ints, get, query_params, read_data, require, whole
 
 router = APIRouter(prefix="/api/v1")
 KUDOS_VOCABULARY = "kudos"
@@ -32,7 +32,7 @@ def list_kudos(request: Request, db: SessionDep, caller: CallerDep) -> dict:
 
 @router.get("/kudos/{kid}")
 def get_kudos(kid: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
-    row = db.get(Kudos, int(kid)) if kid.isdigit() else None
+    row = get(db, Kudos, kid)
     if row is None:
         return missing("No kudos data found.")
     return {"data": renderer(request, db, caller).kudos(row)}
@@ -44,18 +44,19 @@ async def create_kudos(request: Request, db: SessionDep, caller: CallerDep) -> d
     authorize(request, caller, "user")
     fid, uid = whole(values["reportback_item_id"]), whole(values["user_id"])
     terms = values["term_ids"]
-    tids = csv_ints(terms if isinstance(terms, list | str) else [terms])
+    # PHP iterates an array's values; a scalar is a comma-separated list.
+    entries = list(terms.values()) if isinstance(terms, dict) else terms if isinstance(terms, list) else csv(terms)
     item_ok = fid is not None and db.get(ReportbackFile, fid) is not None
     user_ok = uid is not None and db.get(User, uid) is not None
     created = failed = 0
     now = int(time.time())
-    for tid in tids:
-        term = db.get(Term, tid)
-        duplicate = db.exec(select(Kudos).where(Kudos.fid == fid, Kudos.uid == uid, Kudos.tid == tid)).first()
-        if not (item_ok and user_ok) or term is None or term.vocabulary_machine_name != KUDOS_VOCABULARY or duplicate:
+    for entry in entries:
+        term = get(db, Term, entry)
+        ok = item_ok and user_ok and term is not None and term.vocabulary_machine_name == KUDOS_VOCABULARY
+        if not ok or db.exec(select(Kudos).where(Kudos.fid == fid, Kudos.uid == uid, Kudos.tid == term.tid)).first():
             failed += 1
             continue
-        db.add(Kudos(fid=fid, uid=uid, tid=tid, created=now))
+        db.add(Kudos(fid=fid, uid=uid, tid=term.tid, created=now))
         db.flush()
         created += 1
     db.commit()
@@ -65,7 +66,7 @@ async def create_kudos(request: Request, db: SessionDep, caller: CallerDep) -> d
 @router.delete("/kudos/{kid}")
 async def delete_kudos(kid: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
     authorize(request, caller, "user")
-    row = db.get(Kudos, int(kid)) if kid.isdigit() else None
+    row = get(db, Kudos, kid)
     if row is None:
         return missing("The specified kudos record id is not valid.")
     if row.uid != caller.user.uid and not caller.is_admin:

@@ -13,7 +13,7 @@ from app.vendors.dosomething.errors import ServicesError, missing
 from app.vendors.dosomething.models import Reportback, ReportbackFile, StoredFile
 from app.vendors.dosomething.routes.common import DEFAULT_COUNT, paged, renderer
 from app.vendors.dosomething.schemas import Renderer
-from app.vendors.dosomething.services import csv, csv_ints, flag, query_params, read_data, require, whole
+from app.vendors.dosomething.services import csv, csv_ints, flag, get, query_params, read_data, require, whole
 
 router = APIRouter()
 DEFAULT_STATUSES = ["promoted", "approved"]
@@ -57,7 +57,7 @@ def list_reportbacks(request: Request, db: SessionDep, caller: CallerDep) -> dic
 
 @router.get("/api/v1/reportbacks/{rbid}")
 def get_reportback(rbid: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
-    rb = db.get(Reportback, int(rbid)) if rbid.isdigit() else None
+    rb = get(db, Reportback, rbid)
     if rb is None:
         return missing("No reportback data found.")
     r = renderer(request, db, caller)
@@ -72,7 +72,7 @@ def list_items(request: Request, db: SessionDep, caller: CallerDep) -> dict:
     count, page = _count_page(q)
     campaigns, exclude = csv_ints(q.get("campaigns")), csv_ints(q.get("exclude"))
     query = select(ReportbackFile).where(ReportbackFile.status.in_(statuses))
-    if campaigns:
+    if q.get("campaigns"):
         query = query.where(ReportbackFile.nid.in_(campaigns))
     if exclude:
         query = query.where(ReportbackFile.fid.not_in(exclude))
@@ -105,7 +105,7 @@ def list_items(request: Request, db: SessionDep, caller: CallerDep) -> dict:
 @router.get("/api/v1/reportback-items/{fid}")
 def get_item(fid: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
     r = renderer(request, db, caller)
-    f = db.get(ReportbackFile, int(fid)) if fid.isdigit() else None
+    f = get(db, ReportbackFile, fid)
     if f is None or not r.visible([f]):
         return missing("No reportback items data found.")
     return {"data": r.item(f, db.get(Reportback, f.rbid))}

@@ -8,7 +8,7 @@ from app.vendors.dosomething.auth import CallerDep
 from app.vendors.dosomething.errors import missing
 from app.vendors.dosomething.models import Signup
 from app.vendors.dosomething.routes.common import renderer
-from app.vendors.dosomething.services import csv_ints, query_params
+from app.vendors.dosomething.services import csv_ints, get, query_params
 
 router = APIRouter(prefix="/api/v1")
 
@@ -26,7 +26,7 @@ def list_signups(request: Request, db: SessionDep, caller: CallerDep) -> dict:
 
 @router.get("/signups/{sid}")
 def get_signup(sid: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
-    row = db.get(Signup, int(sid)) if sid.isdigit() else None
+    row = get(db, Signup, sid)
     if row is None:
         return missing("No signup data found.")
     return {"data": renderer(request, db, caller).signups([row])[0]}

@@ -20,7 +20,7 @@ from app.vendors.dosomething.auth import (
 )
 from app.vendors.dosomething.errors import ServicesError
 from app.vendors.dosomething.models import Session, User, Variable
-from app.vendors.dosomething.services import read_data, require
+from app.vendors.dosomething.services import as_id, read_data, require
 
 router = APIRouter(prefix="/api/v1")
 ACCOUNT_KEYS = ("theme", "signature", "signature_format")
@@ -124,8 +124,8 @@ def member_count(db) -> int:
     """The site's cached member count variable (set_variable can change it), else the users stored."""
     row = db.get(Variable, "dosomething_user_member_count")
     value = (row.value or {}).get("value") if row else None
-    if isinstance(value, int) or isinstance(value, str) and value.isdigit():
-        return int(value)
+    if as_id(value) is not None:
+        return as_id(value)
     return db.exec(select(func.count()).select_from(User)).one()
 
 

@@ -10,7 +10,7 @@ from app.vendors.dosomething.auth import CallerDep, authorize
 from app.vendors.dosomething.errors import ServicesError
 from app.vendors.dosomething.models import Node, Reportback, ReportbackFile, Term
 from app.vendors.dosomething.routes.common import DEFAULT_COUNT, renderer
-from app.vendors.dosomething.services import csv, query_params, read_data, require, whole
+from app.vendors.dosomething.services import as_id, csv, get, query_params, read_data, require, whole
 
 router = APIRouter(prefix="/api/v1")
 CAUSE_VOCABULARY = "cause"
@@ -56,9 +56,9 @@ def term_inbox(tid: str, request: Request, db: SessionDep, caller: CallerDep) ->
     q = query_params(request)
     count = whole(q.get("count"), DEFAULT_COUNT, minimum=1)
     offset = whole(q.get("offset"), 0, minimum=0)
-    if not tid.isdigit():
+    if as_id(tid) is None:
         return []
-    files = list(db.exec(_pending(db, int(tid)).order_by(ReportbackFile.fid).offset(offset).limit(count)))
+    files = list(db.exec(_pending(db, as_id(tid)).order_by(ReportbackFile.fid).offset(offset).limit(count)))
     r = renderer(request, db, caller)
     r.preload(nids={f.nid for f in files})
     out = []
@@ -109,7 +109,7 @@ def index_terms(request: Request, db: SessionDep, caller: CallerDep) -> list:
             raise ServicesError(406, INVALID_QUERY)
         values = csv(value)
         if name in ("tid", "vid", "weight"):
-            values = [int(v) for v in values if v.lstrip("-").isdigit()]
+            values = [n for n in map(whole, values) if n is not None]
         query = query.where(getattr(Term, name).in_(values))
     rows = db.exec(query.offset(page * size).limit(min(size, 20) if not caller.is_admin else size))
     r = renderer(request, db, caller)
@@ -124,7 +124,7 @@ def index_terms(request: Request, db: SessionDep, caller: CallerDep) -> list:
 
 @router.get("/taxonomy_term/{tid}")
 def retrieve_term(tid: str, db: SessionDep):
-    term = db.get(Term, int(tid)) if tid.isdigit() else None
+    term = get(db, Term, tid)
     return JSONResponse([False]) if term is None else term_object(term)
 
 
@@ -157,7 +157,7 @@ async def create_term(request: Request, db: SessionDep, caller: CallerDep) -> JS
 async def update_term(tid: str, request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
     data = require(await read_data(request), "term")
     authorize(request, caller, "admin")
-    term = db.get(Term, int(tid)) if tid.isdigit() else None
+    term = get(db, Term, tid)
     if term is None:
         raise ServicesError(406, "Term not found.")
     _apply(term, data["term"] if isinstance(data["term"], dict) else {})
@@ -169,7 +169,7 @@ async def update_term(tid: str, request: Request, db: SessionDep, caller: Caller
 @router.delete("/taxonomy_term/{tid}")
 async def delete_term(tid: str, request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
     authorize(request, caller, "admin")
-    term = db.get(Term, int(tid)) if tid.isdigit() else None
+    term = get(db, Term, tid)
     if term is None:
         raise ServicesError(406, "Term not found.")
     db.delete(term)

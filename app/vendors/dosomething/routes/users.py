@@ -21,7 +21,7 @@ from app.vendors.dosomething import reportbacks as rb_logic
 from app.vendors.dosomething.auth import Caller, CallerDep, authorize
 from app.vendors.dosomething.errors import ServicesError
 from app.vendors.dosomething.models import User
-from app.vendors.dosomething.services import query_params, read_data, whole
+from app.vendors.dosomething.services import get, query_params, read_data, whole
 
 router = APIRouter(prefix="/api/v1")
 AUTHENTICATED = {"2": "authenticated user"}
@@ -148,7 +148,7 @@ async def create_user(request: Request, db: SessionDep, caller: CallerDep) -> di
 
 def _target(db, caller: Caller, uid: str) -> User:
     """`{uid}` of the admin-only user actions: `current` or a uid."""
-    user = caller.user if uid == "current" else (db.get(User, int(uid)) if uid.isdigit() else None)
+    user = caller.user if uid == "current" else get(db, User, uid)
     if user is None:
         raise ServicesError(403, f"Invalid uid value {uid}.")
     return user
