@@ -29,5 +29,10 @@ class Settings(BaseSettings):
     # research-ushahidi 1.2: /register answers 429 after a few rapid calls (per client address).
     ushahidi_register_limit: int = 10
     ushahidi_register_window_seconds: float = 60.0
+    # DoSomething (Drupal) login flood control: failed logins per account and per client address.
+    dosomething_failed_login_user_limit: int = 5
+    dosomething_failed_login_user_window_seconds: float = 21600.0
+    dosomething_failed_login_ip_limit: int = 50
+    dosomething_failed_login_ip_window_seconds: float = 3600.0
     # Request bodies above this size are refused with 413 in the vendor's error shape.
     max_body_bytes: int = 10 * 1_048_576

@@ -5,6 +5,7 @@ import re
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.ratelimit import RateLimiter
 from app.settings import Settings
 from app.vendors.dosomething import errors
 from app.vendors.dosomething.routes import campaigns, kudos, reportbacks, signups, system, terms, users
@@ -46,4 +47,12 @@ def build_app(settings: Settings) -> FastAPI:
     for module in (system, campaigns, signups, reportbacks, kudos, terms, users):
         app.include_router(module.router)
     app.add_middleware(FormatSuffix)
+    # Drupal's flood control on failed logins (user_failed_login_* variables), cleared by a reset.
+    app.state.login_flood_user = RateLimiter(
+        settings.dosomething_failed_login_user_limit, settings.dosomething_failed_login_user_window_seconds
+    )
+    app.state.login_flood_ip = RateLimiter(
+        settings.dosomething_failed_login_ip_limit, settings.dosomething_failed_login_ip_window_seconds
+    )
+    app.state.reset_hooks = [app.state.login_flood_user.clear, app.state.login_flood_ip.clear]
     return app

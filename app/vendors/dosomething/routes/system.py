@@ -61,12 +61,22 @@ async def login(request: Request, db: SessionDep, caller: CallerDep) -> JSONResp
     authorize(request, caller)
     if caller.logged_in:
         raise ServicesError(406, f"Already logged in as {caller.user.name}.")
+    flood_user, flood_ip = request.app.state.login_flood_user, request.app.state.login_flood_ip
+    address = request.client.host if request.client else ""
+    if flood_ip.exceeded(address):
+        raise ServicesError(406, "This IP address is temporarily blocked.")
     user = find_login(db, str(data["username"]))
+    if user is not None and flood_user.exceeded(f"{user.uid}-{address}"):
+        raise ServicesError(406, "Account is temporarily blocked.")
     if user is None or not verify_password(str(data["password"]), user.password_hash):
+        flood_ip.register(address)
+        if user is not None:
+            flood_user.register(f"{user.uid}-{address}")
         raise ServicesError(401, "Wrong username or password.")
     if user.status != 1:
         message = f'The username <em class="placeholder">{user.name}</em> has not been activated or is blocked.'
         raise ServicesError(403, message)
+    flood_user.forget(f"{user.uid}-{address}")
     session = open_session(request, db, user)
     body = {
         "sessid": session.sid,
