@@ -46,6 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
+        # Session vendors (DoSomething's Drupal cookie) need credentialed requests from browser frontends;
+        # Starlette then echoes the caller's Origin instead of "*".
+        allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],
         expose_headers=["*"],

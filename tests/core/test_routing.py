@@ -25,7 +25,8 @@ def test_cors_preflight_and_headers(client):
         },
     )
     assert preflight.status_code == 200
-    assert preflight.headers["access-control-allow-origin"] == "*"
+    # Credentialed requests are allowed, so a preflight names the caller's origin.
+    assert preflight.headers["access-control-allow-origin"] == "http://localhost:3000"
     simple = client.get("/ushahidi/api/v3/posts/9999", headers={"Origin": "http://localhost:3000"})
     assert simple.headers["access-control-allow-origin"] == "*"
 

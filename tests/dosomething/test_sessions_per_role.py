@@ -86,3 +86,16 @@ def test_https_sessions_use_the_secure_cookie_name(client):
 def test_endpoint_root_is_empty(ds):
     response = ds.get("")
     assert response.status_code == 200 and response.content == b""
+
+
+def test_browser_frontends_may_send_the_session_cookie(client):
+    headers = {
+        "Origin": "http://localhost:3000",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-csrf-token",
+    }
+    preflight = client.options("/dosomething/api/v1/campaigns/1672/signup", headers=headers)
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "http://localhost:3000"
+    assert preflight.headers["access-control-allow-credentials"] == "true"
+    assert "x-csrf-token" in preflight.headers["access-control-allow-headers"].lower()
