@@ -28,7 +28,8 @@ def test_cors_preflight_and_headers(client):
     # Credentialed requests are allowed, so a preflight names the caller's origin.
     assert preflight.headers["access-control-allow-origin"] == "http://localhost:3000"
     simple = client.get("/ushahidi/api/v3/posts/9999", headers={"Origin": "http://localhost:3000"})
-    assert simple.headers["access-control-allow-origin"] == "*"
+    assert simple.headers["access-control-allow-origin"] == "http://localhost:3000"
+    assert simple.headers["access-control-allow-credentials"] == "true"
 
 
 def test_framework_errors_never_leak_fastapi_detail(client):
