@@ -152,3 +152,8 @@ def test_credentials_of_another_vendor_are_ignored(ds):
     response = ds.post("/campaigns/1672/signup", json={}, headers={"Authorization": "Bearer abcd1234"})
     assert response.status_code == 403
     assert response.json() == ["Must be logged in!"]
+
+
+def test_paths_outside_the_endpoint_are_drupal_404s(client):
+    response = client.get("/dosomething/node/362")
+    assert response.status_code == 404 and response.content == b""

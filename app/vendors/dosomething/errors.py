@@ -74,6 +74,9 @@ def not_routed(path: str) -> tuple[int, str]:
 
 
 def render_error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
+    if status in (404, 405) and API_PREFIX not in request.url.path:
+        # Outside the Services endpoint it is Drupal's own "Page not found".
+        return Response(b"", status_code=404, media_type="text/html; charset=utf-8")
     if status in (404, 405):
         # Services has no 405: a method without an operation resolves to no controller. Both 404s escape
         # RESTServer::handle(), so their body is empty (research 2.4).
