@@ -34,5 +34,15 @@ class Settings(BaseSettings):
     dosomething_failed_login_user_window_seconds: float = 21600.0
     dosomething_failed_login_ip_limit: int = 50
     dosomething_failed_login_ip_window_seconds: float = 3600.0
+    # IdeaScale Multipass (member_token / sso_token): the community's Site Key and API Key
+    # (Community Settings > Integration > Developer API). Tokens are AES-128-CBC of a JSON with the e-mail,
+    # keyed by SHA-1(api_key + site_key)[:16] (ideascale-public/multipass).
+    ideascale_site_key: str = "crowdmock"
+    ideascale_api_key: str = "crowdmock-multipass-api-key"
+    # An SSO community wants an admin api_token plus the member's sso_token on every call.
+    ideascale_sso_community: bool = False
+    # Moderator content rules: the longest idea or comment text, and the curse-word filter.
+    ideascale_max_text_length: int = 10000
+    ideascale_curse_words: list[str] = ["damn", "crap", "bastard", "bloody", "shit", "fuck"]
     # Request bodies above this size are refused with 413 in the vendor's error shape.
     max_body_bytes: int = 10 * 1_048_576

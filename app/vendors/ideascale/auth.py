@@ -1,0 +1,123 @@
+"""IdeaScale auth (seed, research 3.1): an `api_token` header on every call names a member (admin or not);
+a `member_token` (Multipass) makes the call act as another member; an SSO community wants an admin
+`api_token` plus the member's `sso_token`."""
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from fastapi import Depends, Request
+from sqlmodel import Session as DbSession
+from sqlmodel import func, select
+
+from app.core.db import SessionDep
+from app.settings import Settings
+from app.vendors.ideascale.errors import IdeaScaleError
+from app.vendors.ideascale.models import ApiToken, Member
+
+_IV = bytes(16)
+
+
+@dataclass
+class Caller:
+    token_owner: Member
+    actor: Member  # who the call acts as: the token's owner, or the Multipass member
+
+    @property
+    def is_admin(self) -> bool:
+        return self.actor.admin
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise IdeaScaleError("RESTRICTED_TO_ADMIN")
+
+
+def _key(settings: Settings) -> bytes:
+    return hashlib.sha1((settings.ideascale_api_key + settings.ideascale_site_key).encode()).digest()[:16]
+
+
+def multipass_encode(settings: Settings, payload: dict) -> str:
+    """A Multipass token as IdeaScale's samples build it: AES-128-CBC (zero IV, PKCS#5) of the JSON, then
+    base64 without padding, `+` -> `-`, `/` -> `_`."""
+    padder = padding.PKCS7(128).padder()
+    data = padder.update(json.dumps(payload, separators=(",", ":")).encode()) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(_key(settings)), modes.CBC(_IV)).encryptor()
+    raw = encryptor.update(data) + encryptor.finalize()
+    return base64.b64encode(raw).decode().rstrip("=").replace("+", "-").replace("/", "_")
+
+
+def multipass_decode(settings: Settings, token: str) -> dict | None:
+    """The token's JSON, or None when it does not decrypt to a JSON object."""
+    try:
+        text = token.strip().replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
+        text = text.replace("-", "+").replace("_", "/").rstrip("=")
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+        decryptor = Cipher(algorithms.AES(_key(settings)), modes.CBC(_IV)).decryptor()
+        data = decryptor.update(raw) + decryptor.finalize()
+        unpadder = padding.PKCS7(128).unpadder()
+        payload = json.loads(unpadder.update(data) + unpadder.finalize())
+    except (ValueError, TypeError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _expired(payload: dict) -> bool:
+    expires = payload.get("expires")
+    if not isinstance(expires, str) or not expires:
+        return False
+    try:
+        when = datetime.fromisoformat(expires.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when < datetime.now(UTC)
+
+
+def member_by_email(db: DbSession, email: str) -> Member | None:
+    return db.exec(select(Member).where(func.lower(Member.email) == email.strip().lower())).first()
+
+
+def _multipass_member(db: DbSession, settings: Settings, token: str, invalid: str, missing: str) -> Member:
+    payload = multipass_decode(settings, token)
+    if payload is None or _expired(payload) or not isinstance(payload.get("email"), str):
+        raise IdeaScaleError(invalid)
+    member = member_by_email(db, payload["email"])
+    if member is None:
+        raise IdeaScaleError(missing)
+    return member
+
+
+def get_caller(request: Request, db: SessionDep) -> Caller:
+    settings: Settings = request.app.state.settings
+    token = request.headers.get("api_token", "").strip()
+    if not token:
+        raise IdeaScaleError("NO_API_TOKEN")
+    row = db.get(ApiToken, token)
+    owner = db.get(Member, row.member_id) if row else None
+    if owner is None:
+        raise IdeaScaleError("INVALID_API_TOKEN")
+    actor = owner
+    sso_token = request.headers.get("sso_token", "").strip()
+    member_token = request.headers.get("member_token", "").strip()
+    if settings.ideascale_sso_community:
+        if not owner.admin:
+            raise IdeaScaleError("RESTRICTED_TO_ADMIN")
+        if not sso_token:
+            raise IdeaScaleError("NO_SSO_TOKEN")
+        actor = _multipass_member(db, settings, sso_token, "INVALID_SSO_TOKEN", "SSO_MEMBER_NOT_FOUND")
+    elif sso_token:
+        raise IdeaScaleError("MULTIPASS_SSO_NOT_ENABLED")
+    elif member_token:
+        actor = _multipass_member(db, settings, member_token, "INVALID_MEMBER_TOKEN", "MEMBER_NOT_FOUND")
+    if actor.status == "member/Locked":
+        raise IdeaScaleError("ACTOR_IS_LOCKED")
+    return Caller(owner, actor)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -1,0 +1,180 @@
+"""SQLModel tables of the IdeaScale REST API v1 emulator (one community)."""
+
+from sqlmodel import Field, SQLModel
+
+from app.core.db import json_field
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "ideascale_member"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    email: str = Field(index=True)
+    user_name: str = ""
+    first_name: str | None = None
+    last_name: str | None = None
+    person_id: int = 0
+    admin: bool = False
+    global_moderator: bool = False
+    status: str = "member/Verified"  # member/Verified, member/Unverified, member/Locked
+    source: str = "web"
+    registered: float = 0
+    modified: float = 0
+    last_access: float = 0
+    points: int = 0
+    kudo_count: int = 0
+    tos_accepted: bool = False
+    avatar_url: str | None = None
+    profile_questions: dict | None = json_field()
+    group_ids: list | None = json_field()
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "ideascale_api_token"
+    token: str = Field(primary_key=True)
+    member_id: int = Field(index=True)
+
+
+class CampaignGroup(SQLModel, table=True):
+    __tablename__ = "ideascale_campaign_group"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+
+
+class Funnel(SQLModel, table=True):
+    __tablename__ = "ideascale_funnel"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    description: str = ""
+
+
+class Stage(SQLModel, table=True):
+    __tablename__ = "ideascale_stage"
+    id: int | None = Field(default=None, primary_key=True)
+    funnel_id: int = Field(index=True)
+    key: str
+    label: str
+    position: int = 0
+    # Which of the idea lists (inreview, inprogress, complete) the stage belongs to; "active" for none.
+    phase: str = "active"
+    assessment_id: int | None = None
+
+
+class Campaign(SQLModel, table=True):
+    __tablename__ = "ideascale_campaign"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    tagline: str = ""
+    description: str = ""
+    group_id: int | None = None
+    funnel_id: int | None = None
+    archived: bool = False
+    private: bool = False
+    voting_allowed: bool = True
+    member_idea_submission_allowed: bool = True
+    start_date: float = 0
+    authorized_group_ids: list | None = json_field()
+    # The remaining documented Campaign fields (summary, template, images, switches), stored as given.
+    extra: dict | None = json_field()
+
+
+class CustomField(SQLModel, table=True):
+    """An idea form field of a campaign (customFields/idea/campaigns/{id}, campaigns/{id}/fields)."""
+
+    __tablename__ = "ideascale_custom_field"
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(index=True)
+    key: str
+    label: str
+    type: str = "text"  # text, textarea, select, number
+    options: str = ""  # one string, options separated by "\r\n"
+    required: bool = False
+    position: int = 0
+
+
+class Idea(SQLModel, table=True):
+    __tablename__ = "ideascale_idea"
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(index=True)
+    author_id: int = Field(index=True)
+    title: str
+    text: str = ""
+    created: float = 0
+    edited: float = 0
+    status_changed: float = 0
+    stage_id: int | None = None
+    flag: str = "approved"
+    idea_number: int = 0
+    vote_count: int = 0
+    up_vote_count: int = 0
+    down_vote_count: int = 0
+    comment_count: int = 0
+    tags: list | None = json_field()
+    custom_fields: dict | None = json_field()  # key -> value
+    location: dict | None = json_field()
+    contributors: list | None = json_field()  # member ids
+    attachments: list | None = json_field()  # [{id, fileName, fileSize, memberId, timeStamp, path}]
+    labels: list | None = json_field()
+
+
+class Comment(SQLModel, table=True):
+    __tablename__ = "ideascale_comment"
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(index=True)
+    parent_id: int | None = None  # a comment id for replies
+    author_id: int = Field(index=True)
+    text: str
+    created: float = 0
+    edited: float = 0
+    vote_count: int = 0
+    up_vote_count: int = 0
+    down_vote_count: int = 0
+    comment_count: int = 0
+    pinned: bool = False
+
+
+class Vote(SQLModel, table=True):
+    __tablename__ = "ideascale_vote"
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int | None = Field(default=None, index=True)
+    comment_id: int | None = Field(default=None, index=True)
+    member_id: int = Field(index=True)
+    value: int = 1  # 1 up, -1 down
+    created: float = 0
+
+
+class Group(SQLModel, table=True):
+    """A member group (groups/{id}/members, email/group/{id}, private campaigns)."""
+
+    __tablename__ = "ideascale_group"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+
+
+class AssessmentResult(SQLModel, table=True):
+    __tablename__ = "ideascale_assessment_result"
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(index=True)
+    idea_id: int
+    avg_score: float
+
+
+class SentEmail(SQLModel, table=True):
+    """E-mails sent to a group with email/group/{id}, kept so tests can see them."""
+
+    __tablename__ = "ideascale_sent_email"
+    id: int | None = Field(default=None, primary_key=True)
+    group: str
+    subject: str
+    body: str
+    recipients: list | None = json_field()
+    sent: float = 0
+
+
+class StoredFile(SQLModel, table=True):
+    """Uploaded idea attachments and avatars, served back at their URL."""
+
+    __tablename__ = "ideascale_stored_file"
+    path: str = Field(primary_key=True)
+    mime: str = "application/octet-stream"
+    content: bytes = b""

@@ -1,0 +1,22 @@
+"""Assembles the IdeaScale sub-application (`/a/rest/v1` of one community)."""
+
+from fastapi import FastAPI
+
+from app.settings import Settings
+from app.vendors.ideascale import errors
+from app.vendors.ideascale.routes import campaigns, comments, community, ideas, members
+
+
+def build_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="IdeaScale REST API v1 (crowdmock)",
+        version="1",
+        description="Emulates `https://<workspace>.ideascale.com/a/rest/v1`: the `api_token` header on every "
+        "call, Multipass `member_token`/`sso_token`, path paging with `pager_*` headers.",
+    )
+    errors.install(app)
+    # Order matters: literal paths (ideas/recent, members/name/...) before `{page}/{size}` patterns.
+    for module in (campaigns, comments, ideas, members, community):
+        app.include_router(module.router)
+    app.include_router(community.files)
+    return app

@@ -1,0 +1,96 @@
+"""Helpers every IdeaScale route module uses: the renderer, request bodies, ids and visibility."""
+
+from fastapi import Request
+from sqlmodel import Session as DbSession
+from sqlmodel import func, or_, select
+
+from app.core.payload import read_payload
+from app.core.vendor import public_base
+from app.vendors.ideascale.auth import Caller
+from app.vendors.ideascale.errors import IdeaScaleError
+from app.vendors.ideascale.models import Campaign, Comment, Idea
+from app.vendors.ideascale.schemas import Renderer
+
+MAX_ID = 2**63 - 1
+
+
+def renderer(request: Request, db: DbSession, caller: Caller) -> Renderer:
+    base = public_base(request, request.app.state.settings, request.app.state.vendor.prefix)
+    return Renderer(db, base, caller.actor)
+
+
+async def json_body(request: Request) -> dict:
+    payload = await read_payload(request)
+    if payload.malformed or payload.not_an_object:
+        raise IdeaScaleError("INVALID_INPUT")
+    return payload.data
+
+
+def parse_id(value: str) -> int:
+    """A numeric path id; anything else is INVALID_INPUT (a type mismatch in the real Spring service)."""
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
+        raise IdeaScaleError("INVALID_INPUT")
+    return int(value)
+
+
+def visible_campaigns(db: DbSession, caller: Caller):
+    """A filter on Campaign for what the caller may see: private campaigns only for their groups."""
+    if caller.is_admin:
+        return True
+    groups = {str(g) for g in caller.actor.group_ids or []}
+    private = db.exec(select(Campaign).where(Campaign.private.is_(True)))
+    allowed = [c.id for c in private if {str(g) for g in c.authorized_group_ids or []} & groups]
+    return or_(Campaign.private.is_(False), Campaign.id.in_(allowed))
+
+
+def visible_ideas(db: DbSession, caller: Caller):
+    """A filter on Idea: ideas of visible campaigns."""
+    if caller.is_admin:
+        return True
+    return Idea.campaign_id.in_(select(Campaign.id).where(visible_campaigns(db, caller)))
+
+
+def get_campaign(db: DbSession, caller: Caller, campaign_id: str) -> Campaign:
+    campaign = db.exec(
+        select(Campaign).where(Campaign.id == parse_id(campaign_id), visible_campaigns(db, caller))
+    ).first()
+    if campaign is None:
+        raise IdeaScaleError("CAMPAIGN_NOT_FOUND")
+    return campaign
+
+
+def get_idea(db: DbSession, caller: Caller, idea_id: str) -> Idea:
+    idea = db.exec(select(Idea).where(Idea.id == parse_id(idea_id), visible_ideas(db, caller))).first()
+    if idea is None:
+        raise IdeaScaleError("IDEA_NOT_FOUND")
+    return idea
+
+
+def get_comment(db: DbSession, caller: Caller, comment_id: str) -> tuple[Comment, Idea]:
+    comment = db.get(Comment, parse_id(comment_id))
+    idea = (
+        db.exec(select(Idea).where(Idea.id == comment.idea_id, visible_ideas(db, caller))).first() if comment else None
+    )
+    if comment is None or idea is None:
+        raise IdeaScaleError("COMMENT_NOT_FOUND")
+    return comment, idea
+
+
+def campaign_counts(db: DbSession) -> dict[int, dict]:
+    """Per campaign: ideas, votes and comments, and ideas per stage."""
+    counts: dict[int, dict] = {}
+    query = select(
+        Idea.campaign_id,
+        Idea.stage_id,
+        func.count(),
+        func.sum(Idea.up_vote_count + Idea.down_vote_count),
+        func.sum(Idea.comment_count),
+    ).group_by(Idea.campaign_id, Idea.stage_id)
+    for campaign_id, stage_id, ideas, votes, comments in db.exec(query):
+        entry = counts.setdefault(campaign_id, {"ideas": 0, "votes": 0, "comments": 0, "stages": {}})
+        entry["ideas"] += ideas
+        entry["votes"] += votes or 0
+        entry["comments"] += comments or 0
+        if stage_id is not None:
+            entry["stages"][stage_id] = ideas
+    return counts
