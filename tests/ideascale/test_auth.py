@@ -120,3 +120,28 @@ def test_framework_errors_use_the_error_body(isc):
 def test_profile_avatars_probes_the_token(isc):
     assert isc.get("/profile/avatars").status_code == 200
     assert isc.get("/profile/avatars", headers={"api_token": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("/campaigns/groups/99999999999999999999999", "CAMPAIGN_GROUP_NOT_FOUND"),
+        ("/campaigns/groups/%C2%B2", "CAMPAIGN_GROUP_NOT_FOUND"),
+        ("/ideas/99999999999999999999999/10", "INVALID_INPUT"),
+        ("/ideas/0/99999999999999999999999", "INVALID_INPUT"),
+        ("/comments/99999999999999999999999/10", "INVALID_INPUT"),
+        ("/groups/99999999999999999999999/members/0/10", "GROUP_NOT_FOUND"),
+        ("/campaign/%C2%B2", "INVALID_INPUT"),
+        ("/members/%27%3B--", "INVALID_INPUT"),
+    ],
+)
+def test_impossible_ids_and_pages(isc, path, key):
+    response = isc.get(path)
+    assert response.status_code in (400, 404) and response.json()["key"] == key
+
+
+def test_wrong_json_types_are_invalid_input(isc):
+    for body in ([1, 2], "x", {"title": 1, "text": [], "campaignId": {"a": 1}}):
+        response = isc.post("/idea", json=body)
+        assert response.status_code == 400 and response.json()["key"] in ("INVALID_INPUT", "REQUIRED_FIELD_MISSING")
+    assert isc.get("/ideas").headers["pager_total_count"] == "300"

@@ -38,6 +38,9 @@ MEMBER_ORDERS = {
 }
 
 
+MAX_INT = 2**31 - 1
+
+
 class Paging:
     def __init__(self, page: str | None = None, size: str | None = None, order: str | None = None):
         self.given = page is not None
@@ -47,6 +50,9 @@ class Paging:
         except ValueError:
             raise IdeaScaleError("INVALID_INPUT") from None
         if self.page < 0 or self.size is not None and self.size <= 0:
+            raise IdeaScaleError("INVALID_INPUT")
+        # Java ints: larger pages and sizes do not exist.
+        if self.page > MAX_INT or self.size is not None and self.size > MAX_INT:
             raise IdeaScaleError("INVALID_INPUT")
         self.order = order
 

@@ -11,7 +11,14 @@ from app.vendors.ideascale.auth import Caller, CallerDep
 from app.vendors.ideascale.content import check_text
 from app.vendors.ideascale.errors import IdeaScaleError
 from app.vendors.ideascale.models import Campaign, CampaignGroup, CustomField, Funnel
-from app.vendors.ideascale.routes.common import campaign_counts, get_campaign, json_body, renderer, visible_campaigns
+from app.vendors.ideascale.routes.common import (
+    campaign_counts,
+    get_campaign,
+    json_body,
+    maybe_id,
+    renderer,
+    visible_campaigns,
+)
 
 router = APIRouter(prefix="/a/rest/v1")
 
@@ -52,7 +59,7 @@ def groups(request: Request, db: SessionDep, caller: CallerDep) -> list[dict]:
 @router.get("/campaigns/groups/{group_id}")
 def group(group_id: str, request: Request, db: SessionDep, caller: CallerDep) -> list[dict]:
     """An array holding the one group, as real clients read it (research 3.3)."""
-    found = group_list(request, db, caller, CampaignGroup.id == (int(group_id) if group_id.isdigit() else -1))
+    found = group_list(request, db, caller, CampaignGroup.id == (maybe_id(group_id) or -1))
     if not found:
         raise IdeaScaleError("CAMPAIGN_GROUP_NOT_FOUND")
     return found

@@ -26,11 +26,17 @@ async def json_body(request: Request) -> dict:
     return payload.data
 
 
+def maybe_id(value: str) -> int | None:
+    """A numeric id within SQLite's range, or None."""
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= MAX_ID else None
+
+
 def parse_id(value: str) -> int:
     """A numeric path id; anything else is INVALID_INPUT (a type mismatch in the real Spring service)."""
-    if not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
+    ident = maybe_id(value)
+    if ident is None:
         raise IdeaScaleError("INVALID_INPUT")
-    return int(value)
+    return ident
 
 
 def visible_campaigns(db: DbSession, caller: Caller):

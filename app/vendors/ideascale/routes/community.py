@@ -27,7 +27,7 @@ from app.vendors.ideascale.models import (
     StoredFile,
     Vote,
 )
-from app.vendors.ideascale.routes.common import json_body, parse_id, renderer, visible_ideas
+from app.vendors.ideascale.routes.common import json_body, maybe_id, parse_id, renderer, visible_ideas
 
 router = APIRouter(prefix="/a/rest/v1")
 files = APIRouter()
@@ -84,9 +84,10 @@ def _group_members(db, group_id: str) -> list[Member]:
         return [m for m in members if m.admin]
     if group_id == "moderators":
         return [m for m in members if m.admin or m.global_moderator]
-    if not group_id.isascii() or not group_id.isdigit() or db.get(Group, int(group_id)) is None:
+    ident = maybe_id(group_id)
+    if ident is None or db.get(Group, ident) is None:
         raise IdeaScaleError("GROUP_NOT_FOUND")
-    return [m for m in members if int(group_id) in (m.group_ids or [])]
+    return [m for m in members if ident in (m.group_ids or [])]
 
 
 @router.get("/groups/{group_id}/members/{page}/{size}")
