@@ -53,7 +53,10 @@ def _reset(args: argparse.Namespace) -> int:
     if args.vendor and args.vendor not in VENDORS:
         print(f"unknown vendor {args.vendor!r}; known: {', '.join(VENDORS)}", file=sys.stderr)
         return 2
-    store = Store(make_engine(settings.database_url), {n: v.seed for n, v in VENDORS.items()}, settings.fixtures_dir)
+    hooks = {n: hook for n, v in VENDORS.items() if (hook := v.after_seed())}
+    store = Store(
+        make_engine(settings.database_url), {n: v.seed for n, v in VENDORS.items()}, settings.fixtures_dir, hooks
+    )
     store.start()
     names = store.reset(args.vendor)
     print(f"reset {', '.join(names)} in {settings.database_url}")

@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         make_engine(settings.database_url),
         {name: vendor.seed for name, vendor in VENDORS.items()},
         settings.fixtures_dir,
+        {name: hook for name, vendor in VENDORS.items() if (hook := vendor.after_seed())},
     )
     store.start()
 

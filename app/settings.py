@@ -44,5 +44,8 @@ class Settings(BaseSettings):
     # Moderator content rules: the longest idea or comment text, and the curse-word filter.
     ideascale_max_text_length: int = 10000
     ideascale_curse_words: list[str] = ["damn", "crap", "bastard", "bloody", "shit", "fuck"]
+    # Crowdynews access tokens (auth server) live this long; refresh tokens a month.
+    crowdynews_access_token_ttl: int = 3600
+    crowdynews_refresh_token_ttl: int = 2_592_000
     # Request bodies above this size are refused with 413 in the vendor's error shape.
     max_body_bytes: int = 10 * 1_048_576

@@ -6,12 +6,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Table, delete, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, SQLModel
 
 # A vendor's seed loader turns its fixtures folder into rows: [(table model, [row dict, ...]), ...].
 SeedRows = list[tuple[type[SQLModel], list[dict]]]
 SeedLoader = Callable[[Path], SeedRows]
+# Runs in the seeding transaction after a vendor's rows are in, e.g. to date fixture items relative to now.
+AfterSeed = Callable[[Connection], None]
 
 
 class SeedState(SQLModel, table=True):
@@ -28,9 +30,16 @@ def _cached_rows(vendor: str, loader: SeedLoader, fixtures_dir: Path) -> SeedRow
 
 
 class Store:
-    def __init__(self, engine: Engine, loaders: dict[str, SeedLoader], fixtures_dir: Path):
+    def __init__(
+        self,
+        engine: Engine,
+        loaders: dict[str, SeedLoader],
+        fixtures_dir: Path,
+        after_seed: dict[str, AfterSeed] | None = None,
+    ):
         self.engine = engine
         self.loaders = loaders
+        self.after_seed = after_seed or {}
         self.fixtures_dir = fixtures_dir
         self.ready = False
         # In-memory state that a reset must clear too (rate limiters, ...): vendor -> callbacks.
@@ -77,5 +86,7 @@ class Store:
                 for model, rows in self.rows(vendor):
                     if rows:
                         conn.execute(insert(model.__table__), rows)
+                if vendor in self.after_seed:
+                    self.after_seed[vendor](conn)
                 conn.execute(delete(SeedState.__table__).where(SeedState.vendor == vendor))
                 conn.execute(insert(SeedState.__table__), [{"vendor": vendor, "seeded_at": time.time()}])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 
-from app.core.store import SeedRows
+from app.core.store import AfterSeed, SeedRows
 from app.settings import Settings
 
 # Set by Host routing: the public origin to link to when a request came in on a vendor's real hostname.
@@ -31,6 +31,10 @@ class Vendor:
 
     def seed(self, folder: Path) -> SeedRows:
         return import_module(f"app.vendors.{self.name}.seed").load(folder)
+
+    def after_seed(self) -> AfterSeed | None:
+        """The seed module's optional `after_seed(conn)`."""
+        return getattr(import_module(f"app.vendors.{self.name}.seed"), "after_seed", None)
 
 
 def public_base(request: Request, settings: Settings, prefix: str) -> str:

@@ -1,0 +1,16 @@
+"""Crowdynews Web APIs: Control (api.crowdynews.com), Content (q.crowdynews.com) and auth
+(auth.crowdynews.com), served at /crowdynews, /crowdynews/q and /crowdynews/auth."""
+
+from app.core.vendor import Vendor
+
+VENDOR = Vendor(
+    name="crowdynews",
+    title="Crowdynews",
+    prefix="/crowdynews",
+    hosts={
+        "api.crowdynews.com": "/crowdynews",
+        "q.crowdynews.com": "/crowdynews/q",
+        "auth.crowdynews.com": "/crowdynews/auth",
+    },
+    credentials=(("OAuth client (HTTP Basic)", "crowdmock / crowdmock-secret"),),
+)

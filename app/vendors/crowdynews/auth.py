@@ -1,0 +1,106 @@
+"""The Crowdynews authorization server's tokens (research 2.2): clients authenticate with HTTP Basic
+(`urlquote(id):urlquote(secret)`), get an access and a refresh token; resource calls send the access token as
+`?access_token=` (or a Bearer header). A token reaches the contracts of its client's customer."""
+
+import base64
+import binascii
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import unquote
+
+from fastapi import Depends, Request
+from sqlmodel import Session as DbSession
+
+from app.core.db import SessionDep
+from app.vendors.crowdynews.errors import CrowdynewsError
+from app.vendors.crowdynews.models import Client, Resource, Token
+
+
+@dataclass
+class Caller:
+    client: Client
+
+    @property
+    def customer_id(self) -> str:
+        return self.client.customer_id
+
+    @property
+    def consumer(self) -> str:
+        return self.client.name
+
+
+def basic_client(request: Request, db: DbSession) -> Client:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    client = None
+    if scheme.lower() == "basic" and value:
+        try:
+            client_id, _, secret = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            client_id, secret = "", ""
+        client = db.get(Client, unquote(client_id))
+        if client is not None and not secrets.compare_digest(client.secret, unquote(secret)):
+            client = None
+    if client is None:
+        raise CrowdynewsError(401, "Invalid client credentials.")
+    return client
+
+
+def issue(db: DbSession, settings, client: Client, refresh: bool = True) -> dict:
+    now = time.time()
+    access = Token(
+        token=secrets.token_hex(20),
+        kind="access",
+        client_id=client.id,
+        expires_at=now + settings.crowdynews_access_token_ttl,
+    )
+    db.add(access)
+    body = {"access_token": access.token, "token_type": "bearer", "expires_in": settings.crowdynews_access_token_ttl}
+    if refresh:
+        renewal = Token(
+            token=secrets.token_hex(20),
+            kind="refresh",
+            client_id=client.id,
+            expires_at=now + settings.crowdynews_refresh_token_ttl,
+        )
+        db.add(renewal)
+        body["refresh_token"] = renewal.token
+    db.commit()
+    return body
+
+
+def valid_token(db: DbSession, value: str, kind: str = "access") -> Token | None:
+    row = db.get(Token, value) if value else None
+    if row is None or row.kind != kind or row.revoked or row.expires_at < time.time():
+        return None
+    return row
+
+
+def get_caller(request: Request, db: SessionDep) -> Caller:
+    value = request.query_params.get("access_token", "")
+    header = request.headers.get("authorization", "")
+    if not value and header.lower().startswith("bearer "):
+        value = header[7:].strip()
+    if not value:
+        raise CrowdynewsError(401, "No access token was provided.")
+    row = db.get(Token, value)
+    if row is None or row.kind != "access" or row.revoked:
+        raise CrowdynewsError(401, "The access token is invalid.")
+    if row.expires_at < time.time():
+        raise CrowdynewsError(401, "The access token has expired.")
+    return Caller(db.get(Client, row.client_id))
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def contract_for(db: DbSession, caller: Caller, contract_id) -> Resource:
+    """A contract the caller may use: 403 when it is another customer's, 404 when there is none."""
+    row = db.get(Resource, contract_id) if isinstance(contract_id, str) else None
+    if row is None or row.kind != "contracts":
+        raise CrowdynewsError(404, f"Contract {contract_id} was not found.")
+    if row.customer_id != caller.customer_id:
+        raise CrowdynewsError(403, f"You have no access to contract {contract_id}.")
+    return row

@@ -1,0 +1,55 @@
+"""SQLModel tables of the Crowdynews emulator: OAuth clients and tokens, Control API resources (one table,
+documents as Mongo stored them) and Content API items."""
+
+from sqlmodel import Field, SQLModel
+
+from app.core.db import json_field
+
+
+class Client(SQLModel, table=True):
+    __tablename__ = "crowdynews_client"
+    id: str = Field(primary_key=True)
+    secret: str
+    name: str  # the consumer named in createdBy / lastModifiedBy
+    customer_id: str
+    redirect_uris: list | None = json_field()
+
+
+class Token(SQLModel, table=True):
+    __tablename__ = "crowdynews_token"
+    token: str = Field(primary_key=True)
+    kind: str = "access"  # access or refresh
+    client_id: str = Field(index=True)
+    expires_at: float = 0
+    revoked: bool = False
+
+
+class Resource(SQLModel, table=True):
+    """A Control API document (contract, input, set, list, chain, collection, customization, publication)."""
+
+    __tablename__ = "crowdynews_resource"
+    id: str = Field(primary_key=True)  # the 24-hex `_id`
+    kind: str = Field(index=True)
+    customer_id: str = Field(index=True)
+    contract_id: str | None = Field(default=None, index=True)
+    last_modified: float = 0
+    doc: dict | None = json_field()  # the whole document, `_id` and audit fields included, in its key order
+
+
+class ContentItem(SQLModel, table=True):
+    __tablename__ = "crowdynews_content"
+    pk: int | None = Field(default=None, primary_key=True)
+    id: str = Field(index=True)  # the service's item id
+    contract_id: str = Field(index=True)
+    collection_slug: str = Field(index=True)
+    service: str
+    type: str
+    language: str | None = None
+    state: str = "published"  # queue moderation: published or unpublished
+    date: float = 0
+    # Seconds before seeding for fixture items (their dates follow the seeding time, see seed.after_seed).
+    age: float | None = None
+    kudos_score: float = 0
+    latitude: float | None = None
+    longitude: float | None = None
+    doc: dict | None = json_field()  # the item as the API shows it, without `date` and `state`

@@ -1,0 +1,24 @@
+"""Assembles the Crowdynews sub-application: the Control API at the root (with and without `/v1`), the Content
+API under `/q` and the authorization server under `/auth`, as the contract's three mock bases."""
+
+from fastapi import FastAPI
+
+from app.settings import Settings
+from app.vendors.crowdynews import errors
+from app.vendors.crowdynews.routes import content, control, oauth
+
+
+def build_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="Crowdynews Web APIs (crowdmock)",
+        version="1",
+        description="Control API (`https://api.crowdynews.com`, here at the root, with or without `/v1`), "
+        "Content API (`https://q.crowdynews.com`, here under `/q`) and the authorization server "
+        "(`https://auth.crowdynews.com`, here under `/auth`).",
+    )
+    errors.install(app)
+    app.include_router(oauth.router)
+    app.include_router(content.router)
+    app.include_router(control.router)
+    app.include_router(control.router, prefix="/v1")
+    return app

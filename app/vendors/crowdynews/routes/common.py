@@ -1,0 +1,53 @@
+"""Conditional GETs (seed: 304 with cache-control headers) and the Content host's base URL."""
+
+import hashlib
+from email.utils import formatdate, parsedate_to_datetime
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response
+
+from app.core.vendor import HOST_ROUTED_ORIGIN, public_base
+
+
+def conditional(request: Request, payload, last_modified: float | None, cache_control: str, status: int = 200):
+    """The JSON response with ETag, Last-Modified and Cache-Control, or a 304 when the client's copy is current.
+    `callback` wraps the body as JSONP (Content API)."""
+    body = orjson.dumps(payload)
+    callback = request.query_params.get("callback", "")
+    media = "application/json"
+    if callback:
+        body, media = f"{callback}(".encode() + body + b");", "application/javascript"
+    etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": cache_control}
+    if last_modified:
+        headers["Last-Modified"] = formatdate(int(last_modified), usegmt=True)
+    if request.method == "GET" and _not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=headers)
+    return Response(body, status_code=status, media_type=media, headers=headers)
+
+
+def _not_modified(request: Request, etag: str, last_modified: float | None) -> bool:
+    wanted = request.headers.get("if-none-match")
+    if wanted is not None:
+        tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
+        return "*" in tags or etag in tags
+    since = request.headers.get("if-modified-since")
+    if since and last_modified:
+        try:
+            return int(last_modified) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def q_base(request: Request) -> str:
+    """Where the Content API lives, for `contentUri` and collection `url` fields."""
+    origin = request.scope.get(HOST_ROUTED_ORIGIN)
+    if origin:
+        scheme, _, host = origin.partition("://")
+        for prefix in ("api.", "auth."):
+            if host.startswith(prefix):
+                host = "q." + host[len(prefix) :]
+        return f"{scheme}://{host}"
+    return public_base(request, request.app.state.settings, request.app.state.vendor.prefix) + "/q"

@@ -1,0 +1,218 @@
+"""The Control API (api.crowdynews.com, with or without `/v1`): contracts, inputs, filter sets, lists and
+chains, collections, customizations and publications, each with list, get, create (201), PUT, PATCH,
+DELETE (204) and the bulk DELETE with `{"ids": [...]}`."""
+
+from fastapi import APIRouter, Request, Response
+from sqlmodel import Session as DbSession
+from sqlmodel import select
+
+from app.core.db import SessionDep
+from app.core.payload import read_payload
+from app.vendors.crowdynews.auth import Caller, CallerDep, contract_for
+from app.vendors.crowdynews.errors import CrowdynewsError, validation
+from app.vendors.crowdynews.models import Resource
+from app.vendors.crowdynews.resources import (
+    KIND_BY_PATH,
+    KINDS,
+    Kind,
+    check,
+    clean,
+    new_document,
+    parse_iso,
+    updated_document,
+)
+from app.vendors.crowdynews.routes.common import conditional, q_base
+
+router = APIRouter()
+CACHE = "private, max-age=0, must-revalidate"
+
+
+async def body_of(request: Request):
+    payload = await read_payload(request)
+    if payload.malformed:
+        raise CrowdynewsError(400, "The request body is not valid JSON.")
+    if payload.not_an_object:
+        raise CrowdynewsError(400, "The request body must be a JSON object.")
+    return payload.data
+
+
+def view(request: Request, db: DbSession, kind: Kind, row: Resource) -> dict:
+    """The stored document; a collection also gets its Content API URIs."""
+    doc = dict(row.doc or {})
+    if kind.name == "collections":
+        contract = db.get(Resource, row.contract_id) if row.contract_id else None
+        slug = (contract.doc or {}).get("slug") if contract else row.contract_id
+        base = f"{q_base(request)}/v1"
+        doc["contentUri"] = f"{base}/content/{slug}?q={doc.get('slug')}"
+        doc["queueDataUri"] = f"{base}/queue/{slug}?q={doc.get('slug')}"
+        doc["queueModerateUri"] = f"{base}/queue/{slug}?q={doc.get('slug')}"
+    return doc
+
+
+def load(db: DbSession, caller: Caller, kind: Kind, ident: str) -> Resource:
+    row = db.get(Resource, ident)
+    if row is None or row.kind != kind.name:
+        raise CrowdynewsError(404, f"The {kind.label} {ident} was not found.")
+    if row.customer_id != caller.customer_id:
+        raise CrowdynewsError(403, f"You have no access to this {kind.label}.")
+    return row
+
+
+def check_refs(db: DbSession, caller: Caller, kind: Kind, doc: dict, contract_id: str | None) -> None:
+    """Referenced resources must exist (400) and be of the same contract (403)."""
+    for f in kind.fields:
+        if not f.ref or doc.get(f.name) is None:
+            continue
+        values = doc[f.name] if isinstance(doc[f.name], list) else [doc[f.name]]
+        for value in values:
+            row = db.get(Resource, value) if isinstance(value, str) else None
+            if row is None or row.kind != f.ref:
+                raise validation(f.name, value, "exists", f"The {KINDS[f.ref].label} {value} does not exist.")
+            if row.customer_id != caller.customer_id or contract_id and row.contract_id != contract_id:
+                raise CrowdynewsError(403, f"The {KINDS[f.ref].label} {value} belongs to another contract.")
+    for n, rule in enumerate(doc.get("rules") or []) + ([doc["preCondition"]] if doc.get("preCondition") else []):
+        if isinstance(rule, dict) and rule.get("listId"):
+            row = db.get(Resource, rule["listId"])
+            if row is None or row.kind != "lists":
+                raise validation(f"rules[{n}].listId", rule["listId"], "exists", "The filter list does not exist.")
+            if row.contract_id != contract_id:
+                raise CrowdynewsError(403, "The filter list belongs to another contract.")
+    for n, out in enumerate(doc.get("output") or []):
+        row = db.get(Resource, out.get("collectionId"))
+        if row is None or row.kind != "collections":
+            raise validation(
+                f"output[{n}].collectionId", out.get("collectionId"), "exists", "The collection does not exist."
+            )
+        if row.contract_id != contract_id:
+            raise CrowdynewsError(403, "The collection belongs to another contract.")
+
+
+def check_unique(db: DbSession, kind: Kind, doc: dict, customer_id: str, contract_id: str | None) -> None:
+    for name in kind.unique:
+        if doc.get(name) is None:
+            continue
+        query = select(Resource).where(Resource.kind == kind.name, Resource.id != doc["_id"])
+        query = query.where(Resource.contract_id == contract_id if kind.scoped else Resource.customer_id == customer_id)
+        if any((r.doc or {}).get(name) == doc[name] for r in db.exec(query)):
+            raise validation(name, doc[name], "unique", f"A {kind.label} with this {name} already exists.")
+
+
+def save(db: DbSession, caller: Caller, kind: Kind, doc: dict) -> Resource:
+    contract_id = doc.get("contractId") if kind.scoped else None
+    if kind.scoped:
+        contract_for(db, caller, contract_id)
+    check(kind, doc)
+    check_refs(db, caller, kind, doc, contract_id)
+    check_unique(db, kind, doc, caller.customer_id, contract_id)
+    row = db.get(Resource, doc["_id"]) or Resource(id=doc["_id"], kind=kind.name, customer_id=caller.customer_id)
+    row.contract_id, row.doc, row.last_modified = contract_id, doc, parse_iso(doc["lastModified"])
+    db.add(row)
+    db.commit()
+    return row
+
+
+def _given_contract(request: Request, db: DbSession, caller: Caller) -> str | None:
+    """`contract_id` rides on every call of the real client; when given it must be the caller's."""
+    contract_id = request.query_params.get("contract_id")
+    if contract_id:
+        contract_for(db, caller, contract_id)
+    return contract_id
+
+
+def make_routes(kind: Kind, path: str) -> None:
+    async def list_all(request: Request, db: SessionDep, caller: CallerDep) -> Response:
+        contract_id = _given_contract(request, db, caller)
+        query = select(Resource).where(Resource.kind == kind.name, Resource.customer_id == caller.customer_id)
+        if kind.scoped:
+            if not contract_id:
+                raise validation("contract_id", None, "required", "contract_id is required.")
+            query = query.where(Resource.contract_id == contract_id)
+        rows = list(db.exec(query.order_by(Resource.id)))
+        for param, field_name in kind.list_filters.items():
+            wanted = request.query_params.get(param)
+            if wanted:
+                rows = [r for r in rows if (r.doc or {}).get(field_name) == wanted]
+        newest = max((r.last_modified for r in rows), default=None)
+        return conditional(request, [view(request, db, kind, r) for r in rows], newest, CACHE)
+
+    async def get_one(ident: str, request: Request, db: SessionDep, caller: CallerDep) -> Response:
+        _given_contract(request, db, caller)
+        row = load(db, caller, kind, ident)
+        return conditional(request, view(request, db, kind, row), row.last_modified, CACHE)
+
+    async def create(request: Request, db: SessionDep, caller: CallerDep) -> Response:
+        _given_contract(request, db, caller)
+        values = clean(kind, await body_of(request), partial=False)
+        row = save(db, caller, kind, new_document(kind, values, caller.consumer, caller.customer_id))
+        return conditional(request, view(request, db, kind, row), row.last_modified, CACHE, status=201)
+
+    async def change(ident: str, request: Request, db: SessionDep, caller: CallerDep, replace: bool) -> Response:
+        _given_contract(request, db, caller)
+        row = load(db, caller, kind, ident)
+        values = clean(kind, await body_of(request), partial=not replace)
+        if kind.scoped and values.get("contractId", row.contract_id) != row.contract_id:
+            raise validation("contractId", values["contractId"], "immutable", "contractId cannot be changed.")
+        row = save(db, caller, kind, updated_document(kind, row.doc, values, caller.consumer, replace))
+        return conditional(request, view(request, db, kind, row), row.last_modified, CACHE)
+
+    async def put(ident: str, request: Request, db: SessionDep, caller: CallerDep) -> Response:
+        return await change(ident, request, db, caller, replace=True)
+
+    async def patch(ident: str, request: Request, db: SessionDep, caller: CallerDep) -> Response:
+        return await change(ident, request, db, caller, replace=False)
+
+    async def put_query(request: Request, db: SessionDep, caller: CallerDep) -> Response:
+        return await change(_query_id(request), request, db, caller, replace=True)
+
+    async def patch_query(request: Request, db: SessionDep, caller: CallerDep) -> Response:
+        return await change(_query_id(request), request, db, caller, replace=False)
+
+    async def delete_one(ident: str, request: Request, db: SessionDep, caller: CallerDep) -> Response:
+        _given_contract(request, db, caller)
+        db.delete(load(db, caller, kind, ident))
+        db.commit()
+        return Response(status_code=204)
+
+    async def delete_many(request: Request, db: SessionDep, caller: CallerDep) -> Response:
+        _given_contract(request, db, caller)
+        body = await body_of(request)
+        ids = body.get("ids")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            raise validation("ids", ids, "required", "ids must be a non-empty array of resource ids.")
+        rows = [load(db, caller, kind, ident) for ident in ids]
+        for row in rows:
+            db.delete(row)
+        db.commit()
+        return Response(status_code=204)
+
+    label = kind.label
+    router.add_api_route(path, list_all, methods=["GET"], summary=f"List {label}s")
+    router.add_api_route(path, create, methods=["POST"], status_code=201, summary=f"Create a {label}")
+    router.add_api_route(path, delete_many, methods=["DELETE"], status_code=204, summary=f"Delete {label}s by ids")
+    router.add_api_route(path, put_query, methods=["PUT"], summary=f"Replace a {label} (?id=)")
+    router.add_api_route(path, patch_query, methods=["PATCH"], summary=f"Update a {label} (?id=)")
+    router.add_api_route(path + "/{ident}", get_one, methods=["GET"], summary=f"Get a {label}")
+    router.add_api_route(path + "/{ident}", put, methods=["PUT"], summary=f"Replace a {label}")
+    router.add_api_route(path + "/{ident}", patch, methods=["PATCH"], summary=f"Update a {label}")
+    router.add_api_route(
+        path + "/{ident}", delete_one, methods=["DELETE"], status_code=204, summary=f"Delete a {label}"
+    )
+
+
+def _query_id(request: Request) -> str:
+    ident = request.query_params.get("id")
+    if not ident:
+        raise validation("id", None, "required", "id is required.")
+    return ident
+
+
+@router.get("/customer/contracts/me", summary="The contracts the token can access")
+def my_contracts(request: Request, db: SessionDep, caller: CallerDep) -> Response:
+    query = select(Resource).where(Resource.kind == "contracts", Resource.customer_id == caller.customer_id)
+    rows = list(db.exec(query.order_by(Resource.id)))
+    newest = max((r.last_modified for r in rows), default=None)
+    return conditional(request, [dict(r.doc or {}) for r in rows], newest, CACHE)
+
+
+for _path, _kind in KIND_BY_PATH.items():
+    make_routes(_kind, "/" + _path)
