@@ -3,7 +3,9 @@ def test_health_reports_seeded_vendors(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "vendors": {name: {"seeded": True} for name in ("crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi")},
+        "vendors": {
+            name: {"seeded": True} for name in ("crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi")
+        },
     }
 
 

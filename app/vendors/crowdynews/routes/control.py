@@ -70,11 +70,14 @@ def check_refs(db: DbSession, caller: Caller, kind: Kind, doc: dict, contract_id
                 raise validation(f.name, value, "exists", f"The {KINDS[f.ref].label} {value} does not exist.")
             if row.customer_id != caller.customer_id or contract_id and row.contract_id != contract_id:
                 raise CrowdynewsError(403, f"The {KINDS[f.ref].label} {value} belongs to another contract.")
-    for n, rule in enumerate(doc.get("rules") or []) + ([doc["preCondition"]] if doc.get("preCondition") else []):
+    rules = [(f"rules[{n}]", rule) for n, rule in enumerate(doc.get("rules") or [])]
+    if doc.get("preCondition"):
+        rules.append(("preCondition", doc["preCondition"]))
+    for prop, rule in rules:
         if isinstance(rule, dict) and rule.get("listId"):
             row = db.get(Resource, rule["listId"])
             if row is None or row.kind != "lists":
-                raise validation(f"rules[{n}].listId", rule["listId"], "exists", "The filter list does not exist.")
+                raise validation(f"{prop}.listId", rule["listId"], "exists", "The filter list does not exist.")
             if row.contract_id != contract_id:
                 raise CrowdynewsError(403, "The filter list belongs to another contract.")
     for n, out in enumerate(doc.get("output") or []):

@@ -1,0 +1,285 @@
+"""The Control API resources: documented examples, CRUD with 201/204, bulk delete, validation, contract
+access, conditional GETs, with and without /v1."""
+
+import pytest
+
+from tests.crowdynews.conftest import CONTRACT_1, CONTRACT_2, OTHER_CONTRACT, TokenClient
+from tests.crowdynews.test_auth import assert_error
+
+DOCUMENTED_CONTRACT = {
+    "_id": "5617895587c6f35d3b9a2b6f", "name": "My Contract", "slug": "My_Contract", "label": "Custom Label",
+    "active": True, "customerId": "56a587c26e7bb91c509285b8", "productId": "47ac87c26e7bb91a109325c3",
+    "filterId": "37ab57c26e7bb91c509885c8", "createdBy": "Example User", "lastModifiedBy": "Example User",
+    "created": "2016-03-02T13:05:14.137Z", "lastModified": "2016-03-02T14:04:10.126Z",
+}  # fmt: skip
+DOCUMENTED_INPUT = {
+    "_id": "565d4de40f6e5595f6e68111", "created": "2016-03-22T15:01:49.081Z", "createdBy": "John Doe",
+    "lastModified": "2016-03-22T15:01:49.081Z", "lastModifiedBy": "John Doe", "active": True, "display": True,
+    "service": "twitter", "type": "user", "input": "crowdynews",
+    "contractId": "565c4df4056e859526e62257", "collectionId": "565d4de4046e659546e62151",
+}  # fmt: skip
+
+
+def test_my_contracts(api):
+    response = api.get("/customer/contracts/me")
+    assert response.status_code == 200
+    contracts = response.json()
+    assert contracts[0] == DOCUMENTED_CONTRACT and list(contracts[0]) == list(DOCUMENTED_CONTRACT)
+    assert [c["_id"] for c in contracts] == [CONTRACT_1, CONTRACT_2]
+
+
+def test_documented_input_and_set(api):
+    inputs = api.get("/collection/inputs", params={"contract_id": CONTRACT_2}).json()
+    assert inputs[0] == DOCUMENTED_INPUT and list(inputs[0]) == list(DOCUMENTED_INPUT)
+    one = api.get(f"/collection/inputs/{DOCUMENTED_INPUT['_id']}").json()
+    assert one == DOCUMENTED_INPUT
+    sets = api.get("/collection/sets", params={"contract_id": CONTRACT_2}).json()
+    assert sets[0]["name"] == "Twitter Blacklist"
+    assert list(sets[0]) == ["_id", "created", "lastModified", "lastModifiedBy", "createdBy", "contractId", "name",
+                             "preCondition", "active", "rules", "or"]  # fmt: skip
+    filtered = api.get(
+        "/collection/inputs", params={"contract_id": CONTRACT_2, "collection_id": "565d4de4046e659546e62152"}
+    )
+    assert [i["service"] for i in filtered.json()] == ["instagram"]
+
+
+def test_paths_with_and_without_v1(client, token):
+    bare = TokenClient(client, "/crowdynews", token)
+    assert bare.get("/collection/lists", params={"contract_id": CONTRACT_2}).json()[0]["type"] == "patterns"
+    assert (
+        bare.get("/filter/lists", params={"contract_id": CONTRACT_2}).json()
+        == bare.get("/collection/lists", params={"contract_id": CONTRACT_2}).json()
+    )
+
+
+def test_input_lifecycle(api):
+    body = {
+        "service": "instagram",
+        "type": "location",
+        "input": "groningen",
+        "contractId": CONTRACT_2,
+        "collectionId": "565d4de4046e659546e62151",
+        "latitude": 53.2216,
+        "longitude": 6.4945,
+        "radius": 5,
+    }
+    created = api.post("/collection/inputs", json=body)
+    assert created.status_code == 201
+    doc = created.json()
+    assert len(doc["_id"]) == 24 and int(doc["_id"], 16) >= 0
+    assert list(doc)[:5] == ["_id", "created", "createdBy", "lastModified", "lastModifiedBy"]
+    assert doc["createdBy"] == "crowdmock" and doc["created"].endswith("Z") and doc["active"] is True
+    patched = api.patch(f"/collection/inputs/{doc['_id']}", json={"input": "amsterdam", "active": False})
+    assert patched.status_code == 200 and (patched.json()["input"], patched.json()["active"]) == ("amsterdam", False)
+    assert patched.json()["created"] == doc["created"]
+    replaced = api.put(f"/collection/inputs/{doc['_id']}", json={**body, "service": "twitter", "type": "keyword"})
+    assert replaced.json()["service"] == "twitter" and replaced.json()["active"] is True
+    by_query = api.patch("/collection/inputs", params={"id": doc["_id"]}, json={"display": False})
+    assert by_query.json()["display"] is False
+    deleted = api.delete(f"/collection/inputs/{doc['_id']}")
+    assert deleted.status_code == 204 and deleted.content == b""
+    assert_error(api.get(f"/collection/inputs/{doc['_id']}"), 404, "NotFoundError")
+
+
+def test_bulk_delete(api):
+    ids = [
+        api.post("/collection/lists", json={"name": f"L{n}", "type": "strings", "contractId": CONTRACT_2}).json()["_id"]
+        for n in range(3)
+    ]
+    response = api.request("DELETE", "/collection/lists", json={"ids": ids[:2]})
+    assert response.status_code == 204
+    names = [x["name"] for x in api.get("/collection/lists", params={"contract_id": CONTRACT_2}).json()]
+    assert "L0" not in names and "L1" not in names and "L2" in names
+    missing = api.request("DELETE", "/collection/lists", json={"ids": [ids[2], "0" * 24]})
+    assert_error(missing, 404, "NotFoundError")
+    assert "L2" in [x["name"] for x in api.get("/collection/lists", params={"contract_id": CONTRACT_2}).json()]
+    assert_error(
+        api.request("DELETE", "/collection/lists", json={"ids": []}), 400, "ValidationError", propertyName="ids"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "prop", "reason"),
+    [
+        (
+            "/collection/inputs",
+            {"type": "user", "input": "x", "contractId": CONTRACT_2, "collectionId": "565d4de4046e659546e62151"},
+            "service",
+            "required",
+        ),
+        (
+            "/collection/inputs",
+            {
+                "service": "myspace",
+                "type": "user",
+                "input": "x",
+                "contractId": CONTRACT_2,
+                "collectionId": "565d4de4046e659546e62151",
+            },
+            "service",
+            "enum",
+        ),
+        (
+            "/collection/inputs",
+            {
+                "service": "facebook",
+                "type": "user",
+                "input": "x",
+                "contractId": CONTRACT_2,
+                "collectionId": "565d4de4046e659546e62151",
+            },
+            "type",
+            "enum",
+        ),
+        (
+            "/collection/inputs",
+            {
+                "service": "twitter",
+                "type": "location",
+                "input": "x",
+                "contractId": CONTRACT_2,
+                "collectionId": "565d4de4046e659546e62151",
+                "latitude": 91,
+                "longitude": 0,
+                "radius": 1,
+            },
+            "latitude",
+            "range",
+        ),
+        (
+            "/collection/inputs",
+            {
+                "service": "twitter",
+                "type": "user",
+                "input": 5,
+                "contractId": CONTRACT_2,
+                "collectionId": "565d4de4046e659546e62151",
+            },
+            "input",
+            "type",
+        ),
+        (
+            "/collection/inputs",
+            {"service": "twitter", "type": "user", "input": "x", "contractId": CONTRACT_2, "collectionId": "0" * 24},
+            "collectionId",
+            "exists",
+        ),
+        ("/collection/sets", {"name": "Twitter Blacklist", "contractId": CONTRACT_2}, "name", "unique"),
+        (
+            "/collection/sets",
+            {"name": "S", "contractId": CONTRACT_2, "rules": [{"operator": "like", "field": "x"}]},
+            "rules[0].operator",
+            "enum",
+        ),
+        (
+            "/collection/lists",
+            {"name": "P", "type": "patterns", "contractId": CONTRACT_2, "entries": ["no slashes"]},
+            "entries[0]",
+            "regexp",
+        ),
+        ("/collection/chains", {"name": "C", "contractId": CONTRACT_2, "sets": ["0" * 24]}, "sets", "exists"),
+        ("/collection/collections", {"name": "X", "type": "weekly", "contractId": CONTRACT_2}, "type", "enum"),
+        (
+            "/publication/customizations",
+            {"name": "C", "type": "html", "data": "x", "contractId": CONTRACT_2},
+            "type",
+            "enum",
+        ),
+        ("/customer/contracts", {"name": "New", "email": "1234"}, "email", "regexp"),
+    ],
+)
+def test_validation_errors_name_the_property(api, path, body, prop, reason):
+    before = api.get(path, params={"contract_id": CONTRACT_2}).json()
+    error = assert_error(api.post(path, json=body), 400, "ValidationError", propertyName=prop, reason=reason)
+    assert "propertyValue" in error or reason in ("required",)
+    assert api.get(path, params={"contract_id": CONTRACT_2}).json() == before
+
+
+def test_documented_email_validation_error(api):
+    response = api.post("/customer/contracts", json={"name": "New", "email": "1234"})
+    assert response.json()["errors"] == [
+        {
+            "name": "ValidationError",
+            "message": "The provided email address is invalid.",
+            "propertyName": "email",
+            "propertyValue": "1234",
+            "reason": "regexp",
+        }
+    ]
+
+
+def test_contract_access(api):
+    foreign = api.post("/collection/lists", json={"name": "X", "type": "strings", "contractId": OTHER_CONTRACT})
+    assert_error(foreign, 403, "ForbiddenError")
+    assert_error(api.get("/collection/inputs", params={"contract_id": OTHER_CONTRACT}), 403, "ForbiddenError")
+    assert_error(api.get("/collection/collections/5700000000000000000000d1"), 403, "ForbiddenError")
+    cross = {
+        "service": "twitter",
+        "type": "user",
+        "input": "x",
+        "contractId": CONTRACT_1,
+        "collectionId": "565d4de4046e659546e62151",
+    }
+    assert_error(api.post("/collection/inputs", json=cross), 403, "ForbiddenError")
+    assert_error(api.get("/collection/inputs"), 400, "ValidationError", propertyName="contract_id", reason="required")
+
+
+def test_collections_carry_their_content_uris(api, client):
+    created = api.post(
+        "/collection/collections", json={"name": "Breaking Now", "type": "breakingburner", "contractId": CONTRACT_2}
+    )
+    doc = created.json()
+    assert created.status_code == 201 and doc["slug"] == "breaking-now"
+    assert doc["contentUri"] == "http://testserver/crowdynews/q/v1/content/my-contract?q=breaking-now"
+    assert client.get(doc["contentUri"]).status_code == 200
+    names = [c["name"] for c in client.get("/crowdynews/q/v1/collections/my-contract").json()]
+    assert "Breaking Now" in names
+
+
+def test_customization_versions(api):
+    body = {
+        "name": "My JavaScript Customization",
+        "contractId": CONTRACT_2,
+        "type": "js",
+        "data": "console.log('Hello world!');",
+    }
+    created = api.post("/publication/customizations", json=body)
+    assert created.status_code == 201 and created.json()["version"] == "1" and created.json()["active"] is True
+    changed = api.patch(f"/publication/customizations/{created.json()['_id']}", json={"data": "console.log(2);"})
+    assert changed.json()["version"] == "2"
+
+
+def test_publications(api):
+    body = {
+        "contractId": CONTRACT_2,
+        "name": "Sidebar",
+        "definitionId": "widget-list",
+        "properties": {"width": 200, "height": 400},
+        "output": [{"collectionId": "565d4de4046e659546e62151", "label": "Nation", "active": True}],
+    }
+    created = api.post("/publication/publications", json=body)
+    assert created.status_code == 201 and created.json()["output"][0]["label"] == "Nation"
+    bad = {**body, "output": [{"collectionId": "5700000000000000000000d1"}]}
+    assert_error(api.post("/publication/publications", json=bad), 403, "ForbiddenError")
+
+
+def test_conditional_gets(api):
+    first = api.get("/collection/inputs", params={"contract_id": CONTRACT_2})
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert first.headers["cache-control"] == "private, max-age=0, must-revalidate"
+    not_modified = api.get("/collection/inputs", params={"contract_id": CONTRACT_2}, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b"" and not_modified.headers["etag"] == etag
+    since = api.get("/collection/inputs", params={"contract_id": CONTRACT_2}, headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+    api.patch(f"/collection/inputs/{DOCUMENTED_INPUT['_id']}", json={"display": False})
+    changed = api.get("/collection/inputs", params={"contract_id": CONTRACT_2}, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+
+
+def test_bad_bodies(api):
+    response = api.post("/collection/lists", content=b"{nope", headers={"Content-Type": "application/json"})
+    assert_error(response, 400, "BadRequestError")
+    assert_error(api.post("/collection/lists", json=[1, 2]), 400, "BadRequestError")
+    assert_error(api.get("/collection/nothing"), 404, "NotFoundError")
+    moved = api.patch(f"/collection/inputs/{DOCUMENTED_INPUT['_id']}", json={"contractId": CONTRACT_1})
+    assert_error(moved, 400, "ValidationError", propertyName="contractId", reason="immutable")
