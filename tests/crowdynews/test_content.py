@@ -185,3 +185,10 @@ def test_moderating_the_queue(q, queue):
     assert_error(
         queue.patch("/queue/my-contract", json={"state": "published"}), 400, "ValidationError", propertyName="id"
     )
+
+
+def test_out_of_range_numbers_are_validation_errors(q):
+    huge = "99999999999999999999999"
+    for name in ("since", "until", "offset", "count"):
+        response = q.get("/content/my-contract", params={name: huge})
+        assert_error(response, 400, "ValidationError", propertyName=name, reason="range")

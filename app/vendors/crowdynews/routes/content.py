@@ -23,6 +23,7 @@ TYPES = ("image", "video", "status", "link", "embed", "comment")
 PUBLIC_CACHE = "public, max-age=60"
 QUEUE_CACHE = "private, max-age=0, must-revalidate"
 DAY = 86400
+MAX_TIME = 10**11  # unix seconds beyond any date a client means (and within SQLite's integers)
 
 
 def find_contract(db: DbSession, ref: str) -> Resource:
@@ -82,8 +83,8 @@ def _km(lat1, lon1, lat2, lon2) -> float:
 
 def select_items(db: DbSession, contract: Resource, params, *, queue: bool, lat_first: bool) -> list[ContentItem]:
     """The items of a contract matching the shared filters, in the requested order (no paging)."""
-    until = _number(params, "until", None, 0, None)
-    since = _number(params, "since", None, 0, None)
+    until = _number(params, "until", None, 0, MAX_TIME)
+    since = _number(params, "since", None, 0, MAX_TIME)
     until = until if until is not None else int(time.time())
     since = since if since is not None else until - DAY
     if since > until:
@@ -130,7 +131,7 @@ def render(item: ContentItem, queue: bool) -> dict:
 
 def page(params, items: list, default: int, high: int) -> list:
     count = _number(params, "count", default, 1, high)
-    offset = _number(params, "offset", 0, 0, None)
+    offset = _number(params, "offset", 0, 0, 2**31 - 1)
     return items[offset : offset + count]
 
 
