@@ -305,3 +305,8 @@ def test_delete_an_idea_takes_its_comments_and_votes(isc, as_member):
     assert isc.get("/ideas/352809").json()["key"] == "IDEA_NOT_FOUND"
     assert isc.get(f"/comments/{comment_id}").json()["key"] == "COMMENT_NOT_FOUND"
     assert isc.get("/ideas").headers["pager_total_count"] == "299"
+
+
+def test_list_kind_cannot_be_changed_by_a_query_parameter(isc):
+    top = [i["id"] for i in isc.get("/ideas/top/0/10").json()]
+    assert [i["id"] for i in isc.get("/ideas/top/0/10", params={"_k": "recent", "kind": "recent"}).json()] == top

@@ -50,9 +50,7 @@ def request_id(request: Request) -> str:
 
 def error_response(request: Request, status: int, errors: list[dict], headers: dict | None = None) -> JSONResponse:
     body: dict = {"requestId": request_id(request), "errors": errors}
-    if request.url.path.startswith(request.scope.get("root_path", "") + "/q/") or request.scope.get(
-        "crowdmock.content_host"
-    ):
+    if request.url.path.startswith(request.scope.get("root_path", "") + "/q/"):
         body["status"] = "error"
     return JSONResponse(body, status_code=status, headers=headers)
 

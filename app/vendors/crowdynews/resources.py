@@ -1,6 +1,7 @@
 """The Control API's resource kinds (research 2.2, 2.3): their fields, defaults and validation, and the
 documents they are stored as (`_id`, the audit fields, then the fields, in Mongo's key order)."""
 
+import copy
 import re
 import secrets
 import time
@@ -316,7 +317,7 @@ def updated_document(kind: Kind, doc: dict, values: dict, consumer: str, replace
             if f.name in values:
                 out[f.name] = values[f.name]
             elif f.default is not None:
-                out[f.name] = f.default
+                out[f.name] = copy.deepcopy(f.default)
             else:
                 out.pop(f.name, None)
     else:

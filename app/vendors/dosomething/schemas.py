@@ -124,8 +124,16 @@ class Renderer:
         statuses = self.visible_statuses()
         return files if statuses is None else [f for f in files if f.status in statuses]
 
-    def item_media(self, f: ReportbackFile) -> dict:
-        return {"uri": self.media(f.media_uri), "type": "image"}
+    def item_head(self, f: ReportbackFile) -> dict:
+        """The fields every rendering of a reportback item starts with."""
+        return {
+            "id": str(f.fid),
+            "caption": f.caption or DEFAULT_CAPTION,
+            "uri": self.api(f"reportback-items/{f.fid}"),
+            "media": {"uri": self.media(f.media_uri), "type": "image"},
+            "created_at": str(f.created),
+            "status": f.status,
+        }
 
     def kudos_groups(self, kudos: list[Kudos]) -> list[dict]:
         names = self.term_names({k.tid for k in kudos})
@@ -172,15 +180,10 @@ class Renderer:
             "reportback_items": {
                 "total": len(files),
                 "data": [
-                    {
-                        "id": str(f.fid),
-                        "status": f.status,
-                        "caption": f.caption or DEFAULT_CAPTION,
-                        "uri": self.api(f"reportback-items/{f.fid}"),
-                        "media": self.item_media(f),
-                        "created_at": str(f.created),
-                        "kudos": {"data": self.kudos_groups(kudos.get(f.fid, []))},
-                    }
+                    # The signup transformer puts status second and adds the kudos.
+                    {"id": str(f.fid), "status": f.status}
+                    | {k: v for k, v in self.item_head(f).items() if k not in ("id", "status")}
+                    | {"kudos": {"data": self.kudos_groups(kudos.get(f.fid, []))}}
                     for f in shown
                 ],
             },
@@ -197,17 +200,7 @@ class Renderer:
             "flagged": rb.flagged,
             "reportback_items": {
                 "total": len(files),
-                "data": [
-                    {
-                        "id": str(f.fid),
-                        "caption": f.caption or DEFAULT_CAPTION,
-                        "uri": self.api(f"reportback-items/{f.fid}"),
-                        "media": self.item_media(f),
-                        "created_at": str(f.created),
-                        "status": f.status,
-                    }
-                    for f in self.visible(files)
-                ],
+                "data": [self.item_head(f) for f in self.visible(files)],
             },
             "campaign": self.campaign_ref(rb.nid),
             "user": {"id": str(rb.uid)},
@@ -215,13 +208,7 @@ class Renderer:
 
     def item(self, f: ReportbackFile, rb: Reportback | None) -> dict:
         """GET reportback-items[/{id}]."""
-        return {
-            "id": str(f.fid),
-            "caption": f.caption or DEFAULT_CAPTION,
-            "uri": self.api(f"reportback-items/{f.fid}"),
-            "media": self.item_media(f),
-            "created_at": str(f.created),
-            "status": f.status,
+        return self.item_head(f) | {
             "reportback": None
             if rb is None
             else {

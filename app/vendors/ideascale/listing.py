@@ -78,10 +78,3 @@ class Paging:
             "pager_last_index": str(first + max(len(items) - 1, 0)),
         }
         return JSONResponse(items, headers=headers)
-
-
-def paged(items: list, paging: Paging) -> JSONResponse:
-    """Paging over a list already in order (small collections)."""
-    start = paging.page * paging.size if paging.size is not None else 0
-    chosen = items[start : start + paging.size] if paging.size is not None else items
-    return paging.response(chosen, len(items))

@@ -48,6 +48,7 @@ class Renderer:
         self._groups: dict[int, CampaignGroup] | None = None
         self._my_votes: dict[tuple[str, int], int] = {}
         self._counts: dict[int, dict[str, int]] = {}
+        self._fields: dict[int, list[CustomField]] | None = None
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -235,14 +236,12 @@ class Renderer:
         )
         return out
 
-    _fields_cache: dict[int, list] | None = None
-
     def custom_fields(self, campaign_id: int) -> list[CustomField]:
-        if self._fields_cache is None:
-            self._fields_cache = {}
+        if self._fields is None:
+            self._fields = {}
             for f in self.db.exec(select(CustomField).order_by(CustomField.position, CustomField.id)):
-                self._fields_cache.setdefault(f.campaign_id, []).append(f)
-        return self._fields_cache.get(campaign_id, [])
+                self._fields.setdefault(f.campaign_id, []).append(f)
+        return self._fields.get(campaign_id, [])
 
     def comment(self, c: Comment, idea: Idea | None) -> dict:
         vote = self.my_vote("comment", c.id)

@@ -1,9 +1,11 @@
 """terms (cause terms, with an inbox count for reviewers), terms/{tid}/inbox and Services' core
 taxonomy_term resource."""
 
+from collections import Counter
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlmodel import func, select
+from sqlmodel import select
 
 from app.core.db import SessionDep
 from app.vendors.dosomething.auth import CallerDep, authorize
@@ -29,8 +31,19 @@ def _pending(db, tid: int):
     return select(ReportbackFile).where(ReportbackFile.status == "pending", ReportbackFile.nid.in_(nids))
 
 
+def _pending_per_term(db) -> Counter:
+    """Pending reportback files per term of their campaign, in two queries."""
+    per_node = Counter(db.exec(select(ReportbackFile.nid).where(ReportbackFile.status == "pending")))
+    counts: Counter = Counter()
+    for node in db.exec(select(Node).where(Node.nid.in_(per_node))):
+        for tid in node.term_ids or []:
+            counts[tid] += per_node[node.nid]
+    return counts
+
+
 @router.get("/terms")
 def list_terms(request: Request, db: SessionDep, caller: CallerDep) -> list:
+    pending = _pending_per_term(db) if caller.is_admin else None
     query = select(Term).where(Term.vocabulary_machine_name == CAUSE_VOCABULARY).order_by(Term.weight, Term.name)
     out = []
     for t in db.exec(query):
@@ -44,8 +57,8 @@ def list_terms(request: Request, db: SessionDep, caller: CallerDep) -> list:
             "depth": 0,
             "parents": [str(t.parent)],
         }
-        if caller.is_admin:
-            term["inbox"] = db.exec(select(func.count()).select_from(_pending(db, t.tid).subquery())).one()
+        if pending is not None:
+            term["inbox"] = pending[t.tid]
         out.append(term)
     return out
 
@@ -153,13 +166,18 @@ async def create_term(request: Request, db: SessionDep, caller: CallerDep) -> JS
     return JSONResponse([SAVED_NEW])
 
 
+def _existing_term(db, tid: str) -> Term:
+    term = get(db, Term, tid)
+    if term is None:
+        raise ServicesError(406, "Term not found.")
+    return term
+
+
 @router.put("/taxonomy_term/{tid}")
 async def update_term(tid: str, request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
     data = require(await read_data(request), "term")
     authorize(request, caller, "admin")
-    term = get(db, Term, tid)
-    if term is None:
-        raise ServicesError(406, "Term not found.")
+    term = _existing_term(db, tid)
     _apply(term, data["term"] if isinstance(data["term"], dict) else {})
     db.add(term)
     db.commit()
@@ -169,9 +187,6 @@ async def update_term(tid: str, request: Request, db: SessionDep, caller: Caller
 @router.delete("/taxonomy_term/{tid}")
 async def delete_term(tid: str, request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
     authorize(request, caller, "admin")
-    term = get(db, Term, tid)
-    if term is None:
-        raise ServicesError(406, "Term not found.")
-    db.delete(term)
+    db.delete(_existing_term(db, tid))
     db.commit()
     return JSONResponse([SAVED_DELETED])

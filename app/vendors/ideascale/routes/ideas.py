@@ -99,27 +99,26 @@ def vote_list(request: Request, db, caller: Caller, *where, paging: Paging | Non
     return paging.response([r.vote(v) for v in votes], total)
 
 
-for _kind in KINDS:
+def _kind_ideas(kind: str):
+    def endpoint(request: Request, db: SessionDep, caller: CallerDep, page=None, size=None, order=None):
+        return idea_list(request, db, caller, Paging(page, size, order), kind=kind)
 
-    def _kind_list(request: Request, db: SessionDep, caller: CallerDep, page=None, size=None, order=None, _k=_kind):
-        return idea_list(request, db, caller, Paging(page, size, order), kind=_k)
+    return endpoint
 
-    _add(f"/ideas/{_kind}", _kind_list)
 
-    def _campaign_kind_list(
-        campaign_id: str,
-        request: Request,
-        db: SessionDep,
-        caller: CallerDep,
-        page=None,
-        size=None,
-        order=None,
-        _k=_kind,
+def _campaign_kind_ideas(kind: str):
+    def endpoint(
+        campaign_id: str, request: Request, db: SessionDep, caller: CallerDep, page=None, size=None, order=None
     ):
         campaign = get_campaign(db, caller, campaign_id)
-        return idea_list(request, db, caller, Paging(page, size, order), [Idea.campaign_id == campaign.id], _k)
+        return idea_list(request, db, caller, Paging(page, size, order), [Idea.campaign_id == campaign.id], kind)
 
-    _add(f"/campaigns/{{campaign_id}}/ideas/{_kind}", _campaign_kind_list)
+    return endpoint
+
+
+for _kind in KINDS:
+    _add(f"/ideas/{_kind}", _kind_ideas(_kind))
+    _add(f"/campaigns/{{campaign_id}}/ideas/{_kind}", _campaign_kind_ideas(_kind))
 
 
 def _archived_ideas(archived: bool):
