@@ -2,13 +2,14 @@
 
 import hashlib
 import hmac
-import secrets
+
+from app.core import clock
 
 ITERATIONS = 1000
 
 
 def hash_password(password: str) -> str:
-    salt = secrets.token_hex(8)
+    salt = clock.token_hex(8)
     digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), ITERATIONS).hex()
     return f"pbkdf2${salt}${digest}"
 

@@ -1,6 +1,5 @@
 """The SQLite store: tables, first-start seeding from fixtures/, and fast reset to the seeded state."""
 
-import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -8,6 +7,8 @@ from pathlib import Path
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, SQLModel
+
+from app.core import clock
 
 # A vendor's seed loader turns its fixtures folder into rows: [(table model, [row dict, ...]), ...].
 SeedRows = list[tuple[type[SQLModel], list[dict]]]
@@ -89,4 +90,4 @@ class Store:
                 if vendor in self.after_seed:
                     self.after_seed[vendor](conn)
                 conn.execute(delete(SeedState.__table__).where(SeedState.vendor == vendor))
-                conn.execute(insert(SeedState.__table__), [{"vendor": vendor, "seeded_at": time.time()}])
+                conn.execute(insert(SeedState.__table__), [{"vendor": vendor, "seeded_at": clock.time()}])

@@ -2,7 +2,6 @@
 grant (used by the WordPress plugin), and the Bearer check on every /v1 call."""
 
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -10,6 +9,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from sqlmodel import Session, select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.core.passwords import verify_password
 from app.core.tokens import issue_jwt, read_jwt
@@ -64,14 +64,14 @@ def login(session: Session, email, password) -> User | None:
 
 
 def issue_code(session: Session, client: OAuthClient, redirect_uri: str, user: User) -> str:
-    code = secrets.token_urlsafe(30)
+    code = clock.token_urlsafe(30)
     session.add(
         AuthCode(
             code=code,
             client_id=client.id,
             redirect_uri=redirect_uri,
             user_id=user.id,
-            expires_at=time.time() + CODE_TTL,
+            expires_at=clock.time() + CODE_TTL,
         )
     )
     session.commit()
@@ -120,7 +120,7 @@ def grant_token(session: Session, settings: Settings, params: dict) -> dict:
     if not params.get("code"):
         raise invalid_request("code")
     code = session.get(AuthCode, str(params["code"]))
-    if code is None or code.used or code.expires_at < time.time() or code.client_id != client.id:
+    if code is None or code.used or code.expires_at < clock.time() or code.client_id != client.id:
         raise invalid_request("code")
     if code.redirect_uri != redirect_uri:
         raise invalid_request("redirect_uri")

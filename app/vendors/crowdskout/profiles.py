@@ -1,11 +1,11 @@
 """Profiles: item validation by value type, create/update/delete semantics and the GET collection filters."""
 
 import re
-import uuid
 from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from app.core import clock
 from app.vendors.crowdskout.collections import ALIASES, COLLECTIONS, FIELD_ALIASES, Collection
 from app.vendors.crowdskout.models import Attribute, FieldOption, ItemCounter, Profile
 
@@ -216,7 +216,7 @@ def build_item(session: Session, collection: Collection, given: dict, base: dict
 
 def next_item_id(session: Session, collection: Collection):
     if collection.interaction:
-        return str(uuid.uuid4())
+        return str(clock.uuid4())
     counter = session.get(ItemCounter, collection.name) or ItemCounter(collection=collection.name)
     counter.last_id += 1
     session.add(counter)

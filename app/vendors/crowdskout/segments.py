@@ -1,12 +1,11 @@
 """Segment scans (a CQL subset), traits counts and the non-match check over stored profiles."""
 
 import re
-import secrets
-import time
 from collections import Counter
 
 from sqlmodel import Session, select
 
+from app.core import clock
 from app.vendors.crowdskout.collections import COLLECTIONS
 from app.vendors.crowdskout.models import Profile, Scroll
 
@@ -72,14 +71,14 @@ def matching_ids(session: Session, query: str) -> list[int]:
 
 
 def scan(session: Session, query: str, token: str | None) -> dict:
-    now = time.time()
+    now = clock.time()
     if token:
         scroll = session.get(Scroll, token)
         if scroll is None or now - scroll.last_used > SCROLL_TTL:
             return {"scrollId": token, "profileIds": [], "total": 0}
         query = scroll.query
     else:
-        scroll = Scroll(id=secrets.token_hex(16), query=query)
+        scroll = Scroll(id=clock.token_hex(16), query=query)
     ids = matching_ids(session, query)
     page = ids[scroll.offset : scroll.offset + SCROLL_PAGE]
     scroll.offset += len(page)

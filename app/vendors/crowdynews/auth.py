@@ -5,7 +5,6 @@
 import base64
 import binascii
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import unquote
@@ -13,6 +12,7 @@ from urllib.parse import unquote
 from fastapi import Depends, Request
 from sqlmodel import Session as DbSession
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.vendors.crowdynews.errors import CrowdynewsError
 from app.vendors.crowdynews.models import Client, Resource, Token
@@ -49,9 +49,9 @@ def basic_client(request: Request, db: DbSession) -> Client:
 
 
 def issue(db: DbSession, settings, client: Client, refresh: bool = True) -> dict:
-    now = time.time()
+    now = clock.time()
     access = Token(
-        token=secrets.token_hex(20),
+        token=clock.token_hex(20),
         kind="access",
         client_id=client.id,
         expires_at=now + settings.crowdynews_access_token_ttl,
@@ -60,7 +60,7 @@ def issue(db: DbSession, settings, client: Client, refresh: bool = True) -> dict
     body = {"access_token": access.token, "token_type": "bearer", "expires_in": settings.crowdynews_access_token_ttl}
     if refresh:
         renewal = Token(
-            token=secrets.token_hex(20),
+            token=clock.token_hex(20),
             kind="refresh",
             client_id=client.id,
             expires_at=now + settings.crowdynews_refresh_token_ttl,
@@ -73,7 +73,7 @@ def issue(db: DbSession, settings, client: Client, refresh: bool = True) -> dict
 
 def valid_token(db: DbSession, value: str, kind: str = "access") -> Token | None:
     row = db.get(Token, value) if value else None
-    if row is None or row.kind != kind or row.revoked or row.expires_at < time.time():
+    if row is None or row.kind != kind or row.revoked or row.expires_at < clock.time():
         return None
     return row
 
@@ -88,7 +88,7 @@ def get_caller(request: Request, db: SessionDep) -> Caller:
     row = db.get(Token, value)
     if row is None or row.kind != "access" or row.revoked:
         raise CrowdynewsError(401, "The access token is invalid.")
-    if row.expires_at < time.time():
+    if row.expires_at < clock.time():
         raise CrowdynewsError(401, "The access token has expired.")
     return Caller(db.get(Client, row.client_id))
 

@@ -2,12 +2,11 @@
 "propertyName"?, "propertyValue"?, "reason"?, "code"?}]}, with the requestId also in the `X-Request-Id` header.
 On the Content host the body also says `"status": "error"`, which its clients test for (research 2.4)."""
 
-import uuid
-
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core import clock
 from app.core.errors import install_error_handlers
 
 NAMES = {
@@ -45,7 +44,7 @@ def validation(prop: str, value, reason: str, message: str) -> CrowdynewsError:
 
 
 def request_id(request: Request) -> str:
-    return request.scope.setdefault(REQUEST_ID, str(uuid.uuid1()))
+    return request.scope.setdefault(REQUEST_ID, str(clock.uuid1()))
 
 
 def error_response(request: Request, status: int, errors: list[dict], headers: dict | None = None) -> JSONResponse:
@@ -71,7 +70,7 @@ class RequestIdHeader:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        ident = scope.setdefault(REQUEST_ID, str(uuid.uuid1()))
+        ident = scope.setdefault(REQUEST_ID, str(clock.uuid1()))
 
         async def with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

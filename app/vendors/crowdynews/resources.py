@@ -3,11 +3,10 @@ documents they are stored as (`_id`, the audit fields, then the fields, in Mongo
 
 import copy
 import re
-import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from app.core import clock
 from app.vendors.crowdynews.errors import CrowdynewsError, validation
 
 HEX_ID = re.compile(r"^[0-9a-f]{24}$")
@@ -28,7 +27,7 @@ COLLECTION_TYPES = ("breakingburner", "amplifinder", "realtime", "ranked")
 
 def new_id() -> str:
     """A Mongo-style ObjectId: 4 bytes of time, then random bytes (24 hex characters)."""
-    return f"{int(time.time()):08x}{secrets.token_hex(8)}"
+    return f"{int(clock.time()):08x}{clock.token_hex(8)}"
 
 
 def iso(moment: float) -> str:
@@ -286,7 +285,7 @@ def clean(kind: Kind, body, partial: bool) -> dict:
 
 
 def new_document(kind: Kind, values: dict, consumer: str, customer_id: str) -> dict:
-    now = iso(time.time())
+    now = iso(clock.time())
     doc = {"_id": new_id(), "created": now, "createdBy": consumer, "lastModified": now, "lastModifiedBy": consumer}
     for f in kind.fields:
         if f.name in values:
@@ -325,7 +324,7 @@ def updated_document(kind: Kind, doc: dict, values: dict, consumer: str, replace
     if kind.name == "customizations" and values.get("data") not in (None, doc.get("data")) and "version" not in values:
         version = str(doc.get("version", "1"))
         out["version"] = str(int(version) + 1) if version.isdigit() else version
-    out["lastModified"], out["lastModifiedBy"] = iso(time.time()), consumer
+    out["lastModified"], out["lastModifiedBy"] = iso(clock.time()), consumer
     return out
 
 

@@ -3,12 +3,12 @@ the documented contract, input, filter set, list, chain and customization at the
 contracts, and 300 content items whose dates are kept relative to the seeding time."""
 
 import json
-import time
 from pathlib import Path
 
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
+from app.core import clock
 from app.core.store import SeedRows
 from app.vendors.crowdynews import models as m
 from app.vendors.crowdynews.resources import parse_iso
@@ -40,4 +40,4 @@ def load(folder: Path) -> SeedRows:
 def after_seed(conn: Connection) -> None:
     """Fixture items are dated `age` seconds before now, so the default 24-hour window always shows some."""
     table = m.ContentItem.__table__
-    conn.execute(update(table).where(table.c.age.is_not(None)).values(date=time.time() - table.c.age))
+    conn.execute(update(table).where(table.c.age.is_not(None)).values(date=clock.time() - table.c.age))

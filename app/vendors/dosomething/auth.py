@@ -6,7 +6,6 @@ An unknown or expired cookie makes the caller anonymous; a logged-in caller with
 import base64
 import hashlib
 import hmac
-import secrets
 import time
 from dataclasses import dataclass
 from typing import Annotated
@@ -15,6 +14,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.vendors.dosomething.errors import ServicesError
 from app.vendors.dosomething.models import Session, User
@@ -62,7 +62,7 @@ def get_caller(request: Request, db: SessionDep) -> Caller:
         if name not in SESSION_NAMES or not value:
             continue
         row = db.get(Session, value)
-        if row is None or row.timestamp + SESSION_TTL < time.time():
+        if row is None or row.timestamp + SESSION_TTL < clock.time():
             continue
         user = db.get(User, row.uid)
         if user is not None and user.status == 1:
@@ -102,9 +102,9 @@ def find_login(db: DbSession, username: str) -> User | None:
 
 
 def open_session(request: Request, db: DbSession, user: User) -> Session:
-    now = int(time.time())
+    now = int(clock.time())
     row = Session(
-        sid=secrets.token_urlsafe(32),
+        sid=clock.token_urlsafe(32),
         uid=user.uid,
         hostname=request.client.host if request.client else "",
         timestamp=now,
@@ -121,5 +121,5 @@ def cookie_header(request: Request, sid: str, delete: bool = False) -> str:
     if delete:
         return f"{name}=deleted; expires=Thu, 01-Jan-1970 00:00:01 GMT; Max-Age=0; path=/; HttpOnly"
     secure = "; secure" if name.startswith("SSESS") else ""
-    expires = time.strftime("%a, %d-%b-%Y %H:%M:%S GMT", time.gmtime(time.time() + SESSION_TTL))
+    expires = time.strftime("%a, %d-%b-%Y %H:%M:%S GMT", time.gmtime(clock.time() + SESSION_TTL))
     return f"{name}={sid}; expires={expires}; Max-Age={SESSION_TTL}; path=/{secure}; HttpOnly"

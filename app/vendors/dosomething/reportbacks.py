@@ -4,12 +4,12 @@ import base64
 import binascii
 import mimetypes
 import re
-import time
 from pathlib import PurePosixPath
 
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from app.core import clock
 from app.vendors.dosomething.auth import Caller
 from app.vendors.dosomething.errors import ServicesError
 from app.vendors.dosomething.models import Node, Reportback, ReportbackFile, Signup, StoredFile, User
@@ -40,7 +40,7 @@ def create_signup(db: DbSession, node: Node, caller: Caller, values: dict) -> in
     if db.exec(taken).first() is not None:
         return None
     source = values.get("source")
-    row = Signup(nid=node.nid, uid=uid, run_nid=run, created=int(time.time()), source=str(source) if source else None)
+    row = Signup(nid=node.nid, uid=uid, run_nid=run, created=int(clock.time()), source=str(source) if source else None)
     db.add(row)
     db.commit()
     return row.sid
@@ -93,7 +93,7 @@ def save_reportback(db: DbSession, node: Node, caller: Caller, values: dict) -> 
     why = values.get("why_participated")
     if existing is None and (media is None or quantity is None or not isinstance(why, str) or not why):
         return None
-    now = int(time.time())
+    now = int(clock.time())
     if db.exec(select(Signup).where(Signup.nid == node.nid, Signup.uid == uid)).first() is None:
         db.add(Signup(nid=node.nid, uid=uid, run_nid=node.current_run or "0", created=now, source=values.get("source")))
     rb = existing or Reportback(nid=node.nid, uid=uid, created=now)
@@ -147,7 +147,7 @@ def review_file(db: DbSession, fid: str, values: dict, reviewer: int) -> dict | 
     f = get(db, ReportbackFile, fid)
     if f is None:
         return None
-    f.status, f.reviewed, f.reviewer = status, int(time.time()), reviewer
+    f.status, f.reviewed, f.reviewer = status, int(clock.time()), reviewer
     reason = values.get("flagged_reason")
     f.flagged_reason = str(reason) if status == "flagged" and reason else None
     if status == "flagged":

@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.settings import Settings
 from app.vendors.ideascale.errors import IdeaScaleError
@@ -76,7 +77,7 @@ def _expired(payload: dict) -> bool:
         return True
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return when < datetime.now(UTC)
+    return when < clock.now()
 
 
 def member_by_email(db: DbSession, email: str) -> Member | None:

@@ -1,11 +1,10 @@
 """What changes ideas, comments and votes: creation with the content rules, votes and comments keeping the
 counts of their idea or comment, and deletions taking their votes and comments along."""
 
-import time
-
 from sqlmodel import Session as DbSession
 from sqlmodel import delete, func, select
 
+from app.core import clock
 from app.settings import Settings
 from app.vendors.ideascale.auth import Caller
 from app.vendors.ideascale.content import check_text
@@ -65,7 +64,7 @@ def create_idea(db: DbSession, settings: Settings, caller: Caller, data: dict, c
     first_stage = db.exec(
         select(Stage).where(Stage.funnel_id == campaign.funnel_id).order_by(Stage.position, Stage.id)
     ).first()
-    now = time.time()
+    now = clock.time()
     number = (db.exec(select(func.max(Idea.idea_number))).one() or 0) + 1
     idea = Idea(
         campaign_id=campaign.id,
@@ -107,7 +106,7 @@ def vote(db: DbSession, caller: Caller, idea: Idea, campaign: Campaign | None, v
         existing.value = value
         db.add(existing)
     else:
-        db.add(Vote(idea_id=idea.id, member_id=caller.actor.id, value=value, created=time.time()))
+        db.add(Vote(idea_id=idea.id, member_id=caller.actor.id, value=value, created=clock.time()))
     db.flush()
     _recount(idea, Vote.idea_id, idea.id, db)
     db.add(idea)
@@ -116,7 +115,7 @@ def vote(db: DbSession, caller: Caller, idea: Idea, campaign: Campaign | None, v
 
 def add_comment(db: DbSession, settings: Settings, caller: Caller, idea: Idea, text, parent: Comment | None) -> Comment:
     body = check_text(settings, text)
-    now = time.time()
+    now = clock.time()
     comment = Comment(
         idea_id=idea.id, parent_id=parent.id if parent else None, author_id=caller.actor.id, text=body, created=now
     )

@@ -2,13 +2,13 @@
 
 import base64
 import hmac
-import time
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session, select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.core.passwords import verify_password
 from app.core.tokens import issue_jwt, read_jwt
@@ -245,7 +245,7 @@ def grant_token(session: Session, settings: Settings, params: dict, authorizatio
         if not isinstance(password, str) or not password:
             raise _invalid_request("password")
         user = session.exec(select(User).where(User.email == username)).first()
-        now = int(time.time())
+        now = int(clock.time())
         if user is None or not verify_password(password, user.password_hash):
             if user is not None:
                 user.failed_attempts += 1

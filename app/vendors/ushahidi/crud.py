@@ -1,12 +1,12 @@
 """Shared list/get/write plumbing of the v3 resources: paging echo, the list envelope, lookups."""
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
+from app.core import clock
 from app.core.pagination import page_url, to_int
 from app.core.payload import Payload, read_payload
 from app.vendors.ushahidi.access import authorize
@@ -160,4 +160,4 @@ def multi_param(ctx: Ctx, name: str) -> list[str]:
 
 
 def time_now() -> int:
-    return int(time.time())
+    return int(clock.time())

@@ -2,11 +2,11 @@
 
 import math
 import re
-import time
 
 from sqlalchemy import or_
 from sqlmodel import select
 
+from app.core import clock
 from app.vendors.ushahidi.access import is_published_to, post_privileges
 from app.vendors.ushahidi.auth import Ctx
 from app.vendors.ushahidi.crud import Paging, multi_param
@@ -224,7 +224,7 @@ def search_posts(ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_
 
 
 def _uniqid() -> str:
-    now = time.time()
+    now = clock.time()
     return f"{int(now):8x}{int((now % 1) * 1_000_000):05x}"
 
 

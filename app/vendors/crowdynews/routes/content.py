@@ -3,12 +3,12 @@ anyone, and the moderation queue for token holders. `count`/`offset` paging, a `
 seconds, the last 24 hours by default) and JSONP through `callback`."""
 
 import math
-import time
 
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.core.payload import read_payload
 from app.vendors.crowdynews.auth import CallerDep, contract_for
@@ -85,7 +85,7 @@ def select_items(db: DbSession, contract: Resource, params, *, queue: bool, lat_
     """The items of a contract matching the shared filters, in the requested order (no paging)."""
     until = _number(params, "until", None, 0, MAX_TIME)
     since = _number(params, "since", None, 0, MAX_TIME)
-    until = until if until is not None else int(time.time())
+    until = until if until is not None else int(clock.time())
     since = since if since is not None else until - DAY
     if since > until:
         raise validation("since", params.get("since"), "range", "since must not be later than until.")

@@ -1,12 +1,12 @@
 """The authorization server (auth.crowdynews.com): the token endpoint (client credentials and refresh token
 grants, HTTP Basic client auth), token info with `ttl` in milliseconds, and the implicit grant."""
 
-import time
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.core.payload import read_payload
 from app.vendors.crowdynews.auth import basic_client, issue, valid_token
@@ -48,7 +48,11 @@ async def token_info(request: Request, db: SessionDep) -> dict:
     row = valid_token(db, value)
     if row is None or row.client_id != client.id:
         raise CrowdynewsError(401, "The access token is invalid.")
-    return {"access_token": row.token, "clientId": client.id, "ttl": max(int((row.expires_at - time.time()) * 1000), 0)}
+    return {
+        "access_token": row.token,
+        "clientId": client.id,
+        "ttl": max(int((row.expires_at - clock.time()) * 1000), 0),
+    }
 
 
 def _redirect_ok(client: Client, uri: str) -> bool:

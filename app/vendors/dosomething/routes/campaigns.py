@@ -1,12 +1,12 @@
 """campaigns (index, retrieve, the signup and reportback targeted actions) and content/{nid}."""
 
-import random
 from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.vendors.dosomething import reportbacks as rb_logic
 from app.vendors.dosomething.auth import Caller, CallerDep, authorize
@@ -50,7 +50,7 @@ def list_campaigns(request: Request, db: SessionDep, caller: CallerDep) -> dict:
     if q.get("term_ids"):
         nodes = [n for n in nodes if set(term_ids) & set(n.term_ids or [])]
     if randomize:
-        random.shuffle(nodes)
+        clock.shuffle(nodes)
     chosen = nodes[(page - 1) * count : page * count]
     if not chosen:
         return {"data": []}

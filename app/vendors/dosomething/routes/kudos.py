@@ -1,10 +1,9 @@
 """kudos: reactions (kudos terms) of users on reportback items."""
 
-import time
-
 from fastapi import APIRouter, Request
 from sqlmodel import select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.vendors.dosomething.auth import CallerDep, access_denied, authorize
 from app.vendors.dosomething.errors import missing
@@ -49,7 +48,7 @@ async def create_kudos(request: Request, db: SessionDep, caller: CallerDep) -> d
     item_ok = fid is not None and db.get(ReportbackFile, fid) is not None
     user_ok = uid is not None and db.get(User, uid) is not None
     created = failed = 0
-    now = int(time.time())
+    now = int(clock.time())
     for entry in entries:
         term = get(db, Term, entry)
         ok = item_ok and user_ok and term is not None and term.vocabulary_machine_name == KUDOS_VOCABULARY

@@ -1,11 +1,10 @@
 """reportbacks, reportback-items, reportback_files/{fid}/review and the uploaded files themselves."""
 
-import random
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.vendors.dosomething import reportbacks as rb_logic
 from app.vendors.dosomething.auth import CallerDep, authorize
@@ -49,7 +48,7 @@ def list_reportbacks(request: Request, db: SessionDep, caller: CallerDep) -> dic
     # A reportback is listed when one of its items has a requested status.
     reportbacks = [rb for rb in reportbacks if any(f.status in statuses for f in files.get(rb.rbid, []))]
     if flag(q.get("random")):
-        random.shuffle(reportbacks)
+        clock.shuffle(reportbacks)
     chosen = reportbacks[(page - 1) * count : page * count]
     r.preload(nids={rb.nid for rb in chosen})
     return {"data": [r.reportback(rb, files.get(rb.rbid, [])) for rb in chosen]}
@@ -79,7 +78,7 @@ def list_items(request: Request, db: SessionDep, caller: CallerDep) -> dict:
     items = list(db.exec(query.order_by(ReportbackFile.fid.desc())))
     randomize, load_user = flag(q.get("random")), flag(q.get("load_user"))
     if randomize:
-        random.shuffle(items)
+        clock.shuffle(items)
     chosen = items[(page - 1) * count : page * count]
     if not chosen:
         return {"data": []}

@@ -1,12 +1,11 @@
 """Services' user actions (auth/login, auth/logout, auth/token) and system resource (connect,
 set_variable), plus the endpoint root."""
 
-import secrets
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import func, select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.core.passwords import verify_password
 from app.vendors.dosomething.auth import (
@@ -116,7 +115,7 @@ async def connect(request: Request, caller: CallerDep) -> dict:
             "user": account(caller.user, caller.session),
         }
     # An anonymous visitor gets a fresh session id that identifies nobody.
-    return {"sessid": secrets.token_urlsafe(32), "session_name": session_name(request), "user": {"uid": "0"}}
+    return {"sessid": clock.token_urlsafe(32), "session_name": session_name(request), "user": {"uid": "0"}}
 
 
 @router.post("/system/set_variable")

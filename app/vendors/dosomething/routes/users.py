@@ -5,15 +5,13 @@ import base64
 import hashlib
 import hmac
 import re
-import secrets
-import time
-import uuid
 from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import func, select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.core.passwords import hash_password
 from app.core.vendor import public_base
@@ -54,7 +52,7 @@ def _field(value) -> dict:
 
 def drupal_hash() -> str:
     """A Drupal 7 password hash look-alike for the account object (the mock verifies its own hash)."""
-    return "$S$D" + base64.b64encode(secrets.token_bytes(39)).decode().replace("+", ".")[:51]
+    return "$S$D" + base64.b64encode(clock.token_bytes(39)).decode().replace("+", ".")[:51]
 
 
 def _under_thirteen(birthdate: str | None) -> int:
@@ -80,9 +78,9 @@ async def create_user(request: Request, db: SessionDep, caller: CallerDep) -> di
     if taken is not None:
         raise ServicesError(403, f"Email {email} is registered to User uid {taken.uid}.")
     text = {k: str(v).strip() for k, v in values.items() if isinstance(v, str | int) and not isinstance(v, bool)}
-    password = text.get("password") or secrets.token_urlsafe(12)
+    password = text.get("password") or clock.token_urlsafe(12)
     mobile = _digits(text.get("mobile", "")) or None
-    now = int(time.time())
+    now = int(clock.time())
     profile = {
         "first_name": text.get("first_name"),
         "last_name": text.get("last_name"),
@@ -98,7 +96,7 @@ async def create_user(request: Request, db: SessionDep, caller: CallerDep) -> di
         password_hash=hash_password(password),
         created=now,
         roles=AUTHENTICATED,
-        account={"uuid": str(uuid.uuid4()), "theme": "", "signature": "", "signature_format": "plain_text"},
+        account={"uuid": str(clock.uuid4()), "theme": "", "signature": "", "signature_format": "plain_text"},
         profile={k: v for k, v in profile.items() if v},
     )
     db.add(user)
@@ -167,7 +165,7 @@ async def password_reset_url(uid: str, request: Request, db: SessionDep, caller:
     await read_data(request)
     authorize(request, caller, "admin")
     user = _target(db, caller, uid)
-    now = int(time.time())
+    now = int(clock.time())
     secret = request.app.state.settings.token_secret.encode()
     digest = hmac.new(secret, f"{now}{user.login}{user.uid}{user.password_hash}".encode(), hashlib.sha256).digest()
     token = base64.urlsafe_b64encode(digest).decode().rstrip("=")

@@ -1,11 +1,10 @@
 """Campaigns: lists (active, archived), one campaign (`campaign/{id}`, singular), groups, creation, and the
 idea form (custom fields, fields, ideaSubmissionConfig)."""
 
-import time
-
 from fastapi import APIRouter, Request
 from sqlmodel import select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.vendors.ideascale.auth import Caller, CallerDep
 from app.vendors.ideascale.content import check_text
@@ -114,7 +113,7 @@ async def create_campaign(request: Request, db: SessionDep, caller: CallerDep) -
         private=_flag(data, "privateCampaign", False),
         voting_allowed=_flag(data, "votingAllowed", True),
         member_idea_submission_allowed=_flag(data, "memberIdeaSubmissionAllowed", True),
-        start_date=time.time(),
+        start_date=clock.time(),
         authorized_group_ids=[str(g) for g in groups],
         extra={"newCampaign": True},
     )

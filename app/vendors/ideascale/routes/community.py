@@ -1,13 +1,13 @@
 """Stages, funnels, assessment results, group members, tag counts, the avatar probe, e-mailing a group,
 wiping the community, and the uploaded files themselves."""
 
-import time
 from collections import Counter
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import delete, func, select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.vendors.ideascale import ideas as logic
 from app.vendors.ideascale.auth import CallerDep
@@ -124,7 +124,7 @@ async def email_group(group_id: str, request: Request, db: SessionDep, caller: C
     if not isinstance(body, str) or not body.strip():
         raise IdeaScaleError("REQUIRED_FIELD_MISSING")
     recipients = [m.email for m in _group_members(db, group_id)]
-    row = SentEmail(group=group_id, subject=subject, body=body, recipients=recipients, sent=time.time())
+    row = SentEmail(group=group_id, subject=subject, body=body, recipients=recipients, sent=clock.time())
     db.add(row)
     db.commit()
     return {"id": row.id, "group": group_id, "subject": subject, "body": body, "recipientCount": len(recipients)}

@@ -3,13 +3,13 @@ complete, custom status, search), an idea, creating, attaching, deleting and vot
 
 import mimetypes
 import re
-import time
 from pathlib import PurePosixPath
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import func, or_, select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.core.payload import read_payload
 from app.vendors.ideascale import ideas as logic
@@ -245,7 +245,7 @@ async def attach(idea_id: str, request: Request, db: SessionDep, caller: CallerD
             "fileName": name,
             "fileSize": len(content),
             "memberId": caller.actor.id,
-            "timeStamp": time.time(),
+            "timeStamp": clock.time(),
             "imageFile": mime.startswith("image/"),
             "path": path,
         }

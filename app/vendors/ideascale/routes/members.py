@@ -2,13 +2,13 @@
 without the verification e-mail), their ideas, comments and votes, and avatar uploads."""
 
 import re
-import time
 from pathlib import PurePosixPath
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import func, or_, select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.core.payload import read_payload
 from app.vendors.ideascale.auth import Caller, CallerDep, member_by_email
@@ -76,7 +76,7 @@ async def _create(request: Request, db, caller: Caller, silent: bool) -> dict:
     email = email.strip()
     if member_by_email(db, email) is not None:
         raise IdeaScaleError("EMAIL_ALREADY_REGISTERED")
-    now = time.time()
+    now = clock.time()
     person = (db.exec(select(func.max(Member.person_id))).one() or 0) + 1
     member = Member(
         name=name,
@@ -151,9 +151,9 @@ async def upload_avatar(member_id: str, request: Request, db: SessionDep, caller
     ext = name.rsplit(".", 1)[1].lower() if "." in name else ""
     if ext not in AVATAR_TYPES:
         raise IdeaScaleError("UNSUPPORTED_FILE_EXTENSION")
-    path = f"/a/avatars/{member.id}-{int(time.time() * 1000)}.{ext}"
+    path = f"/a/avatars/{member.id}-{int(clock.time() * 1000)}.{ext}"
     db.add(StoredFile(path=path, mime=f"image/{'jpeg' if ext == 'jpg' else ext}", content=await upload.read()))
-    member.avatar_url, member.modified = path, time.time()
+    member.avatar_url, member.modified = path, clock.time()
     db.add(member)
     db.commit()
     return {"url": renderer(request, db, caller).url(path)}

@@ -1,10 +1,9 @@
 """/api/v3/forms (surveys) with their stages (tasks), attributes (fields), roles and stats."""
 
-import uuid
-
 from fastapi import APIRouter
 from sqlmodel import delete, select
 
+from app.core import clock
 from app.vendors.ushahidi.access import authorize, form_privileges
 from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from app.vendors.ushahidi.crud import (
@@ -176,7 +175,7 @@ def apply_attribute(ctx: Ctx, attribute: FormAttribute, data: dict, errors: list
     if attribute.type not in ATTRIBUTE_TYPES:
         errors.append((f"{prefix}type", f"type must be one of {', '.join(sorted(ATTRIBUTE_TYPES))}"))
     if not attribute.key:
-        attribute.key = str(uuid.uuid4())
+        attribute.key = str(clock.uuid4())
     clash = ctx.session.exec(
         select(FormAttribute).where(FormAttribute.key == attribute.key, FormAttribute.id != attribute.id)
     ).first()

@@ -2,13 +2,12 @@
 
 import hashlib
 import re
-import secrets
-from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import or_
 from sqlmodel import select
 
+from app.core import clock
 from app.core.db import SessionDep
 from app.core.passwords import hash_password
 from app.core.payload import read_payload
@@ -36,7 +35,7 @@ async def token(request: Request, session: SessionDep) -> dict:
 def index(ctx: CtxDep) -> dict:
     user = ctx.caller.user
     return {
-        "now": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+        "now": clock.now().strftime("%Y-%m-%dT%H:%M:%S+00:00"),
         "version": "3",
         "user": {
             "id": user.id if user else None,
@@ -155,7 +154,7 @@ async def password_reset(ctx: CtxDep) -> Response:
     email = data["email"]
     user = ctx.session.exec(select(User).where(User.email == email)).first() if isinstance(email, str) else None
     if user is not None:
-        ctx.session.add(ResetToken(token=secrets.token_hex(16), user_id=user.id, created=time_now()))
+        ctx.session.add(ResetToken(token=clock.token_hex(16), user_id=user.id, created=time_now()))
         ctx.session.commit()
     return Response(status_code=204)  # research 1.2: 204 whether or not the e-mail exists
 
