@@ -1,12 +1,20 @@
 """create_app(settings): mounts every vendor, the admin API and the dashboard on one ASGI app."""
 
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Receive, Scope, Send
 
+from app.admin.context import Admin
 from app.admin.routes import build_admin_app
+from app.core import clock
 from app.core.db import make_engine
+from app.core.docs import install_offline_docs
+from app.core.faults import FaultMiddleware, Faults
+from app.core.journal import Journal, JournalMiddleware, mark_unmatched, vendor_resolver
 from app.core.routing import HostRoutingMiddleware
 from app.core.store import Store
+from app.core.vendor import Vendor
 from app.dashboard.routes import router as dashboard_router
 from app.settings import Settings
 from app.vendors import VENDORS
@@ -16,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     if settings.vendor and settings.vendor not in VENDORS:
         raise ValueError(f"unknown vendor {settings.vendor!r}; known: {', '.join(VENDORS)}")
+    clock.configure(settings.deterministic, settings.clock, settings.random_seed)
     store = Store(
         make_engine(settings.database_url),
         {name: vendor.seed for name, vendor in VENDORS.items()},
@@ -24,35 +33,56 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     store.start()
 
+    mounted = {settings.vendor: VENDORS[settings.vendor]} if settings.vendor else dict(VENDORS)
+    journal = Journal(settings.journal_size, settings.journal_body_bytes)
+    faults = Faults()
     app = FastAPI(title="crowdmock", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.store = store
-    app.state.settings = settings
-    app.mount("/__admin", build_admin_app(store, settings))
-
-    hosts: dict[str, str] = {}
-    mounted = [VENDORS[settings.vendor]] if settings.vendor else list(VENDORS.values())
+    app.state.store, app.state.settings, app.state.journal, app.state.faults = store, settings, journal, faults
+    app.mount("/__admin", build_admin_app(Admin(store, settings, journal, faults, mounted)))
     if not settings.vendor:
         app.include_router(dashboard_router)
-    for vendor in mounted:
-        sub = vendor.build_app(settings)
-        sub.state.store = store
-        sub.state.settings = settings
-        sub.state.vendor = vendor
-        store.reset_hooks[vendor.name] = list(getattr(sub.state, "reset_hooks", []))
-        app.mount("" if settings.vendor else vendor.prefix, sub)
+
+    hosts: dict[str, str] = {}
+    for vendor in mounted.values():
+        app.mount("" if settings.vendor else vendor.prefix, _vendor_app(vendor, settings, store, faults))
         if not settings.vendor:
             hosts.update(vendor.hosts)
 
-    app.add_middleware(HostRoutingMiddleware, hosts=hosts)
     app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        # Session vendors (DoSomething's Drupal cookie) need credentialed requests from browser frontends;
-        # Starlette then echoes the caller's Origin instead of "*".
-        allow_credentials=True,
-        allow_methods=["*"],
-        allow_headers=["*"],
-        expose_headers=["*"],
-        max_age=86400,
+        JournalMiddleware,
+        journal=journal,
+        resolve=vendor_resolver({v.name: v.prefix for v in mounted.values()}, settings.vendor),
     )
+    app.add_middleware(HostRoutingMiddleware, hosts=hosts)
+    if settings.cors_enabled:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            # Session vendors (DoSomething's Drupal cookie) need credentialed requests from browser frontends;
+            # Starlette then echoes the caller's Origin instead of "*".
+            allow_credentials=settings.cors_allow_credentials,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["*"],
+            max_age=86400,
+        )
     return app
+
+
+def _vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: Faults) -> FastAPI:
+    sub = vendor.build_app(settings)
+    sub.state.store, sub.state.settings, sub.state.vendor = store, settings, vendor
+    store.reset_hooks[vendor.name] = list(getattr(sub.state, "reset_hooks", []))
+    install_offline_docs(sub)
+    # Innermost, so fault responses pass through the vendor's own middleware.
+    sub.user_middleware.append(
+        Middleware(FaultMiddleware, faults=faults, vendor=vendor.name, render=vendor.render_error())
+    )
+    not_found = sub.router.default
+
+    async def no_route(scope: Scope, receive: Receive, send: Send) -> None:
+        mark_unmatched(scope)
+        await not_found(scope, receive, send)
+
+    sub.router.default = no_route
+    return sub

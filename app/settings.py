@@ -1,8 +1,12 @@
 """The one Settings object, read from CROWDMOCK_* environment variables."""
 
+import json
+from datetime import datetime
 from pathlib import Path
+from typing import Annotated
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,5 +51,30 @@ class Settings(BaseSettings):
     # Crowdynews access tokens (auth server) live this long; refresh tokens a month.
     crowdynews_access_token_ttl: int = 3600
     crowdynews_refresh_token_ttl: int = 2_592_000
+    # Request journal (/__admin/requests): the newest N requests are kept; 0 turns it off. Request and
+    # response bodies are kept up to journal_body_bytes each.
+    journal_size: int = 1000
+    journal_body_bytes: int = 65536
+    # CORS for every vendor and the admin API. Credentialed requests are allowed for these origins ("*": any
+    # origin, which is then echoed back, as browsers require for credentials).
+    cors_enabled: bool = True
+    cors_origins: Annotated[list[str], NoDecode] = ["*"]
+    cors_allow_credentials: bool = True
+    # Deterministic mode: the clock stands still at `clock` and ids/tokens come from a generator seeded with
+    # `random_seed` (restarted by every reset), so runs are repeatable.
+    deterministic: bool = False
+    clock: datetime = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
+    random_seed: int = 0
     # Request bodies above this size are refused with 413 in the vendor's error shape.
     max_body_bytes: int = 10 * 1_048_576
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        # CROWDMOCK_CORS_ORIGINS="http://localhost:3000,http://localhost:5173" (or a JSON list).
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value

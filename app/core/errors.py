@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.core.journal import mark_unmatched
+
 log = logging.getLogger("crowdmock")
 
 # render(request, status, message, headers) -> the vendor's error response
@@ -29,6 +31,8 @@ def install_error_handlers(app: FastAPI, render: ErrorRenderer, validation_statu
         status, headers = exc.status_code, dict(exc.headers or {})
         allow = headers.get("allow") or headers.get("Allow", "")
         methods = [m.strip() for m in allow.split(",") if m.strip()]
+        if status == 405:
+            mark_unmatched(request.scope)  # routing found the path but no route for the method
         if status == 405 and methods == ["OPTIONS"]:
             # Only a vendor's OPTIONS catch-all matched: for every other method the route does not exist.
             status, message, headers = 404, "", {}
@@ -44,6 +48,8 @@ def install_error_handlers(app: FastAPI, render: ErrorRenderer, validation_statu
         return render(request, validation_status, "The given data was invalid.", {})
 
     async def server_error(request: Request, exc: Exception) -> Response:
+        if getattr(exc, "crowdmock_fault", False):
+            return render(request, 500, "Server Error", {})  # a fault rule's dropped connection, not a bug
         log.exception("unhandled error in %s %s", request.method, request.url.path)
         return render(request, 500, "Server Error", {})
 

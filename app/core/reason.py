@@ -1,7 +1,9 @@
 """Custom HTTP reason phrases. Some vendors put their error message in the status line (Drupal Services:
 `HTTP/1.1 403 : Access denied for user anonymous`). ASGI has no field for it, so a response carries the
 phrase in its `http.response.start` message under REASON_KEY, and `crowdmock serve` runs uvicorn with
-ReasonPhraseProtocol, which writes it. Other servers ignore the key and send the standard phrase."""
+ReasonPhraseProtocol, which writes it. Other servers ignore the key and send the standard phrase.
+
+The same protocol offers DROP_EXTENSION in the scope: a callable that closes the connection without a response."""
 
 import re
 
@@ -10,6 +12,8 @@ from starlette.types import Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
 
 REASON_KEY = "crowdmock.reason"
+# The scope extension through which fault rules drop a connection (app/core/faults.py).
+DROP_EXTENSION = "crowdmock.drop_connection"
 _UNSAFE = re.compile(r"[^\x20-\x7e]")
 
 
@@ -56,6 +60,11 @@ class _StatusLineRewriter:
 
 
 class _ReasonCycle(RequestResponseCycle):
+    def drop_connection(self) -> None:
+        """Hang up without a response (a fault rule's `drop_connection`)."""
+        self.response_started = self.response_complete = self.disconnected = True
+        self.transport.close()
+
     async def send(self, message: Message) -> None:
         reason = message.get(REASON_KEY) if message["type"] == "http.response.start" else None
         if not reason or self.response_started:
@@ -80,3 +89,4 @@ class ReasonPhraseProtocol(HttpToolsProtocol):
         # The cycle was just created and its task not yet started; give it the reason-aware send.
         if type(self.cycle) is RequestResponseCycle:
             self.cycle.__class__ = _ReasonCycle
+            self.cycle.scope.setdefault("extensions", {})[DROP_EXTENSION] = self.cycle.drop_connection

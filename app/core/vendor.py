@@ -5,7 +5,11 @@ from importlib import import_module
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from app.core.credentials import Credentials
+from app.core.errors import ErrorRenderer
 from app.core.store import AfterSeed, SeedRows
 from app.settings import Settings
 
@@ -25,12 +29,40 @@ class Vendor:
     hosts: dict[str, str]
     # Rows of (what, credentials) for the dashboard.
     credentials: tuple[tuple[str, str], ...] = field(default=())
+    # (real base URL, path after the mock prefix) per API the vendor serves, for the dashboard.
+    real_bases: tuple[tuple[str, str], ...] = field(default=())
 
     def build_app(self, settings: Settings) -> FastAPI:
         return import_module(f"app.vendors.{self.name}.routes").build_app(settings)
 
     def seed(self, folder: Path) -> SeedRows:
         return import_module(f"app.vendors.{self.name}.seed").load(folder)
+
+    def render_error(self) -> ErrorRenderer:
+        """The vendor's `errors.render_error(request, status, message, headers)` (fault responses use it)."""
+        return import_module(f"app.vendors.{self.name}.errors").render_error
+
+    def mint_credentials(
+        self, engine: Engine, settings: Settings, user: str | None, scopes: list[str] | None, ttl: int | None
+    ) -> Credentials:
+        """Ready-to-use credentials from the vendor's `auth.mint_credentials` (raises UnknownUser)."""
+        mint = import_module(f"app.vendors.{self.name}.auth").mint_credentials
+        with Session(engine, expire_on_commit=False) as db:
+            return mint(db, settings, user, scopes, ttl)
+
+    def describe(self, origin: str, at_root: bool = False) -> dict:
+        """Where to reach the vendor on this server (`origin` like `http://localhost:8000`), for the admin API
+        and the dashboard."""
+        mock = origin + ("" if at_root else self.prefix)
+        return {
+            "name": self.name,
+            "title": self.title,
+            "bases": [{"real": real, "mock": mock + suffix} for real, suffix in self.real_bases],
+            "docs": f"{mock}/docs",
+            "openapi": f"{mock}/openapi.json",
+            "hosts": sorted(self.hosts),
+            "credentials": [{"what": what, "value": value} for what, value in self.credentials],
+        }
 
     def after_seed(self) -> AfterSeed | None:
         """The seed module's optional `after_seed(conn)`."""

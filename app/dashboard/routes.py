@@ -1,4 +1,5 @@
-"""GET /: every vendor's base URL, docs page and default credentials."""
+"""GET /: a server-rendered page with every vendor's URLs, docs and credentials; its script (static/dashboard.js)
+polls the admin API for the journal and the fault rules. Everything is served locally (works offline)."""
 
 from html import escape
 
@@ -8,24 +9,59 @@ from fastapi.responses import HTMLResponse
 from app.vendors import VENDORS
 
 router = APIRouter()
+STATIC = "/__admin/static/dashboard"
+
+
+def _vendor_row(info: dict) -> str:
+    bases = "".join(
+        f'<div><code class="mock">{escape(b["mock"])}</code> <span class="muted">for</span> '
+        f'<code class="real">{escape(b["real"])}</code></div>'
+        for b in info["bases"]
+    )
+    creds = "".join(f"<div>{escape(c['what'])}: <code>{escape(c['value'])}</code></div>" for c in info["credentials"])
+    docs = f'<a href="{escape(info["docs"])}">docs</a> · <a href="{escape(info["openapi"])}">OpenAPI</a>'
+    return (
+        f'<tr data-vendor="{escape(info["name"])}"><th scope="row">{escape(info["title"])}</th>'
+        f"<td>{bases}</td><td>{docs}</td><td>{creds}</td></tr>"
+    )
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def index(request: Request) -> HTMLResponse:
-    base = str(request.base_url).rstrip("/")
-    rows = []
-    for v in VENDORS.values():
-        creds = "<br>".join(f"{escape(k)}: <code>{escape(c)}</code>" for k, c in v.credentials)
-        rows.append(
-            f"<tr><td>{escape(v.title)}</td><td><code>{base}{v.prefix}</code></td>"
-            f'<td><a href="{v.prefix}/docs">docs</a></td><td>{creds}</td></tr>'
-        )
-    html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>crowdmock</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem}}td,th{{padding:.4rem .8rem;text-align:left;
-vertical-align:top;border-bottom:1px solid #ddd}}</style></head><body>
-<h1>crowdmock</h1><p>Local, stateful emulator of vendor APIs.
-Admin API: <a href="/__admin/docs">/__admin/docs</a>.
-Reset everything: <code>curl -X POST {base}/__admin/reset</code></p>
-<table><tr><th>vendor</th><th>base URL</th><th>docs</th><th>credentials</th></tr>{"".join(rows)}</table>
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    infos = [vendor.describe(origin) for vendor in VENDORS.values()]
+    rows = "".join(_vendor_row(info) for info in infos)
+    options = "".join(f'<option value="{escape(i["name"])}">{escape(i["title"])}</option>' for i in infos)
+    html = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>crowdmock</title><link rel="stylesheet" href="{STATIC}/dashboard.css"></head>
+<body>
+<header><h1>crowdmock</h1><span id="health" class="badge">…</span>
+<nav><a href="/__admin/docs">admin API docs</a> · <a href="/__admin/openapi.json">admin OpenAPI</a></nav>
+<button id="reset-button" type="button" title="POST /__admin/reset">Reset all vendors</button>
+<span id="reset-status" role="status"></span></header>
+<main>
+<section><h2>Vendors</h2>
+<table id="vendors"><thead><tr><th>vendor</th><th>mock base URL for the real base URL</th><th>docs</th>
+<th>default credentials</th></tr></thead><tbody>{rows}</tbody></table>
+<p class="muted">Send <code>Host: api.crowdskout.com</code> (or any vendor's real hostname) to use the real paths
+without the prefix. Reset from a test: <code>curl -X POST {escape(origin)}/__admin/reset</code></p></section>
+<section><h2>Fault rules <button id="clear-faults" type="button">Clear all faults</button></h2>
+<ul id="faults"><li class="muted">none</li></ul></section>
+<section><h2>Request journal <button id="clear-journal" type="button">Clear journal</button></h2>
+<form id="filters" autocomplete="off">
+<label>vendor <select id="filter-vendor" name="vendor"><option value="">all</option>{options}</select></label>
+<label>method <select id="filter-method" name="method"><option value="">all</option>
+<option>GET</option><option>POST</option><option>PUT</option><option>PATCH</option><option>DELETE</option>
+<option>OPTIONS</option></select></label>
+<label>path starts with <input id="filter-path" name="path" placeholder="/ushahidi/api/v3/posts"></label>
+<label>status <input id="filter-status" name="status" inputmode="numeric" size="4"></label>
+<label><input id="filter-unmatched" name="unmatched" type="checkbox"> unmatched only</label>
+<label><input id="pause" type="checkbox"> pause</label></form>
+<table id="journal"><thead><tr><th>#</th><th>time</th><th>vendor</th><th>method</th><th>path</th><th>status</th>
+<th>ms</th></tr></thead><tbody></tbody></table>
+<p id="journal-empty" class="muted">No requests yet.</p></section>
+</main>
+<script src="{STATIC}/dashboard.js"></script>
 </body></html>"""
     return HTMLResponse(html)

@@ -12,4 +12,5 @@ VENDOR = Vendor(
         ("login form", "demo@crowdskout.com / password"),
         ("bearer token", "abcd1234"),
     ),
+    real_bases=(("https://api.crowdskout.com", ""),),
 )

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session, select
 
 from app.core import clock
+from app.core.credentials import Credentials, UnknownUser, as_id
 from app.core.db import SessionDep
 from app.core.passwords import verify_password
 from app.core.tokens import issue_jwt, read_jwt
@@ -163,3 +164,16 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def mint_credentials(db: Session, settings: Settings, user: str | None, scopes, ttl: int | None) -> Credentials:
+    """`POST /__admin/tokens`: a bearer token for the user (e-mail or id), as the OAuth flows issue it."""
+    ident = user or "demo@crowdskout.com"
+    uid = as_id(ident)
+    row = db.get(User, uid) if uid is not None else db.exec(select(User).where(User.email == ident.lower())).first()
+    if row is None:
+        raise UnknownUser(f"no Crowdskout user {ident!r}")
+    ttl = ttl or TOKEN_TTL
+    claims = {"vnd": VENDOR_CLAIM, "typ": "access", "sub": str(row.id), "cid": "abcd1234"}
+    token = issue_jwt(settings.token_secret, claims, ttl)
+    return Credentials(row.email, headers={"Authorization": f"Bearer {token}"}, expires_in=ttl)

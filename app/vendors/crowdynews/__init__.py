@@ -13,4 +13,9 @@ VENDOR = Vendor(
         "auth.crowdynews.com": "/crowdynews/auth",
     },
     credentials=(("OAuth client (HTTP Basic)", "crowdmock / crowdmock-secret"),),
+    real_bases=(
+        ("https://api.crowdynews.com", ""),
+        ("https://q.crowdynews.com", "/q"),
+        ("https://auth.crowdynews.com", "/auth"),
+    ),
 )

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session as DbSession
 
 from app.core import clock
+from app.core.credentials import Credentials, UnknownUser
 from app.core.db import SessionDep
 from app.vendors.crowdynews.errors import CrowdynewsError
 from app.vendors.crowdynews.models import Client, Resource, Token
@@ -104,3 +105,15 @@ def contract_for(db: DbSession, caller: Caller, contract_id) -> Resource:
     if row.customer_id != caller.customer_id:
         raise CrowdynewsError(403, f"You have no access to contract {contract_id}.")
     return row
+
+
+def mint_credentials(db: DbSession, settings, user: str | None, scopes, ttl: int | None) -> Credentials:
+    """`POST /__admin/tokens`: an access token of the API client `user` (a client id, default `crowdmock`)."""
+    client = db.get(Client, user or "crowdmock")
+    if client is None:
+        raise UnknownUser(f"no Crowdynews client {user!r}")
+    ttl = ttl or settings.crowdynews_access_token_ttl
+    row = Token(token=clock.token_hex(20), kind="access", client_id=client.id, expires_at=clock.time() + ttl)
+    db.add(row)
+    db.commit()
+    return Credentials(client.id, headers={"Authorization": f"Bearer {row.token}"}, expires_in=ttl)

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import clock
-from app.core.errors import install_error_handlers
+from app.core.errors import install_error_handlers, status_phrase
 
 NAMES = {
     400: "BadRequestError",
@@ -43,6 +43,14 @@ def validation(prop: str, value, reason: str, message: str) -> CrowdynewsError:
     return CrowdynewsError(400, message, "ValidationError", propertyName=prop, propertyValue=shown, reason=reason)
 
 
+def error_name(status: int) -> str:
+    """restify-errors' names: the status phrase in CamelCase plus `Error` (`ServiceUnavailableError`)."""
+    if status in NAMES:
+        return NAMES[status]
+    words = "".join(w for w in status_phrase(status).title().split() if w.isalpha())
+    return f"{words}Error" if words else "Error"
+
+
 def request_id(request: Request) -> str:
     return request.scope.setdefault(REQUEST_ID, str(clock.uuid1()))
 
@@ -56,7 +64,7 @@ def error_response(request: Request, status: int, errors: list[dict], headers: d
 
 def render_error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
     status = 400 if status == 422 else status
-    error = {"name": NAMES.get(status, "Error"), "message": message or MESSAGES.get(status, "")}
+    error = {"name": error_name(status), "message": message or MESSAGES.get(status) or status_phrase(status)}
     return error_response(request, status, [error], headers)
 
 

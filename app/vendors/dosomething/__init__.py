@@ -11,4 +11,5 @@ VENDOR = Vendor(
         ("user (uid 38)", "batman / imB@tman789Kittycat$"),
         ("administrator (uid 1)", "admin / password"),
     ),
+    real_bases=(("https://www.dosomething.org", ""),),
 )

@@ -15,6 +15,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from app.core import clock
+from app.core.credentials import Credentials, UnknownUser, as_id
 from app.core.db import SessionDep
 from app.vendors.dosomething.errors import ServicesError
 from app.vendors.dosomething.models import Session, User
@@ -51,9 +52,12 @@ def session_name(request: Request) -> str:
 
 
 def csrf_token(request: Request, sid: str) -> str:
+    return _csrf(request.app.state.settings.token_secret, sid)
+
+
+def _csrf(secret: str, sid: str) -> str:
     """drupal_get_token('services'): an HMAC of the session id, 43 base64url characters."""
-    secret = request.app.state.settings.token_secret.encode()
-    digest = hmac.new(secret, b"services" + sid.encode(), hashlib.sha256).digest()
+    digest = hmac.new(secret.encode(), b"services" + sid.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
@@ -123,3 +127,24 @@ def cookie_header(request: Request, sid: str, delete: bool = False) -> str:
     secure = "; secure" if name.startswith("SSESS") else ""
     expires = time.strftime("%a, %d-%b-%Y %H:%M:%S GMT", time.gmtime(clock.time() + SESSION_TTL))
     return f"{name}={sid}; expires={expires}; Max-Age={SESSION_TTL}; path=/{secure}; HttpOnly"
+
+
+def mint_credentials(db: DbSession, settings, user: str | None, scopes, ttl: int | None) -> Credentials:
+    """`POST /__admin/tokens`: a logged-in session of the user (name, e-mail or uid) and its CSRF token."""
+    ident = user or "batman"
+    uid = as_id(ident)
+    row = db.get(User, uid) if uid is not None else find_login(db, ident)
+    if row is None or row.status != 1:
+        raise UnknownUser(f"no active DoSomething user {ident!r}")
+    ttl = min(ttl or SESSION_TTL, SESSION_TTL)
+    session = Session(
+        sid=clock.token_urlsafe(32), uid=row.uid, hostname="", timestamp=int(clock.time()) - SESSION_TTL + ttl
+    )
+    db.add(session)
+    db.commit()
+    return Credentials(
+        row.name,
+        headers={"X-CSRF-Token": _csrf(settings.token_secret, session.sid)},
+        cookies={"SESS" + SESSION_HASH: session.sid},
+        expires_in=ttl,
+    )

@@ -12,4 +12,5 @@ VENDOR = Vendor(
         ("member api_token", "00000000-0000-4000-8000-000000000002"),
         ("Multipass keys", "site key crowdmock, API key crowdmock-multipass-api-key"),
     ),
+    real_bases=(("https://<workspace>.ideascale.com", ""),),
 )

@@ -16,6 +16,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
 from app.core import clock
+from app.core.credentials import Credentials, UnknownUser, as_id
 from app.core.db import SessionDep
 from app.settings import Settings
 from app.vendors.ideascale.errors import IdeaScaleError
@@ -122,3 +123,32 @@ def get_caller(request: Request, db: SessionDep) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def mint_credentials(db: DbSession, settings: Settings, user: str | None, scopes, ttl: int | None) -> Credentials:
+    """`POST /__admin/tokens`: the member's own `api_token` when it has one; otherwise (or with scope
+    `multipass`) an admin `api_token` plus a Multipass `member_token` for the member (`sso_token` in an SSO
+    community). `user` is an e-mail, a member name or an id; the default is the contract's member."""
+    ident = user or "00000000-0000-4000-8000-000000000002"
+    token_row = db.get(ApiToken, ident)
+    uid = token_row.member_id if token_row else as_id(ident)
+    if uid is not None:
+        member = db.get(Member, uid)
+    else:
+        member = member_by_email(db, ident) or db.exec(select(Member).where(Member.name == ident)).first()
+    if member is None:
+        raise UnknownUser(f"no IdeaScale member {ident!r}")
+    own = db.exec(select(ApiToken).where(ApiToken.member_id == member.id)).first()
+    multipass = settings.ideascale_sso_community or "multipass" in (scopes or ()) or own is None
+    if not multipass:
+        return Credentials(member.email, headers={"api_token": own.token})
+    admin = db.exec(select(ApiToken).join(Member, Member.id == ApiToken.member_id).where(Member.admin)).first()
+    if admin is None:
+        raise UnknownUser("no IdeaScale admin api_token to send a Multipass token with")
+    payload = {"email": member.email}
+    if ttl:
+        payload["expires"] = datetime.fromtimestamp(clock.time() + ttl, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    header = "sso_token" if settings.ideascale_sso_community else "member_token"
+    return Credentials(
+        member.email, headers={"api_token": admin.token, header: multipass_encode(settings, payload)}, expires_in=ttl
+    )

@@ -12,4 +12,5 @@ VENDOR = Vendor(
         ("user", "robbie@ushahidi.com / testing"),
         ("admin", "admin@ushahidi.com / testing"),
     ),
+    real_bases=(("https://<deployment>.api.ushahidi.io", ""),),
 )

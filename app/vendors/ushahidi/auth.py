@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session, select
 
 from app.core import clock
+from app.core.credentials import Credentials, UnknownUser, as_id
 from app.core.db import SessionDep
 from app.core.passwords import verify_password
 from app.core.tokens import issue_jwt, read_jwt
@@ -282,3 +283,16 @@ def grant_token(session: Session, settings: Settings, params: dict, authorizatio
         raise OAuthError(401, "invalid_request", "The refresh token is invalid.", "Token has been revoked")
     # Ushahidi's RefreshTokenRepository never revokes, so a refresh token stays usable (research 1.6).
     return _tokens(settings, user_id, client.id, requested, refresh=True)
+
+
+def mint_credentials(db: Session, settings: Settings, user: str | None, scopes, ttl: int | None) -> Credentials:
+    """`POST /__admin/tokens`: a bearer token for the user (e-mail or id) with the given scopes (default all)."""
+    ident = user or "robbie@ushahidi.com"
+    uid = as_id(ident)
+    row = db.get(User, uid) if uid is not None else db.exec(select(User).where(User.email == ident.lower())).first()
+    if row is None:
+        raise UnknownUser(f"no Ushahidi user {ident!r}")
+    ttl = ttl or settings.ushahidi_access_token_ttl
+    claims = {"vnd": VENDOR_CLAIM, "cid": "ushahidiui", "sub": str(row.id), "scopes": list(scopes or ["*"])}
+    token = issue_jwt(settings.token_secret, {**claims, "typ": "access"}, ttl)
+    return Credentials(row.email, headers={"Authorization": f"Bearer {token}"}, expires_in=ttl)

@@ -1,0 +1,38 @@
+"""What the admin endpoints work on, kept on the admin app's state."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.admin.errors import AdminError
+from app.core.faults import Faults
+from app.core.journal import Journal
+from app.core.store import Store
+from app.core.vendor import Vendor
+from app.settings import Settings
+
+
+@dataclass
+class Admin:
+    store: Store
+    settings: Settings
+    journal: Journal
+    faults: Faults
+    vendors: dict[str, Vendor]  # the vendors this server serves
+
+    def vendor(self, name: str | None, status: int = 422) -> Vendor | None:
+        """The named vendor (None for None); `status` (422 in a body, 404 in a query) for one not served here."""
+        if name is None:
+            return None
+        if name not in self.vendors:
+            problem = f"unknown vendor {name!r}; known: {', '.join(self.vendors)}"
+            raise AdminError(status, "unknown vendor" if status == 404 else "invalid request", [problem])
+        return self.vendors[name]
+
+
+def get_admin(request: Request) -> Admin:
+    return request.app.state.admin
+
+
+AdminDep = Annotated[Admin, Depends(get_admin)]

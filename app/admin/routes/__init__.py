@@ -1,0 +1,42 @@
+"""/__admin: the control plane (its own OpenAPI document at /__admin/openapi.json, docs at /__admin/docs)."""
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.admin import errors
+from app.admin.context import Admin
+from app.admin.routes import faults, requests, state, system
+from app.core.docs import STATIC_DIR, install_offline_docs
+from app.dashboard import STATIC_DIR as DASHBOARD_STATIC_DIR
+
+
+class JsonBodies:
+    """Admin bodies are JSON whatever their Content-Type says (`curl -d '{...}'` sends a form type)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH"):
+            headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
+            scope = {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
+        await self.app(scope, receive, send)
+
+
+def build_admin_app(admin: Admin) -> FastAPI:
+    app = FastAPI(
+        title="crowdmock admin API",
+        version="1",
+        description="Control plane of crowdmock: health, reset, the request journal, fault injection, credentials "
+        "and snapshots. Not part of any vendor's API.",
+    )
+    app.state.admin = admin
+    app.add_middleware(JsonBodies)
+    errors.install(app)
+    for module in (system, requests, faults, state):
+        app.include_router(module.router)
+    app.mount("/static/docs", StaticFiles(directory=STATIC_DIR), name="docs-static")
+    app.mount("/static/dashboard", StaticFiles(directory=DASHBOARD_STATIC_DIR), name="dashboard-static")
+    install_offline_docs(app)
+    return app

@@ -1,0 +1,109 @@
+"""The request journal: list, filter, count (verification), unmatched requests, clear."""
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from app.admin.context import Admin, AdminDep
+from app.admin.errors import AdminError
+from app.admin.schemas import Cleared, CountResult, ErrorBody, JournalEntry, JournalPage, RequestCount
+from app.core.matching import RequestMatcher
+
+router = APIRouter(prefix="/requests", tags=["journal"])
+ERRORS = {422: {"model": ErrorBody}}
+
+
+def _since(text: str | None) -> float | None:
+    """An ISO 8601 time (`2026-11-22T10:00:00Z`; UTC when no offset is given) or Unix seconds."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError:
+        raise AdminError(422, "invalid request", [f"since: {text!r} is not an ISO 8601 time or Unix seconds"]) from None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+
+
+def _listing(
+    admin: Admin,
+    vendor: str | None,
+    method: str | None,
+    path: str | None,
+    status: int | None,
+    since: str | None,
+    after: int | None,
+    limit: int | None,
+    unmatched: bool = False,
+) -> JSONResponse:
+    admin.vendor(vendor)
+    matcher = RequestMatcher(vendor=vendor, method=method, status=status)
+    found = admin.journal.find(matcher, path, _since(since), after, unmatched, limit)
+    return JSONResponse({"requests": [entry.as_dict() for entry in found]})
+
+
+# Shared query parameters of the two listings.
+VENDOR_Q = Query(None, description="Vendor name.")
+METHOD_Q = Query(None, description="HTTP method, any case.")
+PATH_Q = Query(None, description="Path prefix, with or without the vendor prefix.")
+STATUS_Q = Query(None, ge=100, le=599, description="Response status.")
+SINCE_Q = Query(None, description="Only requests at or after this time (ISO 8601 or Unix seconds).")
+AFTER_Q = Query(None, ge=0, description="Only entries with a greater id (for polling).")
+LIMIT_Q = Query(None, ge=1, le=100_000, description="At most this many (newest first).")
+
+
+@router.get("", response_model=JournalPage, responses=ERRORS)
+async def list_requests(
+    admin: AdminDep,
+    vendor: str | None = VENDOR_Q,
+    method: str | None = METHOD_Q,
+    path: str | None = PATH_Q,
+    status: int | None = STATUS_Q,
+    since: str | None = SINCE_Q,
+    after: int | None = AFTER_Q,
+    limit: int | None = LIMIT_Q,
+) -> JSONResponse:
+    """Journal entries, newest first. The journal keeps the newest CROWDMOCK_JOURNAL_SIZE requests."""
+    return _listing(admin, vendor, method, path, status, since, after, limit)
+
+
+@router.get("/unmatched", response_model=JournalPage, responses=ERRORS)
+async def unmatched_requests(
+    admin: AdminDep,
+    vendor: str | None = VENDOR_Q,
+    method: str | None = METHOD_Q,
+    path: str | None = PATH_Q,
+    status: int | None = STATUS_Q,
+    since: str | None = SINCE_Q,
+    after: int | None = AFTER_Q,
+    limit: int | None = LIMIT_Q,
+) -> JSONResponse:
+    """Requests that no route of their vendor handled (unknown path, or a method the path does not have)."""
+    return _listing(admin, vendor, method, path, status, since, after, limit, unmatched=True)
+
+
+@router.get("/{entry_id}", response_model=JournalEntry, responses={404: {"model": ErrorBody}})
+async def get_request(admin: AdminDep, entry_id: int) -> JSONResponse:
+    found = admin.journal.find(after=entry_id - 1, limit=None)
+    entry = next((e for e in found if e.id == entry_id), None)
+    if entry is None:
+        raise AdminError(404, "no such journal entry")
+    return JSONResponse(entry.as_dict())
+
+
+@router.post("/count", response_model=CountResult, responses={400: {"model": ErrorBody}, **ERRORS})
+async def count_requests(admin: AdminDep, spec: RequestCount) -> JSONResponse:
+    """How many journal entries match: every given field must match (see the schema)."""
+    admin.vendor(spec.vendor)
+    return JSONResponse({"count": len(admin.journal.find(spec.matcher()))})
+
+
+@router.delete("", response_model=Cleared)
+async def clear_requests(admin: AdminDep, vendor: str | None = VENDOR_Q) -> JSONResponse:
+    """Forget every journal entry (or one vendor's)."""
+    admin.vendor(vendor)
+    return JSONResponse({"status": "ok", "cleared": admin.journal.clear(vendor)})

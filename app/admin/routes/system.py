@@ -1,0 +1,46 @@
+"""Health, reset and the list of vendors."""
+
+import time
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from app.admin.context import AdminDep
+from app.admin.schemas import ErrorBody, Health, ResetResult
+from app.core import clock
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/health", response_model=Health, responses={503: {"model": Health, "description": "Not seeded yet."}})
+async def health(admin: AdminDep) -> JSONResponse:
+    """Each vendor's state; 200 once the store is seeded, 503 before."""
+    store = admin.store
+    if not store.ready:
+        return JSONResponse({"status": "starting", "vendors": {}}, status_code=503)
+    seeded = await run_in_threadpool(store.seeded_vendors)
+    vendors = {name: {"seeded": name in seeded} for name in admin.vendors}
+    return JSONResponse({"status": "ok", "vendors": vendors})
+
+
+@router.post("/reset", response_model=ResetResult, responses={404: {"model": ErrorBody}})
+async def reset(admin: AdminDep, vendor: str | None = Query(None, description="Only this vendor.")) -> JSONResponse:
+    """Back to the seeded state (all vendors or one), with the journal and the fault rules cleared (those of the
+    vendor only, with `?vendor=`)."""
+    admin.vendor(vendor, status=404)
+    started = time.perf_counter()
+    names = await run_in_threadpool(admin.store.reset, vendor)
+    admin.journal.clear(vendor)
+    admin.faults.clear(vendor)
+    clock.restart()
+    elapsed = round((time.perf_counter() - started) * 1000, 2)
+    return JSONResponse({"status": "ok", "reset": names, "duration_ms": elapsed})
+
+
+@router.get("/vendors")
+async def vendors(request: Request, admin: AdminDep) -> JSONResponse:
+    """Every vendor served here: mock and real base URLs, docs, hostnames and default credentials."""
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    at_root = bool(admin.settings.vendor)
+    return JSONResponse({"vendors": [v.describe(origin, at_root) for v in admin.vendors.values()]})

@@ -1,0 +1,172 @@
+"""Fault injection: rules that make matching vendor requests fail, slow down or lose their connection.
+
+FaultMiddleware sits innermost in each vendor's sub-application, so a fault response passes through that vendor's
+own middleware (request ids, CORS) and its body is rendered by the vendor's own error renderer.
+"""
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+
+import httpx
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.core import clock
+from app.core.errors import ErrorRenderer, status_phrase
+from app.core.journal import ENTRY_KEY
+from app.core.matching import RequestMatcher
+from app.core.reason import DROP_EXTENSION
+
+
+class ConnectionDropped(httpx.RemoteProtocolError):
+    """Raised to an in-process client (httpx over ASGI), which then sees what it would see from a server that
+    hung up: httpx's RemoteProtocolError."""
+
+    crowdmock_fault = True
+
+    def __init__(self) -> None:
+        super().__init__("Server disconnected without sending a response.")
+
+
+@dataclass
+class FaultRule:
+    matcher: RequestMatcher
+    status: int | None = None
+    body: object = None
+    headers: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+    delay_ms: int = 0
+    delay_max_ms: int | None = None
+    drop_connection: bool = False
+    retry_after: int | None = None
+    times: int | None = None
+    probability: float = 1.0
+    id: int = 0
+    hits: int = 0
+
+    def as_dict(self) -> dict:
+        m = self.matcher
+        return {
+            "id": self.id,
+            "vendor": m.vendor,
+            "method": m.method,
+            "path": m.path,
+            "path_regex": m.path_regex.pattern if m.path_regex else None,
+            "status": self.status,
+            "body": self.body,
+            "headers": self.headers,
+            "message": self.message,
+            "delay_ms": self.delay_ms,
+            "delay_max_ms": self.delay_max_ms,
+            "drop_connection": self.drop_connection,
+            "retry_after": self.retry_after,
+            "times": self.times,
+            "probability": self.probability,
+            "hits": self.hits,
+        }
+
+    def delay_seconds(self) -> float:
+        if self.delay_max_ms is not None and self.delay_max_ms > self.delay_ms:
+            return clock.uniform(self.delay_ms, self.delay_max_ms) / 1000
+        return self.delay_ms / 1000
+
+    def response(self, request: Request, render: ErrorRenderer) -> Response | None:
+        """The error response this rule answers with, or None to let the request through (delay only)."""
+        if self.status is None:
+            return None
+        headers = dict(self.headers)
+        if self.retry_after is not None:
+            headers["Retry-After"] = str(self.retry_after)
+        if self.body is None:
+            response = render(request, self.status, self.message or status_phrase(self.status), headers)
+            # A vendor may render some statuses as another (Drupal turns every 5xx into its 500): the rule wins.
+            response.status_code = self.status
+        elif isinstance(self.body, str):
+            response = Response(self.body, self.status, media_type="text/plain; charset=utf-8")
+        else:
+            response = Response(orjson.dumps(self.body), self.status, media_type="application/json")
+        response.headers.update(headers)
+        return response
+
+
+class Faults:
+    def __init__(self) -> None:
+        self._rules: list[FaultRule] = []
+        self._next_id = 1
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+    def add(self, rule: FaultRule) -> FaultRule:
+        with self._lock:
+            rule.id = self._next_id
+            self._next_id += 1
+            self._rules.append(rule)
+        return rule
+
+    def rules(self) -> list[FaultRule]:
+        with self._lock:
+            return list(self._rules)
+
+    def remove(self, rule_id: int) -> bool:
+        with self._lock:
+            kept = [r for r in self._rules if r.id != rule_id]
+            found, self._rules = len(kept) != len(self._rules), kept
+        return found
+
+    def clear(self, vendor: str | None = None) -> int:
+        """Remove every rule (or those of one vendor); returns how many were removed."""
+        with self._lock:
+            before = len(self._rules)
+            self._rules = [] if vendor is None else [r for r in self._rules if r.matcher.vendor != vendor]
+            return before - len(self._rules)
+
+    def fire(self, vendor: str, method: str, path: str, own_path: str) -> FaultRule | None:
+        """The first rule (oldest first) that matches and fires; its `times` is used up by firing."""
+        with self._lock:
+            for rule in self._rules:
+                if not rule.matcher.matches_route(vendor, method, path, own_path) or not clock.chance(rule.probability):
+                    continue
+                rule.hits += 1
+                if rule.times is not None:
+                    rule.times -= 1
+                    if rule.times <= 0:
+                        self._rules.remove(rule)
+                return rule
+        return None
+
+
+class FaultMiddleware:
+    def __init__(self, app: ASGIApp, faults: Faults, vendor: str, render: ErrorRenderer):
+        self.app, self.faults, self.vendor, self.render = app, faults, vendor, render
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.faults:
+            await self.app(scope, receive, send)
+            return
+        path, root = scope["path"], scope.get("root_path", "")
+        own_path = path[len(root) :] if root and path.startswith(root) else path
+        rule = self.faults.fire(self.vendor, scope["method"], path, own_path)
+        if rule is None:
+            await self.app(scope, receive, send)
+            return
+        entry = scope.get(ENTRY_KEY)
+        if entry is not None:
+            entry.fault = rule.id
+        delay = rule.delay_seconds()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if rule.drop_connection:
+            if entry is not None:
+                entry.dropped = True
+            drop = scope.get("extensions", {}).get(DROP_EXTENSION)
+            if drop is None:
+                raise ConnectionDropped()
+            drop()
+            return
+        response = rule.response(Request(scope, receive), self.render)
+        await (response or self.app)(scope, receive, send)

@@ -1,0 +1,244 @@
+"""The request journal: every request to a vendor with its response, kept in a bounded deque.
+
+Recording is cheap on purpose (it runs on every request): an entry keeps the raw ASGI header lists and at most
+`body_bytes` of each body, and is only decoded into JSON when someone reads the journal.
+"""
+
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core import clock
+from app.core.matching import RequestMatcher
+
+# The scope key under which the entry of the request in flight travels (copies of the scope share it).
+ENTRY_KEY = "crowdmock.journal_entry"
+
+# path -> (vendor name, its mount prefix) or None when the path belongs to no vendor.
+VendorResolver = Callable[[str], tuple[str, str] | None]
+
+
+def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in raw:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        out[key] = f"{out[key]}, {text}" if key in out else text
+    return out
+
+
+def _text(data: bytearray) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def iso_time(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+class Entry:
+    __slots__ = (
+        "id",
+        "time",
+        "vendor",
+        "prefix",
+        "method",
+        "path",
+        "query",
+        "raw_headers",
+        "body",
+        "body_size",
+        "status",
+        "raw_response_headers",
+        "response_body",
+        "response_size",
+        "duration_ms",
+        "unmatched",
+        "fault",
+        "dropped",
+    )
+
+    def __init__(self, vendor: str, prefix: str, scope: Scope):
+        self.id = 0
+        self.time = clock.time()
+        self.vendor, self.prefix = vendor, prefix
+        self.method = scope["method"]
+        self.path = scope["path"]
+        self.query = scope.get("query_string", b"").decode("latin-1")
+        self.raw_headers = scope.get("headers", [])
+        self.body, self.body_size = bytearray(), 0
+        self.status: int | None = None
+        self.raw_response_headers: list = []
+        self.response_body, self.response_size = bytearray(), 0
+        self.duration_ms = 0.0
+        self.unmatched = False
+        self.fault: int | None = None
+        self.dropped = False
+
+    @property
+    def own_path(self) -> str:
+        """The path after the vendor's mount prefix: the vendor's own path."""
+        return self.path[len(self.prefix) :] if self.prefix and self.path.startswith(self.prefix) else self.path
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return _headers(self.raw_headers)
+
+    def matches(self, matcher: RequestMatcher) -> bool:
+        if matcher.status is not None and matcher.status != self.status:
+            return False
+        return matcher.matches_route(self.vendor, self.method, self.path, self.own_path) and (
+            matcher.matches_request(self.query, self.headers, _text(self.body))
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "time": iso_time(self.time),
+            "vendor": self.vendor,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": self.headers,
+            "body": _text(self.body),
+            "status": self.status,
+            "response_body": _text(self.response_body),
+            "duration_ms": self.duration_ms,
+            "body_size": self.body_size,
+            "response_headers": _headers(self.raw_response_headers),
+            "response_size": self.response_size,
+            "unmatched": self.unmatched,
+            "fault": self.fault,
+        }
+
+
+class Journal:
+    def __init__(self, size: int, body_bytes: int):
+        self.size, self.body_bytes = size, body_bytes
+        self._entries: deque[Entry] = deque(maxlen=max(size, 1))
+        self._next_id = 1
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.size > 0
+
+    def add(self, entry: Entry) -> None:
+        with self._lock:
+            entry.id = self._next_id
+            self._next_id += 1
+            self._entries.append(entry)
+
+    def clear(self, vendor: str | None = None) -> int:
+        """Forget every entry (or one vendor's); returns how many were dropped."""
+        with self._lock:
+            before = len(self._entries)
+            if vendor is None:
+                self._entries.clear()
+            else:
+                kept = [e for e in self._entries if e.vendor != vendor]
+                self._entries.clear()
+                self._entries.extend(kept)
+            return before - len(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(
+        self,
+        matcher: RequestMatcher | None = None,
+        path_prefix: str | None = None,
+        since: float | None = None,
+        after: int | None = None,
+        unmatched: bool = False,
+        limit: int | None = None,
+    ) -> list[Entry]:
+        """Entries newest first."""
+        with self._lock:
+            entries = list(self._entries)
+        found = []
+        for entry in reversed(entries):
+            if after is not None and entry.id <= after:
+                break
+            if since is not None and entry.time < since:
+                continue
+            if unmatched and not entry.unmatched:
+                continue
+            if path_prefix and not (entry.path.startswith(path_prefix) or entry.own_path.startswith(path_prefix)):
+                continue
+            if matcher is not None and not entry.matches(matcher):
+                continue
+            found.append(entry)
+            if limit is not None and len(found) >= limit:
+                break
+        return found
+
+
+def mark_unmatched(scope: Scope) -> None:
+    """Called where a vendor's routing found no route for the request."""
+    entry = scope.get(ENTRY_KEY)
+    if entry is not None:
+        entry.unmatched = True
+
+
+def vendor_resolver(prefixes: dict[str, str], single: str | None) -> VendorResolver:
+    """`prefixes` maps vendor name -> mount prefix; with `single` set that vendor is served at the root."""
+    if single:
+        return lambda path: (single, "") if not path.startswith("/__admin") else None
+    ordered = sorted(((p, n) for n, p in prefixes.items()), key=lambda item: -len(item[0]))
+    boundary = re.compile(r"[/?]|$")
+
+    def resolve(path: str) -> tuple[str, str] | None:
+        for prefix, name in ordered:
+            if path.startswith(prefix) and boundary.match(path, len(prefix)):
+                return name, prefix
+        return None
+
+    return resolve
+
+
+class JournalMiddleware:
+    def __init__(self, app: ASGIApp, journal: Journal, resolve: VendorResolver):
+        self.app, self.journal, self.resolve = app, journal, resolve
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = self.resolve(scope["path"]) if scope["type"] == "http" and self.journal.enabled else None
+        if found is None:
+            await self.app(scope, receive, send)
+            return
+        entry = Entry(found[0], found[1], scope)
+        scope[ENTRY_KEY] = entry
+        limit = self.journal.body_bytes
+        started = time.perf_counter()
+
+        async def recording_receive() -> Message:
+            message = await receive()
+            chunk = message.get("body", b"")
+            if chunk:
+                entry.body_size += len(chunk)
+                if len(entry.body) < limit:
+                    entry.body += chunk[: limit - len(entry.body)]
+            return message
+
+        async def recording_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                entry.status = message["status"]
+                entry.raw_response_headers = message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                chunk = message.get("body", b"")
+                if chunk:
+                    entry.response_size += len(chunk)
+                    if len(entry.response_body) < limit:
+                        entry.response_body += chunk[: limit - len(entry.response_body)]
+            await send(message)
+
+        try:
+            await self.app(scope, recording_receive, recording_send)
+        finally:
+            entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+            if entry.dropped:
+                entry.status, entry.raw_response_headers, entry.response_body = None, [], bytearray()
+            self.journal.add(entry)
