@@ -19,6 +19,24 @@ from app.dashboard.routes import router as dashboard_router
 from app.settings import Settings
 from app.vendors import VENDORS
 
+# "*" covers requests without credentials; credentialed ones (cookies) need the names.
+EXPOSED_HEADERS = [
+    "*",
+    "X-Request-Id",
+    "Retry-After",
+    "Location",
+    "Link",
+    "ETag",
+    "Last-Modified",
+    "WWW-Authenticate",
+    "Content-Disposition",
+    "pager_total_count",
+    "pager_current_page_number",
+    "pager_page_size",
+    "pager_first_index",
+    "pager_last_index",
+]
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
@@ -63,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_credentials=settings.cors_allow_credentials,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["*"],
+            expose_headers=EXPOSED_HEADERS,
             max_age=86400,
         )
     return app

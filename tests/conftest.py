@@ -1,6 +1,12 @@
-"""Shared fixtures: a fresh in-memory store and app per test."""
+"""Shared fixtures: a fresh in-memory store and app per test, and a live server when a test needs sockets."""
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from app.main import create_app
@@ -21,6 +27,37 @@ def app(settings):
 def client(app):
     with TestClient(app) as test_client:
         yield test_client
+
+
+@contextmanager
+def serve(settings: Settings) -> Iterator[str]:
+    """`crowdmock serve`'s uvicorn setup on a free loopback port in a thread; yields the base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        http="app.core.reason:ReasonPhraseProtocol",
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        threading.Event().wait(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def live_server(settings) -> Iterator[str]:
+    with serve(settings) as base:
+        yield base
 
 
 class VendorClient:

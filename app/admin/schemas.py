@@ -10,7 +10,7 @@ from app.core.matching import RequestMatcher
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class RouteMatch(_Strict):

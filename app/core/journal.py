@@ -35,6 +35,13 @@ def _text(data: bytearray) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def _content_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
+
+
 def iso_time(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
@@ -213,18 +220,38 @@ class JournalMiddleware:
         scope[ENTRY_KEY] = entry
         limit = self.journal.body_bytes
         started = time.perf_counter()
+        replay: list[Message] = []  # body messages read on the app's behalf, handed over when it asks
+        body_done = False
 
-        async def recording_receive() -> Message:
-            message = await receive()
+        def record(message: Message) -> None:
+            nonlocal body_done
+            if message["type"] != "http.request":
+                body_done = True
+                return
             chunk = message.get("body", b"")
             if chunk:
                 entry.body_size += len(chunk)
                 if len(entry.body) < limit:
                     entry.body += chunk[: limit - len(entry.body)]
+            body_done = not message.get("more_body", False)
+
+        async def recording_receive() -> Message:
+            if replay:
+                return replay.pop(0)
+            message = await receive()
+            record(message)
             return message
 
         async def recording_send(message: Message) -> None:
             if message["type"] == "http.response.start":
+                if not body_done and _content_length(scope):
+                    # The app answered without reading the body (an auth refusal, say): read up to the journal's
+                    # bound now, before the response goes out, and hand it over if the app asks later.
+                    while not body_done and len(entry.body) < limit:
+                        replay.append(await receive())
+                        record(replay[-1])
+                    if not body_done:
+                        entry.body_size = _content_length(scope)
                 entry.status = message["status"]
                 entry.raw_response_headers = message.get("headers", [])
             elif message["type"] == "http.response.body":

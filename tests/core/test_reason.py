@@ -1,33 +1,13 @@
 """Vendor reason phrases reach the status line when served by `crowdmock serve`'s uvicorn protocol."""
 
 import http.client
-import socket
-import threading
 
 import pytest
-import uvicorn
-
-from app.main import create_app
-from app.settings import Settings
 
 
 @pytest.fixture
-def live_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app(Settings(database_url="sqlite://"))
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, http="app.core.reason:ReasonPhraseProtocol", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started and thread.is_alive():
-        threading.Event().wait(0.01)
-    yield port
-    server.should_exit = True
-    thread.join(10)
+def live_port(live_server) -> int:
+    return int(live_server.rsplit(":", 1)[1])
 
 
 def fetch(port: int, method: str, path: str, body: str | None = None) -> http.client.HTTPResponse:

@@ -84,8 +84,10 @@ def render_error(request: Request, status: int, message: str, headers: dict[str,
         return services_response(status, message, None)
     if status == 413:
         return services_response(413, "Request Entity Too Large", ["Request Entity Too Large"])
-    if status >= 500:
+    if status == 500:
         return services_response(0, "Server Error", ["Server Error"])
+    if status > 500:  # services_error($message, 503) from a module, or a fault rule
+        return services_response(status, message, [message], headers)
     return services_response(status, message or "Error", [message or "Error"], headers)
 
 

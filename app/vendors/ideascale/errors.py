@@ -4,7 +4,7 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.core.errors import install_error_handlers
+from app.core.errors import install_error_handlers, status_phrase
 
 # key -> (HTTP status, message), as the seed lists them.
 ERRORS: dict[str, tuple[int, str]] = {
@@ -65,14 +65,24 @@ def error_response(key: str, message: str | None = None) -> JSONResponse:
     return JSONResponse({"key": key, "message": message or default}, status_code=status)
 
 
-_BY_STATUS = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 400: "INVALID_INPUT"}
+_BY_STATUS = {
+    400: "INVALID_INPUT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+}
 
 
 def render_error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
-    key = _BY_STATUS.get(status, "UNEXPECTED" if status >= 500 else "INVALID_INPUT")
-    response = error_response(key)
-    response.headers.update(headers)
-    return response
+    """Framework errors and fault responses: the key of the status, or one in the same style made from the
+    status phrase (429 -> `TOO_MANY_REQUESTS`); every 5xx is `UNEXPECTED`."""
+    phrase = status_phrase(status)
+    key = _BY_STATUS.get(status) or (
+        "UNEXPECTED" if status >= 500 else "_".join(phrase.upper().split()) or "INVALID_INPUT"
+    )
+    text = ERRORS[key][1] if key in ERRORS else message or phrase
+    return JSONResponse({"key": key, "message": text}, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
