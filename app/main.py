@@ -42,14 +42,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     if settings.vendor and settings.vendor not in VENDORS:
         raise ValueError(f"unknown vendor {settings.vendor!r}; known: {', '.join(VENDORS)}")
-    clock.configure(settings.deterministic, settings.clock, settings.random_seed)
+    app_clock = clock.Clock(settings.deterministic, settings.clock, settings.random_seed)
     store = Store(
         make_engine(settings.database_url),
         {name: vendor.seed for name, vendor in VENDORS.items()},
         settings.fixtures_dir,
         {name: hook for name, vendor in VENDORS.items() if (hook := vendor.after_seed())},
     )
-    store.start()
+    with clock.using(app_clock):
+        store.start()
 
     mounted = {settings.vendor: VENDORS[settings.vendor]} if settings.vendor else dict(VENDORS)
     journal = Journal(settings.journal_size, settings.journal_body_bytes)
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         resolve=vendor_resolver({v.name: v.prefix for v in mounted.values()}, settings.vendor),
     )
     app.add_middleware(HostRoutingMiddleware, hosts=hosts)
+    app.add_middleware(clock.ClockMiddleware, clock=app_clock)
     if settings.cors_enabled:
         app.add_middleware(
             CORSMiddleware,

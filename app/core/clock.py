@@ -3,6 +3,9 @@
 Normally these are the system clock and `secrets`. In deterministic mode (`CROWDMOCK_DETERMINISTIC=true`)
 the clock stands still at `CROWDMOCK_CLOCK` and ids, tokens and shuffles come from a generator seeded with
 `CROWDMOCK_RANDOM_SEED` and restarted by every reset, so the same requests give the same bytes on every run.
+
+Each app has its own Clock; ClockMiddleware makes it the current one for the requests it serves (a context
+variable, so the module functions below need no app at hand and two apps in one process stay apart).
 """
 
 import random as _random
@@ -10,38 +13,63 @@ import secrets
 import time as _time
 import uuid
 from base64 import urlsafe_b64encode
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
-_frozen: float | None = None
-_seed: int = 0
-_rng: _random.Random | None = None
-_system = _random.SystemRandom()
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
-def configure(deterministic: bool, frozen_at: datetime | None = None, seed: int = 0) -> None:
-    global _frozen, _seed, _rng
-    if not deterministic:
-        _frozen, _rng = None, None
-        return
-    when = frozen_at or datetime(2026, 1, 1, tzinfo=UTC)
-    _frozen = (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
-    _seed = seed
-    _rng = _random.Random(seed)
+class Clock:
+    def __init__(self, deterministic: bool = False, frozen_at: datetime | None = None, seed: int = 0):
+        self.seed = seed
+        self.frozen: float | None = None
+        self.rng: _random.Random | None = None
+        if deterministic:
+            when = frozen_at or datetime(2026, 1, 1, tzinfo=UTC)
+            self.frozen = (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+            self.rng = _random.Random(seed)
+
+    def restart(self) -> None:
+        """Start the deterministic sequence again (a reset brings ids and tokens back with the data)."""
+        if self.rng is not None:
+            self.rng = _random.Random(self.seed)
+
+
+_SYSTEM = Clock()
+_SYSTEM_RANDOM = _random.SystemRandom()
+_current: ContextVar[Clock] = ContextVar("crowdmock_clock", default=_SYSTEM)
+
+
+@contextmanager
+def using(clock: Clock) -> Iterator[None]:
+    token = _current.set(clock)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+class ClockMiddleware:
+    def __init__(self, app: ASGIApp, clock: Clock):
+        self.app, self.clock = app, clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = _current.set(self.clock)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _current.reset(token)
 
 
 def restart() -> None:
-    """Start the deterministic sequence again (a reset brings ids and tokens back with the data)."""
-    global _rng
-    if _rng is not None:
-        _rng = _random.Random(_seed)
-
-
-def deterministic() -> bool:
-    return _rng is not None
+    _current.get().restart()
 
 
 def time() -> float:
-    return _frozen if _frozen is not None else _time.time()
+    frozen = _current.get().frozen
+    return frozen if frozen is not None else _time.time()
 
 
 def now() -> datetime:
@@ -49,7 +77,8 @@ def now() -> datetime:
 
 
 def token_bytes(n: int) -> bytes:
-    return _rng.randbytes(n) if _rng is not None else secrets.token_bytes(n)
+    rng = _current.get().rng
+    return rng.randbytes(n) if rng is not None else secrets.token_bytes(n)
 
 
 def token_hex(n: int) -> str:
@@ -64,19 +93,23 @@ def uuid4() -> uuid.UUID:
     return uuid.UUID(bytes=token_bytes(16), version=4)
 
 
+def uuid1() -> uuid.UUID:
+    """A time-based UUID (Crowdynews request ids); random bits in deterministic mode."""
+    return uuid.UUID(bytes=token_bytes(16), version=1) if _current.get().rng is not None else uuid.uuid1()
+
+
+def _random_source() -> _random.Random:
+    return _current.get().rng or _SYSTEM_RANDOM
+
+
 def shuffle(items: list) -> None:
-    (_rng or _system).shuffle(items)
+    _random_source().shuffle(items)
 
 
 def uniform(low: float, high: float) -> float:
-    return (_rng or _system).uniform(low, high)
+    return _random_source().uniform(low, high)
 
 
 def chance(probability: float) -> bool:
     """True with the given probability (1 always, 0 never)."""
-    return probability >= 1 or (_rng or _system).random() < probability
-
-
-def uuid1() -> uuid.UUID:
-    """A time-based UUID (Crowdynews request ids); random bits in deterministic mode."""
-    return uuid.UUID(bytes=token_bytes(16), version=1) if _rng is not None else uuid.uuid1()
+    return probability >= 1 or _random_source().random() < probability

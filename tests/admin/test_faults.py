@@ -70,7 +70,7 @@ def test_status_faults_use_the_vendors_error_shape(client, vendor, path, body):
 
 def test_crowdynews_fault_carries_its_request_id(client):
     add_fault(client, vendor="crowdynews", status=429, retry_after=5)
-    response = client.get("/crowdynews/v1/contracts")
+    response = client.get("/crowdynews/v1/customer/contracts/me")
     assert response.status_code == 429 and response.headers["retry-after"] == "5"
     assert response.json() == {
         "requestId": response.headers["x-request-id"],
