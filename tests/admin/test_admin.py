@@ -34,3 +34,41 @@ def test_reset_unknown_vendor_is_404(client):
 
 def test_admin_has_its_own_docs(client):
     assert client.get("/__admin/openapi.json").json()["info"]["title"] == "crowdmock admin API"
+
+
+def test_health_is_503_until_the_store_is_seeded(app, client):
+    app.state.store.ready = False
+    response = client.get("/__admin/health")
+    assert response.status_code == 503 and response.json() == {"status": "starting", "vendors": {}}
+
+
+def test_reset_reports_what_it_reset(client):
+    body = client.post("/__admin/reset").json()
+    assert body["status"] == "ok" and body["reset"] == [
+        "crowdskout",
+        "crowdynews",
+        "dosomething",
+        "ideascale",
+        "ushahidi",
+    ]
+    assert body["duration_ms"] >= 0
+    unknown = client.post("/__admin/reset?vendor=nope").json()
+    assert unknown["error"] == "unknown vendor" and "ushahidi" in unknown["problems"][0]
+
+
+def test_vendor_listing(client):
+    vendors = client.get("/__admin/vendors").json()["vendors"]
+    assert [v["name"] for v in vendors] == ["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"]
+    crowdynews = vendors[1]
+    assert crowdynews["bases"] == [
+        {"real": "https://api.crowdynews.com", "mock": "http://testserver/crowdynews"},
+        {"real": "https://q.crowdynews.com", "mock": "http://testserver/crowdynews/q"},
+        {"real": "https://auth.crowdynews.com", "mock": "http://testserver/crowdynews/auth"},
+    ]
+    assert crowdynews["docs"] == "http://testserver/crowdynews/docs"
+    assert crowdynews["credentials"] == [{"what": "OAuth client (HTTP Basic)", "value": "crowdmock / crowdmock-secret"}]
+
+
+def test_admin_errors_are_json(client):
+    assert client.get("/__admin/nothing").json() == {"error": "not found", "problems": []}
+    assert client.put("/__admin/health").json() == {"error": "method not allowed", "problems": []}
