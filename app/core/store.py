@@ -1,5 +1,9 @@
 """The SQLite store: tables, first-start seeding from fixtures/, and fast reset to the seeded state."""
 
+import contextlib
+import os
+import tempfile
+import weakref
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -9,6 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, SQLModel
 
 from app.core import clock
+from app.core.db import make_engine
 
 # A vendor's seed loader turns its fixtures folder into rows: [(table model, [row dict, ...]), ...].
 SeedRows = list[tuple[type[SQLModel], list[dict]]]
@@ -21,6 +26,12 @@ class SeedState(SQLModel, table=True):
     __tablename__ = "crowdmock_seed_state"
     vendor: str = Field(primary_key=True)
     seeded_at: float
+
+
+def _remove_files(path: str) -> None:
+    for name in (path, path + "-wal", path + "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(name)
 
 
 @lru_cache(maxsize=32)
@@ -43,6 +54,7 @@ class Store:
         self.after_seed = after_seed or {}
         self.fixtures_dir = fixtures_dir
         self.ready = False
+        self._pristine: str | None = None  # the seeded copy that resets copy from (SQLite)
         # In-memory state that a reset must clear too (rate limiters, ...): vendor -> callbacks.
         self.reset_hooks: dict[str, list[Callable[[], None]]] = {}
 
@@ -65,7 +77,10 @@ class Store:
 
     def reset(self, vendor: str | None = None) -> list[str]:
         names = [vendor] if vendor else list(self.loaders)
-        self._seed(names)
+        if self.engine.dialect.name == "sqlite":
+            self._copy_pristine(names)
+        else:
+            self._seed(names)
         for name in names:
             for hook in self.reset_hooks.get(name, []):
                 hook()
@@ -78,6 +93,42 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(select(SeedState.vendor, SeedState.seeded_at))
             return {vendor: seeded_at for vendor, seeded_at in rows}
+
+    def _copy_pristine(self, vendors: list[str]) -> None:
+        """Reset by copying each table from a seeded database file made at the first reset: SQLite copies the rows
+        itself (INSERT ... SELECT over ATTACH), several times faster than inserting them from Python."""
+        if self._pristine is None:
+            fd, path = tempfile.mkstemp(prefix="crowdmock-seed-", suffix=".sqlite3")
+            os.close(fd)
+            pristine = Store(make_engine(f"sqlite:///{path}"), self.loaders, self.fixtures_dir)
+            pristine.start()
+            pristine.engine.dispose()
+            self._pristine = path
+            weakref.finalize(self, _remove_files, path)
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("ATTACH DATABASE ? AS pristine", (self._pristine,))
+            conn.commit()
+            try:
+                with conn.begin():
+                    for vendor in vendors:
+                        self._copy_vendor(conn, vendor)
+            finally:
+                conn.exec_driver_sql("DETACH DATABASE pristine")
+                conn.commit()
+
+    def _copy_vendor(self, conn: Connection, vendor: str) -> None:
+        tables = self.vendor_tables(vendor)
+        for table in reversed(tables):
+            conn.execute(delete(table))
+        for table in tables:
+            columns = ", ".join(f'"{c.name}"' for c in table.columns)
+            conn.exec_driver_sql(
+                f'INSERT INTO main."{table.name}" ({columns}) SELECT {columns} FROM pristine."{table.name}"'
+            )
+        if vendor in self.after_seed:
+            self.after_seed[vendor](conn)
+        conn.execute(delete(SeedState.__table__).where(SeedState.vendor == vendor))
+        conn.execute(insert(SeedState.__table__), [{"vendor": vendor, "seeded_at": clock.time()}])
 
     def _seed(self, vendors: Iterable[str]) -> None:
         with self.engine.begin() as conn:

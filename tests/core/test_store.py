@@ -57,3 +57,25 @@ def test_serve_one_vendor_at_the_root():
         body = client.get("/api/v3/posts/8328").json()
         assert body["url"] == "http://testserver/api/v3/posts/8328"
         assert client.get("/__admin/health").status_code == 200
+
+
+def test_reset_copies_every_table_back_exactly(tmp_path):
+    """Resets copy from a seeded database made at the first one; the result equals a fresh seed, table by table,
+    and other vendors are untouched."""
+    store = _store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    fresh = _store("sqlite://")
+
+    def dump(s: Store, vendor: str) -> dict:
+        with s.engine.connect() as conn:
+            return {t.name: sorted(map(tuple, conn.execute(t.select()))) for t in s.vendor_tables(vendor)}
+
+    with store.engine.begin() as conn:
+        for vendor in ("ushahidi", "ideascale"):
+            for table in store.vendor_tables(vendor):
+                conn.execute(table.delete())
+    store.reset("ushahidi")
+    assert dump(store, "ushahidi") == dump(fresh, "ushahidi")
+    assert all(rows == [] for rows in dump(store, "ideascale").values())
+    store.reset()
+    for vendor in ("crowdskout", "dosomething", "ideascale", "ushahidi"):
+        assert dump(store, vendor) == dump(fresh, vendor)
