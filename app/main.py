@@ -1,5 +1,8 @@
 """create_app(settings): mounts every vendor, the admin API and the dashboard on one ASGI app."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -55,7 +58,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mounted = {settings.vendor: VENDORS[settings.vendor]} if settings.vendor else dict(VENDORS)
     journal = Journal(settings.journal_size, settings.journal_body_bytes)
     faults = Faults()
-    app = FastAPI(title="crowdmock", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()  # `docker stop` / Ctrl-C: connections closed, WAL checkpointed
+
+    app = FastAPI(title="crowdmock", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store, app.state.settings, app.state.journal, app.state.faults = store, settings, journal, faults
     app.mount("/__admin", build_admin_app(Admin(store, settings, journal, faults, mounted)))
     if not settings.vendor:

@@ -1,6 +1,5 @@
 """The SQLite store: tables, first-start seeding from fixtures/, and fast reset to the seeded state."""
 
-import contextlib
 import os
 import tempfile
 import weakref
@@ -13,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, SQLModel
 
 from app.core import clock
-from app.core.db import make_engine
+from app.core.db import close_engine, make_engine, remove_database
 
 # A vendor's seed loader turns its fixtures folder into rows: [(table model, [row dict, ...]), ...].
 SeedRows = list[tuple[type[SQLModel], list[dict]]]
@@ -26,12 +25,6 @@ class SeedState(SQLModel, table=True):
     __tablename__ = "crowdmock_seed_state"
     vendor: str = Field(primary_key=True)
     seeded_at: float
-
-
-def _remove_files(path: str) -> None:
-    for name in (path, path + "-wal", path + "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(name)
 
 
 @lru_cache(maxsize=32)
@@ -86,6 +79,13 @@ class Store:
                 hook()
         return names
 
+    def close(self) -> None:
+        """On shutdown: close the database cleanly and delete the seeded copy."""
+        close_engine(self.engine)
+        if self._pristine is not None:
+            remove_database(self._pristine)
+            self._pristine = None
+
     def rows(self, vendor: str) -> SeedRows:
         return _cached_rows(vendor, self.loaders[vendor], self.fixtures_dir)
 
@@ -104,7 +104,7 @@ class Store:
             pristine.start()
             pristine.engine.dispose()
             self._pristine = path
-            weakref.finalize(self, _remove_files, path)
+            weakref.finalize(self, remove_database, path)
         with self.engine.connect() as conn:
             conn.exec_driver_sql("ATTACH DATABASE ? AS pristine", (self._pristine,))
             conn.commit()

@@ -72,3 +72,28 @@ def test_vendor_listing(client):
 def test_admin_errors_are_json(client):
     assert client.get("/__admin/nothing").json() == {"error": "not found", "problems": []}
     assert client.put("/__admin/health").json() == {"error": "method not allowed", "problems": []}
+
+
+def test_reset_while_requests_are_in_flight(live_server):
+    """A reset and concurrent requests each get their own connection: no reset fails halfway."""
+    import threading
+
+    import httpx
+
+    statuses: list[int] = []
+
+    def hammer():
+        with httpx.Client(base_url=live_server) as http:
+            for _ in range(60):
+                statuses.append(http.get("/ushahidi/api/v3/posts/8328").status_code)
+                statuses.append(http.get("/__admin/health").status_code)
+
+    workers = [threading.Thread(target=hammer) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    with httpx.Client(base_url=live_server, timeout=30) as http:
+        resets = [http.post("/__admin/reset").status_code for _ in range(15)]
+    for worker in workers:
+        worker.join()
+    assert resets == [200] * 15
+    assert set(statuses) == {200}
