@@ -1,0 +1,36 @@
+# crowdmock: every vendor on port 8000, state in /data (a volume), healthy once seeded.
+#   docker build -t crowdmock . && docker run -p 8000:8000 -v crowdmock-data:/data crowdmock
+
+# Build stage: install the package and its dependencies into a virtual environment.
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+RUN python -m venv /opt/crowdmock
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN /opt/crowdmock/bin/pip install --no-compile . \
+    && /opt/crowdmock/bin/python -m compileall -q /opt/crowdmock/lib
+
+# Runtime stage: the environment, the fixtures and a non-root user; no build tools.
+FROM python:3.11-slim
+RUN useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin crowdmock \
+    && mkdir -p /data && chown crowdmock /data
+COPY --from=build /opt/crowdmock /opt/crowdmock
+COPY fixtures /opt/crowdmock/fixtures
+ENV PATH=/opt/crowdmock/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    CROWDMOCK_HOST=0.0.0.0 \
+    CROWDMOCK_PORT=8000 \
+    CROWDMOCK_DATABASE_URL=sqlite:////data/crowdmock.sqlite3 \
+    CROWDMOCK_FIXTURES_DIR=/opt/crowdmock/fixtures
+USER crowdmock
+WORKDIR /data
+VOLUME ["/data"]
+EXPOSE 8000
+# No curl in the slim image: Python asks the admin API (503 until the store is seeded).
+HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=5 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/__admin/health', timeout=2).status != 200)"]
+# uvicorn is PID 1 and stops gracefully on SIGTERM: open requests finish (5 s at most), the database is closed.
+STOPSIGNAL SIGTERM
+CMD ["crowdmock", "serve"]
