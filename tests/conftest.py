@@ -1,16 +1,13 @@
 """Shared fixtures: a fresh in-memory store and app per test, and a live server when a test needs sockets."""
 
-import socket
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from app.testing import serve
 
 
 @pytest.fixture
@@ -27,31 +24,6 @@ def app(settings):
 def client(app):
     with TestClient(app) as test_client:
         yield test_client
-
-
-@contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """`crowdmock serve`'s uvicorn setup on a free loopback port in a thread; yields the base URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        http="app.core.reason:ReasonPhraseProtocol",
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started and thread.is_alive():
-        threading.Event().wait(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture

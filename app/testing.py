@@ -1,0 +1,123 @@
+"""pytest plugin (entry point `pytest11: crowdmock`): crowdmock as a test double, in-process or as a live server.
+
+def test_my_client(crowdmock_app):
+    client = crowdmock_app.client                      # httpx-compatible, over ASGI, no network
+    client.get("/ushahidi/api/v3/posts/8328")
+    assert crowdmock_app.count(vendor="ushahidi", path="/api/v3/posts/8328") == 1
+
+def test_against_a_server(crowdmock_server, crowdmock_reset):
+    base = crowdmock_server.base_url("ushahidi")       # http://127.0.0.1:<port>/ushahidi
+"""
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+from app.vendors import VENDORS
+
+
+class Crowdmock:
+    """Base URLs and the admin API, over any httpx-style client rooted at crowdmock."""
+
+    def __init__(self, client, url: str):
+        self.client, self.url = client, url.rstrip("/")
+
+    def base_url(self, vendor: str) -> str:
+        return self.url + VENDORS[vendor].prefix
+
+    def _admin(self, method: str, path: str, **kwargs) -> dict:
+        response = self.client.request(method, f"{self.url}/__admin{path}", **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def reset(self, vendor: str | None = None) -> dict:
+        return self._admin("POST", "/reset", params={"vendor": vendor} if vendor else None)
+
+    def requests(self, **filters) -> list[dict]:
+        """Journal entries, newest first (filters: vendor, method, path prefix, status, since, limit)."""
+        return self._admin("GET", "/requests", params=filters)["requests"]
+
+    def count(self, **matcher) -> int:
+        """Journal entries matching (vendor, method, path, path_regex, status, query, headers, body_contains)."""
+        return self._admin("POST", "/requests/count", json=matcher)["count"]
+
+    def fault(self, **rule) -> dict:
+        return self._admin("POST", "/faults", json=rule)
+
+    def token(self, vendor: str, user: str | None = None, scopes: list[str] | None = None, ttl: int | None = None):
+        """Ready-to-send credentials: {"headers", "cookies", "query", ...}."""
+        spec = {k: v for k, v in {"vendor": vendor, "user": user, "scopes": scopes, "ttl": ttl}.items() if v}
+        return self._admin("POST", "/tokens", json=spec)
+
+
+class CrowdmockApp(Crowdmock):
+    def __init__(self, app, client: TestClient):
+        super().__init__(client, "http://testserver")
+        self.app = app
+
+    def async_client(self, **kwargs) -> httpx.AsyncClient:
+        """An httpx.AsyncClient over the same app (no network)."""
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=self.url, **kwargs)
+
+
+@contextmanager
+def serve(settings: Settings) -> Iterator[str]:
+    """`crowdmock serve`'s uvicorn setup on a free loopback port in a background thread; yields the base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        http="app.core.reason:ReasonPhraseProtocol",
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        threading.Event().wait(0.01)
+    if not server.started:
+        raise RuntimeError("crowdmock server did not start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def crowdmock_settings() -> Settings:
+    """Override to change settings; the default is a private throwaway database."""
+    return Settings(database_url="sqlite://")
+
+
+@pytest.fixture
+def crowdmock_app(crowdmock_settings) -> Iterator[CrowdmockApp]:
+    """crowdmock in-process with a fresh store: `.client` (sync, httpx API), `.async_client()`, admin helpers."""
+    app = create_app(crowdmock_settings)
+    with TestClient(app) as client:
+        yield CrowdmockApp(app, client)
+
+
+@pytest.fixture(scope="session")
+def crowdmock_server() -> Iterator[Crowdmock]:
+    """A live crowdmock on a free loopback port for the whole session (use crowdmock_reset between tests)."""
+    with serve(Settings(database_url="sqlite://")) as url, httpx.Client(timeout=30) as client:
+        yield Crowdmock(client, url)
+
+
+@pytest.fixture
+def crowdmock_reset(crowdmock_server) -> Crowdmock:
+    """Resets the live server (data, journal, faults) before the test."""
+    crowdmock_server.reset()
+    return crowdmock_server
