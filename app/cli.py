@@ -1,4 +1,4 @@
-"""`crowdmock serve|reset|routes`."""
+"""`crowdmock serve|reset|snapshot|routes`: the database is the one CROWDMOCK_DATABASE_URL names."""
 
 import argparse
 import os
@@ -44,23 +44,76 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reset(args: argparse.Namespace) -> int:
+def _open_store(settings: Settings):
+    """The configured database, created and seeded if new (what `serve` would open)."""
     from app.core.db import make_engine
     from app.core.store import Store
     from app.vendors import VENDORS
 
-    settings = Settings()
-    if args.vendor and args.vendor not in VENDORS:
-        print(f"unknown vendor {args.vendor!r}; known: {', '.join(VENDORS)}", file=sys.stderr)
-        return 2
     hooks = {n: hook for n, v in VENDORS.items() if (hook := v.after_seed())}
     store = Store(
         make_engine(settings.database_url), {n: v.seed for n, v in VENDORS.items()}, settings.fixtures_dir, hooks
     )
     store.start()
+    return store
+
+
+def _known_vendors(names: list[str] | None) -> bool:
+    from app.vendors import VENDORS
+
+    unknown = [n for n in names or () if n not in VENDORS]
+    if unknown:
+        print(f"unknown vendor {unknown[0]!r}; known: {', '.join(VENDORS)}", file=sys.stderr)
+    return not unknown
+
+
+def _reset(args: argparse.Namespace) -> int:
+    if not _known_vendors([args.vendor] if args.vendor else None):
+        return 2
+    settings = Settings()
+    store = _open_store(settings)
     names = store.reset(args.vendor)
+    store.close()
     print(f"reset {', '.join(names)} in {settings.database_url}")
     return 0
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    import orjson
+
+    from app.core import snapshot
+
+    if args.action == "export" and not _known_vendors(args.vendor):
+        return 2
+    settings = Settings()
+    store = _open_store(settings)
+    try:
+        if args.action == "export":
+            data = orjson.dumps(snapshot.export(store, args.vendor or list(store.loaders)))
+            if args.file in (None, "-"):
+                sys.stdout.buffer.write(data + b"\n")
+            else:
+                with open(args.file, "wb") as out:
+                    out.write(data)
+            return 0
+        try:
+            with open(args.file, "rb") as source:
+                loaded = snapshot.load(store, orjson.loads(source.read()))
+        except OSError as exc:
+            print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            return 2
+        except orjson.JSONDecodeError as exc:
+            print(f"{args.file} is not JSON: {exc}", file=sys.stderr)
+            return 2
+        except snapshot.SnapshotError as exc:
+            print(f"{args.file} is not a valid snapshot; nothing was changed:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 2
+        print(f"loaded {', '.join(loaded)} into {settings.database_url}")
+        return 0
+    finally:
+        store.close()
 
 
 def _routes(args: argparse.Namespace) -> int:
@@ -91,6 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     reset = sub.add_parser("reset", help="restore the seeded state in the database")
     reset.add_argument("--vendor")
     reset.set_defaults(func=_reset)
+
+    snap = sub.add_parser("snapshot", help="export the store as JSON, or load such a snapshot")
+    snap_sub = snap.add_subparsers(dest="action", required=True)
+    export = snap_sub.add_parser("export", help="write the store (every vendor, or some) as JSON")
+    export.add_argument("file", nargs="?", help="output file (default: standard output)")
+    export.add_argument("--vendor", action="append", help="only this vendor (repeatable)")
+    load = snap_sub.add_parser("import", help="load a snapshot: its vendors get exactly its rows")
+    load.add_argument("file", help="a file written by `crowdmock snapshot export` or GET /__admin/snapshot")
+    snap.set_defaults(func=_snapshot)
 
     routes = sub.add_parser("routes", help="list every vendor route")
     routes.add_argument("--vendor")
