@@ -46,14 +46,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _open_store(settings: Settings):
     """The configured database, created and seeded if new (what `serve` would open)."""
-    from app.core.db import make_engine
-    from app.core.store import Store
-    from app.vendors import VENDORS
+    from app.main import open_store
 
-    hooks = {n: hook for n, v in VENDORS.items() if (hook := v.after_seed())}
-    store = Store(
-        make_engine(settings.database_url), {n: v.seed for n, v in VENDORS.items()}, settings.fixtures_dir, hooks
-    )
+    store = open_store(settings)
     store.start()
     return store
 

@@ -41,17 +41,22 @@ EXPOSED_HEADERS = [
 ]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    if settings.vendor and settings.vendor not in VENDORS:
-        raise ValueError(f"unknown vendor {settings.vendor!r}; known: {', '.join(VENDORS)}")
-    app_clock = clock.Clock(settings.deterministic, settings.clock, settings.random_seed)
-    store = Store(
+def open_store(settings: Settings) -> Store:
+    """The store of every registered vendor on the configured database (not started)."""
+    return Store(
         make_engine(settings.database_url),
         {name: vendor.seed for name, vendor in VENDORS.items()},
         settings.fixtures_dir,
         {name: hook for name, vendor in VENDORS.items() if (hook := vendor.after_seed())},
     )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    if settings.vendor and settings.vendor not in VENDORS:
+        raise ValueError(f"unknown vendor {settings.vendor!r}; known: {', '.join(VENDORS)}")
+    app_clock = clock.Clock(settings.deterministic, settings.clock, settings.random_seed)
+    store = open_store(settings)
     with clock.using(app_clock):
         store.start()
 

@@ -68,12 +68,17 @@ class CrowdmockApp(Crowdmock):
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=self.url, **kwargs)
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @contextmanager
 def serve(settings: Settings) -> Iterator[str]:
     """`crowdmock serve`'s uvicorn setup on a free loopback port in a background thread; yields the base URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     config = uvicorn.Config(
         create_app(settings),
         host="127.0.0.1",

@@ -10,11 +10,11 @@ import base64
 import binascii
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table, delete, insert, select
+from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.core import clock
-from app.core.store import SeedState, Store
+from app.core.store import Store
 
 FORMAT, VERSION = "crowdmock-snapshot", 1
 _SQLITE_INT = 2**63
@@ -118,17 +118,13 @@ def load(store: Store, snapshot: Any) -> list[str]:
     try:
         with store.engine.begin() as conn:
             for vendor, tables in plan:
-                for table in reversed(store.vendor_tables(vendor)):
-                    conn.execute(delete(table))
+                store.clear_vendor(conn, vendor)
                 for table, rows in tables:
                     if rows:
                         conn.execute(insert(table), rows)
-                conn.execute(delete(SeedState.__table__).where(SeedState.vendor == vendor))
-                conn.execute(insert(SeedState.__table__), [{"vendor": vendor, "seeded_at": clock.time()}])
+                store.mark_seeded(conn, vendor)
     except (IntegrityError, DBAPIError) as exc:
         raise SnapshotError([f"the rows do not fit the store: {exc.orig}"]) from None
     names = [vendor for vendor, _ in plan]
-    for vendor in names:
-        for hook in store.reset_hooks.get(vendor, []):
-            hook()
+    store.run_reset_hooks(names)
     return names

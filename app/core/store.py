@@ -74,10 +74,21 @@ class Store:
             self._copy_pristine(names)
         else:
             self._seed(names)
-        for name in names:
-            for hook in self.reset_hooks.get(name, []):
-                hook()
+        self.run_reset_hooks(names)
         return names
+
+    def run_reset_hooks(self, vendors: Iterable[str]) -> None:
+        for vendor in vendors:
+            for hook in self.reset_hooks.get(vendor, []):
+                hook()
+
+    def clear_vendor(self, conn: Connection, vendor: str) -> None:
+        for table in reversed(self.vendor_tables(vendor)):
+            conn.execute(delete(table))
+
+    def mark_seeded(self, conn: Connection, vendor: str) -> None:
+        conn.execute(delete(SeedState.__table__).where(SeedState.vendor == vendor))
+        conn.execute(insert(SeedState.__table__), [{"vendor": vendor, "seeded_at": clock.time()}])
 
     def close(self) -> None:
         """On shutdown: close the database cleanly and delete the seeded copy."""
@@ -117,28 +128,23 @@ class Store:
                 conn.commit()
 
     def _copy_vendor(self, conn: Connection, vendor: str) -> None:
-        tables = self.vendor_tables(vendor)
-        for table in reversed(tables):
-            conn.execute(delete(table))
-        for table in tables:
+        self.clear_vendor(conn, vendor)
+        for table in self.vendor_tables(vendor):
             columns = ", ".join(f'"{c.name}"' for c in table.columns)
             conn.exec_driver_sql(
                 f'INSERT INTO main."{table.name}" ({columns}) SELECT {columns} FROM pristine."{table.name}"'
             )
         if vendor in self.after_seed:
             self.after_seed[vendor](conn)
-        conn.execute(delete(SeedState.__table__).where(SeedState.vendor == vendor))
-        conn.execute(insert(SeedState.__table__), [{"vendor": vendor, "seeded_at": clock.time()}])
+        self.mark_seeded(conn, vendor)
 
     def _seed(self, vendors: Iterable[str]) -> None:
         with self.engine.begin() as conn:
             for vendor in vendors:
-                for table in reversed(self.vendor_tables(vendor)):
-                    conn.execute(delete(table))
+                self.clear_vendor(conn, vendor)
                 for model, rows in self.rows(vendor):
                     if rows:
                         conn.execute(insert(model.__table__), rows)
                 if vendor in self.after_seed:
                     self.after_seed[vendor](conn)
-                conn.execute(delete(SeedState.__table__).where(SeedState.vendor == vendor))
-                conn.execute(insert(SeedState.__table__), [{"vendor": vendor, "seeded_at": clock.time()}])
+                self.mark_seeded(conn, vendor)

@@ -1,18 +1,17 @@
 """`crowdmock serve --vendor NAME` serves that one vendor at the root (a real process, a real socket)."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
 
 import httpx
 
+from app.testing import free_port
+
 
 def test_serve_one_vendor_at_the_root():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "CROWDMOCK_DATABASE_URL": "sqlite://"}
     cmd = [
         sys.executable,

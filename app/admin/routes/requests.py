@@ -1,8 +1,10 @@
 """The request journal: list, filter, count (verification), unmatched requests, clear."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from app.admin.context import Admin, AdminDep
@@ -29,61 +31,38 @@ def _since(text: str | None) -> float | None:
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
-def _listing(
-    admin: Admin,
-    vendor: str | None,
-    method: str | None,
-    path: str | None,
-    status: int | None,
-    since: str | None,
-    after: int | None,
-    limit: int | None,
-    unmatched: bool = False,
-) -> JSONResponse:
-    admin.vendor(vendor)
-    matcher = RequestMatcher(vendor=vendor, method=method, status=status)
-    found = admin.journal.find(matcher, path, _since(since), after, unmatched, limit)
-    return JSONResponse({"requests": [entry.as_dict() for entry in found]})
+@dataclass
+class JournalFilters:
+    """The query parameters of both listings."""
+
+    vendor: str | None = Query(None, description="Vendor name.")
+    method: str | None = Query(None, description="HTTP method, any case.")
+    path: str | None = Query(None, description="Path prefix, with or without the vendor prefix.")
+    status: int | None = Query(None, ge=100, le=599, description="Response status.")
+    since: str | None = Query(None, description="Only requests at or after this time (ISO 8601 or Unix seconds).")
+    after: int | None = Query(None, ge=0, description="Only entries with a greater id (for polling).")
+    limit: int | None = Query(None, ge=1, le=100_000, description="At most this many (newest first).")
+
+    def listing(self, admin: Admin, unmatched: bool = False) -> JSONResponse:
+        admin.vendor(self.vendor)
+        matcher = RequestMatcher(vendor=self.vendor, method=self.method, status=self.status)
+        found = admin.journal.find(matcher, self.path, _since(self.since), self.after, unmatched, self.limit)
+        return JSONResponse({"requests": [entry.as_dict() for entry in found]})
 
 
-# Shared query parameters of the two listings.
-VENDOR_Q = Query(None, description="Vendor name.")
-METHOD_Q = Query(None, description="HTTP method, any case.")
-PATH_Q = Query(None, description="Path prefix, with or without the vendor prefix.")
-STATUS_Q = Query(None, ge=100, le=599, description="Response status.")
-SINCE_Q = Query(None, description="Only requests at or after this time (ISO 8601 or Unix seconds).")
-AFTER_Q = Query(None, ge=0, description="Only entries with a greater id (for polling).")
-LIMIT_Q = Query(None, ge=1, le=100_000, description="At most this many (newest first).")
+Filters = Annotated[JournalFilters, Depends()]
 
 
 @router.get("", response_model=JournalPage, responses=ERRORS)
-async def list_requests(
-    admin: AdminDep,
-    vendor: str | None = VENDOR_Q,
-    method: str | None = METHOD_Q,
-    path: str | None = PATH_Q,
-    status: int | None = STATUS_Q,
-    since: str | None = SINCE_Q,
-    after: int | None = AFTER_Q,
-    limit: int | None = LIMIT_Q,
-) -> JSONResponse:
+async def list_requests(admin: AdminDep, filters: Filters) -> JSONResponse:
     """Journal entries, newest first. The journal keeps the newest CROWDMOCK_JOURNAL_SIZE requests."""
-    return _listing(admin, vendor, method, path, status, since, after, limit)
+    return filters.listing(admin)
 
 
 @router.get("/unmatched", response_model=JournalPage, responses=ERRORS)
-async def unmatched_requests(
-    admin: AdminDep,
-    vendor: str | None = VENDOR_Q,
-    method: str | None = METHOD_Q,
-    path: str | None = PATH_Q,
-    status: int | None = STATUS_Q,
-    since: str | None = SINCE_Q,
-    after: int | None = AFTER_Q,
-    limit: int | None = LIMIT_Q,
-) -> JSONResponse:
+async def unmatched_requests(admin: AdminDep, filters: Filters) -> JSONResponse:
     """Requests that no route of their vendor handled (unknown path, or a method the path does not have)."""
-    return _listing(admin, vendor, method, path, status, since, after, limit, unmatched=True)
+    return filters.listing(admin, unmatched=True)
 
 
 @router.get("/{entry_id}", response_model=JournalEntry, responses={404: {"model": ErrorBody}})
@@ -103,7 +82,7 @@ async def count_requests(admin: AdminDep, spec: RequestCount) -> JSONResponse:
 
 
 @router.delete("", response_model=Cleared)
-async def clear_requests(admin: AdminDep, vendor: str | None = VENDOR_Q) -> JSONResponse:
+async def clear_requests(admin: AdminDep, vendor: str | None = Query(None, description="Vendor name.")) -> JSONResponse:
     """Forget every journal entry (or one vendor's)."""
     admin.vendor(vendor)
     return JSONResponse({"status": "ok", "cleared": admin.journal.clear(vendor)})
