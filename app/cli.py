@@ -1,8 +1,9 @@
-"""`crowdmock serve|reset|snapshot|routes`: the database is the one CROWDMOCK_DATABASE_URL names."""
+"""`crowdmock serve|reset|seed|snapshot|routes`: the database is the one CROWDMOCK_DATABASE_URL names."""
 
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from app.settings import Settings
 
@@ -14,6 +15,9 @@ def _serve(args: argparse.Namespace) -> int:
     # environment, so the command-line choices travel as CROWDMOCK_* variables.
     if args.vendor:
         os.environ["CROWDMOCK_VENDOR"] = args.vendor
+    if args.fixtures:
+        os.environ["CROWDMOCK_FIXTURES"] = args.fixtures
+        os.environ["CROWDMOCK_FIXTURES_REPLACE"] = "true" if args.replace_fixtures else "false"
     settings = Settings()
     host = args.host or settings.host
     port = args.port or settings.port
@@ -22,6 +26,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     if settings.vendor and settings.vendor not in VENDORS:
         print(f"unknown vendor {settings.vendor!r}; known: {', '.join(VENDORS)}", file=sys.stderr)
+        return 2
+    if settings.fixtures and not _fixtures_valid(settings):
         return 2
     base = f"http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}"
     print(f"crowdmock on {base}  (dashboard {base}/, admin {base}/__admin/docs)")
@@ -51,6 +57,49 @@ def _open_store(settings: Settings):
     store = open_store(settings)
     store.start()
     return store
+
+
+def _print_fixture_problems(folder, problems: list[str]) -> None:
+    print(f"{folder} has fixtures crowdmock cannot use; nothing was changed:", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def _fixtures_valid(settings: Settings) -> bool:
+    from app.core.fixtures import FixtureError, UserFixtures, compose
+    from app.vendors import VENDORS
+
+    try:
+        compose(
+            settings.fixtures_dir,
+            UserFixtures(settings.fixtures, settings.fixtures_replace),
+            {name: vendor.fixture_identities() for name, vendor in VENDORS.items()},
+        )
+    except FixtureError as exc:
+        _print_fixture_problems(settings.fixtures, exc.problems)
+        return False
+    return True
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from app.core.fixtures import FixtureError
+    from app.main import open_store
+
+    settings = Settings()
+    if args.fixtures:
+        settings = settings.model_copy(update={"fixtures": Path(args.fixtures), "fixtures_replace": args.replace})
+    store = open_store(settings, follow_recorded=False)
+    try:
+        store.start(reseed=True)
+    except FixtureError as exc:
+        _print_fixture_problems(settings.fixtures, exc.problems)
+        return 2
+    finally:
+        store.close()
+    how = f"{settings.fixtures} {'instead of' if settings.fixtures_replace else 'on top of'} the defaults"
+    print(f"seeded {', '.join(store.loaders)} from {how if settings.fixtures else 'the defaults'}")
+    print(f"  into {settings.database_url}; resets go back to this seed")
+    return 0
 
 
 def _known_vendors(names: list[str] | None) -> bool:
@@ -132,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--vendor", help="serve only this vendor, at the root")
+    serve.add_argument("--fixtures", metavar="DIR", help="seed from your fixtures (see `crowdmock seed --help`)")
+    serve.add_argument("--replace-fixtures", action="store_true", help="DIR's vendors instead of the defaults")
     serve.add_argument("--reload", action="store_true")
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=_serve)
@@ -139,6 +190,19 @@ def main(argv: list[str] | None = None) -> int:
     reset = sub.add_parser("reset", help="restore the seeded state in the database")
     reset.add_argument("--vendor")
     reset.set_defaults(func=_reset)
+
+    seed = sub.add_parser(
+        "seed",
+        help="seed the database again, from the default fixtures or your own",
+        description="Seed every vendor again. DIR holds <vendor>/<file>.json like the project's fixtures/ folder, "
+        "each file a JSON array of records shaped like the default file's. A record replaces the default one "
+        "with the same id (first field) and is added otherwise; with --replace, a vendor folder in DIR is that "
+        "vendor's whole seed. Files are checked first: problems are listed by file, record and field, and "
+        "nothing is changed. The database remembers DIR: later starts and resets use it.",
+    )
+    seed.add_argument("--fixtures", metavar="DIR", help="your fixture folder (default: CROWDMOCK_FIXTURES or none)")
+    seed.add_argument("--replace", action="store_true", help="use DIR's vendors instead of the defaults")
+    seed.set_defaults(func=_seed)
 
     snap = sub.add_parser("snapshot", help="export the store as JSON, or load such a snapshot")
     snap_sub = snap.add_subparsers(dest="action", required=True)

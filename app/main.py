@@ -14,6 +14,7 @@ from app.core import clock
 from app.core.db import make_engine
 from app.core.docs import install_offline_docs
 from app.core.faults import FaultMiddleware, Faults
+from app.core.fixtures import UserFixtures
 from app.core.journal import Journal, JournalMiddleware, mark_unmatched, vendor_resolver
 from app.core.routing import HostRoutingMiddleware
 from app.core.store import Store
@@ -41,13 +42,17 @@ EXPOSED_HEADERS = [
 ]
 
 
-def open_store(settings: Settings) -> Store:
-    """The store of every registered vendor on the configured database (not started)."""
+def open_store(settings: Settings, follow_recorded: bool = True) -> Store:
+    """The store of every registered vendor on the configured database (not started). Without
+    `settings.fixtures` it seeds from the fixtures the database recorded (`follow_recorded`) or the defaults."""
     return Store(
         make_engine(settings.database_url),
         {name: vendor.seed for name, vendor in VENDORS.items()},
         settings.fixtures_dir,
         {name: hook for name, vendor in VENDORS.items() if (hook := vendor.after_seed())},
+        UserFixtures(settings.fixtures, settings.fixtures_replace) if settings.fixtures else None,
+        {name: vendor.fixture_identities() for name, vendor in VENDORS.items()},
+        follow_recorded,
     )
 
 
@@ -67,7 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        store.close()  # `docker stop` / Ctrl-C: connections closed, WAL checkpointed
+        # `docker stop` / Ctrl-C: connections closed, WAL checkpointed. A private (`sqlite://`) database is kept until
+        # the process ends, since an in-process app may be started again (each TestClient context, schemathesis).
+        store.release()
 
     app = FastAPI(title="crowdmock", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store, app.state.settings, app.state.journal, app.state.faults = store, settings, journal, faults

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     # Serve only this vendor, at the root (`crowdmock serve --vendor NAME`).
     vendor: str | None = None
     fixtures_dir: Path = PROJECT_ROOT / "fixtures"
+    # A folder of your own fixture files (<vendor>/<file>.json) laid over the defaults, or used instead of them
+    # when fixtures_replace (see `crowdmock seed --help`). Unset: whatever the database was last seeded from.
+    fixtures: Path | None = None
+    fixtures_replace: bool = False
     # Signs every token the mock issues; fixed so tokens survive a restart.
     token_secret: str = "crowdmock-token-secret"
     # research-ushahidi 1.6: access tokens last 15 hours on the current server, refresh tokens 7 days.

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from app.core import clock
 from app.core.db import close_engine, make_engine, remove_database
+from app.core.fixtures import FixtureError, UserFixtures, compose
 
 # A vendor's seed loader turns its fixtures folder into rows: [(table model, [row dict, ...]), ...].
 SeedRows = list[tuple[type[SQLModel], list[dict]]]
@@ -25,6 +27,15 @@ class SeedState(SQLModel, table=True):
     __tablename__ = "crowdmock_seed_state"
     vendor: str = Field(primary_key=True)
     seeded_at: float
+
+
+class FixtureSource(SQLModel, table=True):
+    """Where the database's seed came from ("defaults", or a user folder: see UserFixtures.source), so that later
+    starts and resets keep using it."""
+
+    __tablename__ = "crowdmock_fixture_source"
+    id: int = Field(default=1, primary_key=True)
+    source: str
 
 
 @lru_cache(maxsize=32)
@@ -41,11 +52,20 @@ class Store:
         loaders: dict[str, SeedLoader],
         fixtures_dir: Path,
         after_seed: dict[str, AfterSeed] | None = None,
+        user_fixtures: UserFixtures | None = None,
+        identities: dict[str, dict[str, tuple[str, ...]]] | None = None,
+        follow_recorded: bool = True,
     ):
+        """`user_fixtures`: seed from these; None: from the source this database recorded (when `follow_recorded`),
+        else the default fixtures."""
         self.engine = engine
         self.loaders = loaders
         self.after_seed = after_seed or {}
-        self.fixtures_dir = fixtures_dir
+        self.default_fixtures = fixtures_dir
+        self.fixtures_dir = fixtures_dir  # what the loaders read: the defaults, or them composed with a user's
+        self.user_fixtures = user_fixtures
+        self.identities = identities or {}
+        self.follow_recorded = follow_recorded
         self.ready = False
         self._pristine: str | None = None  # the seeded copy that resets copy from (SQLite)
         # In-memory state that a reset must clear too (rate limiters, ...): vendor -> callbacks.
@@ -55,17 +75,31 @@ class Store:
         prefix = f"{vendor}_"
         return [t for t in SQLModel.metadata.sorted_tables if t.name.startswith(prefix)]
 
-    def start(self) -> None:
-        """Create missing tables and seed every vendor that has never been seeded in this database."""
+    def start(self, reseed: bool = False) -> None:
+        """Create missing tables and seed every vendor that has never been seeded in this database (every vendor
+        when `reseed`, or when the fixtures differ from those it was seeded from). Raises FixtureError."""
+        SQLModel.metadata.create_all(self.engine, tables=[SeedState.__table__, FixtureSource.__table__])
+        with self.engine.connect() as conn:
+            recorded = conn.execute(select(FixtureSource.source)).scalar()
+        if self.user_fixtures is None and recorded and self.follow_recorded:
+            self.user_fixtures = UserFixtures.from_source(recorded)
+        source = self.user_fixtures.source if self.user_fixtures else "defaults"
+        if self.user_fixtures:
+            self.fixtures_dir = compose(self.default_fixtures, self.user_fixtures, self.identities)
         # Loading the seed rows imports every vendor's models, so create_all knows all their tables.
         for vendor in self.loaders:
             self.rows(vendor)
         SQLModel.metadata.create_all(self.engine)
         with self.engine.connect() as conn:
             seeded = set(conn.execute(select(SeedState.vendor)).scalars())
-        pending = [v for v in self.loaders if v not in seeded]
+        changed = (recorded or "defaults") != source
+        pending = [v for v in self.loaders if reseed or changed or v not in seeded]
         if pending:
             self._seed(pending)
+        if recorded != source:
+            with self.engine.begin() as conn:
+                conn.execute(delete(FixtureSource.__table__))
+                conn.execute(insert(FixtureSource.__table__), [{"id": 1, "source": source}])
         self.ready = True
 
     def reset(self, vendor: str | None = None) -> list[str]:
@@ -90,6 +124,10 @@ class Store:
         conn.execute(delete(SeedState.__table__).where(SeedState.vendor == vendor))
         conn.execute(insert(SeedState.__table__), [{"vendor": vendor, "seeded_at": clock.time()}])
 
+    def release(self) -> None:
+        """Close every connection (the WAL is checkpointed); the store opens new ones when used again."""
+        self.engine.dispose()
+
     def close(self) -> None:
         """On shutdown: close the database cleanly and delete the seeded copy."""
         close_engine(self.engine)
@@ -98,7 +136,13 @@ class Store:
             self._pristine = None
 
     def rows(self, vendor: str) -> SeedRows:
-        return _cached_rows(vendor, self.loaders[vendor], self.fixtures_dir)
+        if self.fixtures_dir == self.default_fixtures:
+            return _cached_rows(vendor, self.loaders[vendor], self.fixtures_dir)
+        try:  # a user's records passed the shape check; a loader may still find something it cannot use
+            return _cached_rows(vendor, self.loaders[vendor], self.fixtures_dir)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            folder = self.user_fixtures.folder / vendor if self.user_fixtures else vendor
+            raise FixtureError([f"{folder}: the {vendor} fixtures cannot be loaded: {exc!r}"]) from exc
 
     def seeded_vendors(self) -> dict[str, float]:
         with self.engine.connect() as conn:
@@ -139,6 +183,14 @@ class Store:
         self.mark_seeded(conn, vendor)
 
     def _seed(self, vendors: Iterable[str]) -> None:
+        try:
+            self._insert_seed(vendors)
+        except IntegrityError as exc:
+            if self.user_fixtures is None:
+                raise
+            raise FixtureError([f"{self.user_fixtures.folder}: {exc.orig}; nothing was changed"]) from exc
+
+    def _insert_seed(self, vendors: Iterable[str]) -> None:
         with self.engine.begin() as conn:
             for vendor in vendors:
                 self.clear_vendor(conn, vendor)

@@ -64,6 +64,11 @@ class Vendor:
             "credentials": [{"what": what, "value": value} for what, value in self.credentials],
         }
 
+    def fixture_identities(self) -> dict[str, tuple[str, ...]]:
+        """The seed module's optional IDENTITIES: fixture file stem -> the dotted fields that identify a record in
+        it, where that is not the record's first field (app/core/fixtures.py)."""
+        return getattr(import_module(f"app.vendors.{self.name}.seed"), "IDENTITIES", {})
+
     def after_seed(self) -> AfterSeed | None:
         """The seed module's optional `after_seed(conn)`."""
         return getattr(import_module(f"app.vendors.{self.name}.seed"), "after_seed", None)

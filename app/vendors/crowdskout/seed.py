@@ -9,6 +9,9 @@ from app.core.store import SeedRows
 from app.vendors.crowdskout import models as m
 from app.vendors.crowdskout.collections import COLLECTIONS
 
+# An option's id is unique within its field only.
+IDENTITIES = {"field_options": ("field", "id")}
+
 
 def _read(folder: Path, name: str) -> list[dict]:
     return json.loads((folder / f"{name}.json").read_text("utf-8"))

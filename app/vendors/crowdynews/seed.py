@@ -13,6 +13,9 @@ from app.core.store import SeedRows
 from app.vendors.crowdynews import models as m
 from app.vendors.crowdynews.resources import parse_iso
 
+# A resource record wraps the stored document, whose `_id` is the resource's id.
+IDENTITIES = {"resources": ("doc._id",)}
+
 
 def _read(folder: Path, name: str) -> list[dict]:
     return json.loads((folder / f"{name}.json").read_text("utf-8"))

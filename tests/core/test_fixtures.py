@@ -1,0 +1,178 @@
+"""A user's own fixtures: `crowdmock seed --fixtures DIR [--replace]`, `serve --fixtures`, CROWDMOCK_FIXTURES."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.cli import main
+from app.main import create_app
+from app.settings import Settings
+
+ADMIN = {"Accept": "application/json", "api_token": "00000000-0000-4000-8000-000000000001"}
+
+
+def _write(folder: Path, vendor: str, name: str, records) -> None:
+    (folder / vendor).mkdir(parents=True, exist_ok=True)
+    text = records if isinstance(records, str) else json.dumps(records)
+    (folder / vendor / f"{name}.json").write_text(text)
+
+
+@pytest.fixture(autouse=True)
+def _restore_environment():
+    """`crowdmock serve` passes its options to uvicorn's factory as CROWDMOCK_* variables."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'seeded.sqlite3'}"
+    monkeypatch.setenv("CROWDMOCK_DATABASE_URL", url)
+    monkeypatch.delenv("CROWDMOCK_FIXTURES", raising=False)
+    return url
+
+
+@pytest.fixture
+def mine(tmp_path) -> Path:
+    """Renames campaign group 1, adds group 900, and adds a DoSomething user."""
+    folder = tmp_path / "mine"
+    _write(folder, "ideascale", "campaign_groups", [{"id": 900, "name": "Mine"}, {"id": 1, "name": "Renamed"}])
+    default_users = json.loads((Settings().fixtures_dir / "dosomething" / "users.json").read_text())
+    batman = next(u for u in default_users if u["uid"] == 38)
+    _write(folder, "dosomething", "users", [{**batman, "uid": 5000, "name": "robin", "mail": "robin@example.com"}])
+    return folder
+
+
+def _groups(client: TestClient) -> list:
+    response = client.get("/ideascale/a/rest/v1/campaigns/groups", headers=ADMIN)
+    assert response.status_code == 200
+    return [(g["id"], g["name"]) for g in response.json()]
+
+
+def _app(database: str, **settings) -> TestClient:
+    return TestClient(create_app(Settings(database_url=database, **settings)))
+
+
+def test_seed_on_top_of_the_defaults(database, mine, capsys):
+    assert main(["seed", "--fixtures", str(mine)]) == 0
+    assert "on top of the defaults" in capsys.readouterr().out
+    with _app(database) as client:
+        assert _groups(client) == [(1, "Renamed"), (2, "Workplace"), (3, "Archive"), (900, "Mine")]
+        # The default users are still there, and the new one signs in.
+        login = {"username": "robin", "password": "imB@tman789Kittycat$"}
+        assert client.post("/dosomething/api/v1/auth/login", json=login).status_code == 200
+        client.cookies.clear()  # signed in as robin now
+        batman = {"username": "batman", "password": "imB@tman789Kittycat$"}
+        assert client.post("/dosomething/api/v1/auth/login", json=batman).status_code == 200
+        # The database remembers the fixtures: a reset goes back to them, not to the defaults.
+        client.delete("/ideascale/a/rest/v1/campaigns/groups/900", headers=ADMIN)
+        assert client.post("/__admin/reset").status_code == 200
+        assert (900, "Mine") in _groups(client)
+        # Vendors without a folder keep the default seed.
+        assert client.get("/ushahidi/api/v3/posts/8328").status_code == 200
+    with _app(database) as client:  # a later start
+        assert (900, "Mine") in _groups(client)
+
+
+def test_seed_instead_of_the_defaults(database, mine):
+    assert main(["seed", "--fixtures", str(mine), "--replace"]) == 0
+    defaults = Settings().fixtures_dir / "ideascale"
+    for name in ("members", "api_tokens"):
+        _write(mine, "ideascale", name, (defaults / f"{name}.json").read_text())
+    assert main(["seed", "--fixtures", str(mine), "--replace"]) == 0
+    with _app(database) as client:
+        assert _groups(client) == [(1, "Renamed"), (900, "Mine")]
+        ideas = client.get("/ideascale/a/rest/v1/ideas/0/50", headers=ADMIN)
+        assert ideas.status_code == 200 and ideas.json() == []
+
+
+def test_seed_without_fixtures_goes_back_to_the_defaults(database, mine, capsys):
+    assert main(["seed", "--fixtures", str(mine)]) == 0
+    assert main(["seed"]) == 0
+    assert "from the defaults" in capsys.readouterr().out
+    with _app(database) as client:
+        assert _groups(client) == [(1, "Fund 5"), (2, "Workplace"), (3, "Archive")]
+
+
+def test_serve_setting_reseeds_a_database_seeded_from_the_defaults(database, mine):
+    with _app(database) as client:
+        assert (900, "Mine") not in _groups(client)
+    with _app(database, fixtures=mine) as client:
+        assert (900, "Mine") in _groups(client)
+
+
+def test_bad_fixtures_are_listed_by_file_record_and_field_and_change_nothing(database, mine, tmp_path, capsys):
+    assert main(["seed", "--fixtures", str(mine)]) == 0
+    bad = tmp_path / "bad"
+    _write(bad, "ideascale", "campaign_groups", [{"id": "7", "name": "x"}, {"id": 8}, {"id": 9, "name": "y", "z": 1}])
+    _write(bad, "ideascale", "ideas", "{")
+    _write(bad, "ideascale", "funnels", {"id": 1})
+    _write(bad, "ideascale", "idea", [])
+    tag = json.loads((Settings().fixtures_dir / "ushahidi" / "tags.json").read_text())[0]
+    _write(bad, "ushahidi", "tags", [tag, {**tag, "tag": "b"}, {"id": 2, "tag": "c"}])
+    (bad / "acme").mkdir()
+    capsys.readouterr()
+    assert main(["seed", "--fixtures", str(bad)]) == 2
+    err = capsys.readouterr().err
+    groups = bad / "ideascale" / "campaign_groups.json"
+    assert f"{bad} has fixtures crowdmock cannot use; nothing was changed:" in err
+    for problem in (
+        f"{groups}: record 0: field 'id': expected integer, got string",
+        f"{groups}: record 1: missing field 'name'",
+        f"{groups}: record 2: unknown field 'z' (known: id, name)",
+        f"{bad / 'ideascale' / 'ideas.json'}: not JSON (Expecting property name enclosed in double quotes",
+        f"{bad / 'ideascale' / 'funnels.json'}: expected a JSON array of objects",
+        f"{bad / 'ideascale' / 'idea.json'}: not one of ideascale's fixture files",
+        f"{bad / 'acme'}: not a vendor (known: crowdskout, crowdynews, dosomething, ideascale, ushahidi)",
+        f"{bad / 'ushahidi' / 'tags.json'}: record 1: same id {tag['id']} as record 0",
+        f"{bad / 'ushahidi' / 'tags.json'}: record 2: missing fields 'parent_id', 'slug'",
+    ):
+        assert problem in err
+    with _app(database) as client:  # still the earlier seed
+        assert (900, "Mine") in _groups(client)
+    assert main(["seed", "--fixtures", str(tmp_path / "missing")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_a_conflict_in_the_database_rolls_back(database, mine, capsys):
+    assert main(["seed", "--fixtures", str(mine)]) == 0
+    users = json.loads((Settings().fixtures_dir / "ushahidi" / "users.json").read_text())
+    clash = mine.parent / "clash"
+    _write(clash, "ushahidi", "users", [{**users[0], "id": 999}])  # a second user with the same e-mail
+    capsys.readouterr()
+    assert main(["seed", "--fixtures", str(clash)]) == 2
+    assert "UNIQUE constraint failed: ushahidi_user.email" in capsys.readouterr().err
+    with _app(database) as client:
+        assert (900, "Mine") in _groups(client)
+
+
+def test_serve_refuses_bad_fixtures_before_starting(database, tmp_path, monkeypatch, capsys):
+    started = []
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append(k))
+    _write(tmp_path / "bad", "crowdskout", "users", [{"id": 1}])
+    assert main(["serve", "--fixtures", str(tmp_path / "bad")]) == 2
+    assert "users.json: record 0: missing fields" in capsys.readouterr().err and not started
+
+
+def test_serve_banner_names_every_vendor_and_the_dashboard(database, monkeypatch, capsys):
+    started = []
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append(k))
+    monkeypatch.delenv("CROWDMOCK_VENDOR", raising=False)
+    assert main(["serve", "--port", "8123"]) == 0
+    banner = capsys.readouterr().out
+    base = "http://127.0.0.1:8123"
+    assert f"crowdmock on {base}  (dashboard {base}/, admin {base}/__admin/docs)" in banner
+    for title, prefix in (
+        ("Crowdskout", "/crowdskout"),
+        ("Crowdynews", "/crowdynews"),
+        ("DoSomething", "/dosomething"),
+        ("Ushahidi", "/ushahidi"),
+        ("IdeaScale", "/ideascale"),
+    ):
+        assert f"{title:<14} {base}{prefix}" in banner
+    assert started[0]["port"] == 8123 and started[0]["factory"] is True
