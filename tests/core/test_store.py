@@ -79,3 +79,14 @@ def test_reset_copies_every_table_back_exactly(tmp_path):
     store.reset()
     for vendor in ("crowdskout", "dosomething", "ideascale", "ushahidi"):
         assert dump(store, vendor) == dump(fresh, vendor)
+
+
+def test_an_in_process_app_can_be_started_again():
+    """Each TestClient context runs the app's startup and shutdown; a private database outlives a shutdown."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(Settings(database_url="sqlite://"))
+    for _ in range(2):
+        with TestClient(app) as client:
+            assert client.get("/ushahidi/api/v3/posts/8328").status_code == 200
+            assert client.post("/__admin/reset").status_code == 200
