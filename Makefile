@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test browser lint format clean
+.PHONY: run test fuzz browser lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(STAMP) browser
 	$(BIN)/ruff check app tests
 	$(BIN)/ruff format --check app tests
 	$(BIN)/pytest
+
+# A longer schemathesis search than the test suite's (same fixed seed; CROWDMOCK_FUZZ_EXAMPLES per operation).
+fuzz: $(STAMP)
+	CROWDMOCK_FUZZ_EXAMPLES=$${CROWDMOCK_FUZZ_EXAMPLES:-100} $(BIN)/pytest -o addopts= -q tests/fuzz
 
 format: $(STAMP)
 	$(BIN)/ruff format app tests

@@ -42,6 +42,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=host,
         port=port,
         reload=args.reload,
+        workers=args.workers,
         log_level=args.log_level,
         timeout_graceful_shutdown=5,
         # Writes vendor reason phrases into the status line (app/core/reason.py).
@@ -184,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--fixtures", metavar="DIR", help="seed from your fixtures (see `crowdmock seed --help`)")
     serve.add_argument("--replace-fixtures", action="store_true", help="DIR's vendors instead of the defaults")
     serve.add_argument("--reload", action="store_true")
+    serve.add_argument(
+        "--workers", type=int, help="worker processes sharing the database (journal and faults are per worker)"
+    )
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=_serve)
 

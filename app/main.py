@@ -11,12 +11,13 @@ from starlette.types import Receive, Scope, Send
 from app.admin.context import Admin
 from app.admin.routes import build_admin_app
 from app.core import clock
+from app.core.bodies import BufferedBodyMiddleware
 from app.core.db import make_engine
 from app.core.docs import install_offline_docs
 from app.core.faults import FaultMiddleware, Faults
 from app.core.fixtures import UserFixtures
 from app.core.journal import Journal, JournalMiddleware, mark_unmatched, vendor_resolver
-from app.core.routing import HostRoutingMiddleware
+from app.core.routing import HeadAsGetMiddleware, HostRoutingMiddleware
 from app.core.store import Store
 from app.core.vendor import Vendor
 from app.dashboard.routes import router as dashboard_router
@@ -64,6 +65,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     store = open_store(settings)
     with clock.using(app_clock):
         store.start()
+    if settings.token_secret is None:
+        # Deterministic runs on fresh databases must sign alike; otherwise each database has its own secret.
+        secret = f"crowdmock-deterministic-{settings.random_seed}" if settings.deterministic else store.token_secret
+        settings = settings.model_copy(update={"token_secret": secret})
 
     mounted = {settings.vendor: VENDORS[settings.vendor]} if settings.vendor else dict(VENDORS)
     journal = Journal(settings.journal_size, settings.journal_body_bytes)
@@ -115,10 +120,14 @@ def _vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: Faults
     sub.state.store, sub.state.settings, sub.state.vendor = store, settings, vendor
     store.reset_hooks[vendor.name] = list(getattr(sub.state, "reset_hooks", []))
     install_offline_docs(sub)
-    # Innermost, so fault responses pass through the vendor's own middleware.
-    sub.user_middleware.append(
-        Middleware(FaultMiddleware, faults=faults, vendor=vendor.name, render=vendor.render_error())
-    )
+    render = vendor.render_error()
+    sub.user_middleware = [
+        Middleware(HeadAsGetMiddleware),
+        *sub.user_middleware,  # the vendor's own
+        # Inside the vendor's middleware, so its 413 and fault responses get what that adds (Crowdynews' request id).
+        Middleware(BufferedBodyMiddleware, limit=settings.max_body_bytes, render=render),
+        Middleware(FaultMiddleware, faults=faults, vendor=vendor.name, render=render),
+    ]
     not_found = sub.router.default
 
     async def no_route(scope: Scope, receive: Receive, send: Send) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +27,9 @@ class Settings(BaseSettings):
     # when fixtures_replace (see `crowdmock seed --help`). Unset: whatever the database was last seeded from.
     fixtures: Path | None = None
     fixtures_replace: bool = False
-    # Signs every token the mock issues; fixed so tokens survive a restart.
-    token_secret: str = "crowdmock-token-secret"
+    # Signs every token the mock issues. Unset: a random secret made for each database at its first start (kept
+    # in it, so tokens survive restarts); never logged or shown.
+    token_secret: str | None = Field(default=None, repr=False)
     # research-ushahidi 1.6: access tokens last 15 hours on the current server, refresh tokens 7 days.
     ushahidi_access_token_ttl: int = 54000
     ushahidi_refresh_token_ttl: int = 604800

@@ -4,7 +4,7 @@ import contextlib
 import os
 import tempfile
 import weakref
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +12,14 @@ from fastapi import Depends, Request
 from sqlalchemy import JSON, Column, event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Field, Session, create_engine
+
+# SQLite's INTEGER is 64-bit: a larger id cannot be stored, so no row has it (and binding it raises OverflowError).
+MAX_INTEGER = 2**63 - 1
+
+# Execution option of a connection that will write: its transaction starts with SQLite's write lock.
+WRITE = "crowdmock_write"
+# Methods whose requests may write.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Private (`sqlite://`) databases and what deletes their file: at close_engine, at garbage collection or at exit.
 _PRIVATE: "weakref.WeakKeyDictionary[Engine, weakref.finalize]" = weakref.WeakKeyDictionary()
@@ -42,6 +50,21 @@ def make_engine(url: str) -> Engine:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        raw = conn.connection.dbapi_connection
+        if conn.get_execution_options().get(WRITE):
+            # A writer takes SQLite's write lock before it reads, so read-modify-write requests in several threads
+            # or processes queue up (busy_timeout) instead of losing updates. Left to the sqlite3 module, the
+            # transaction would begin at the first write, after reads that may be stale by then.
+            raw.isolation_level = None
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            # Readers read outside a transaction, as the sqlite3 module does by default; one that writes anyway (a
+            # GET that touches a session) begins at its first write and, holding no stale snapshot, waits for the
+            # lock like any writer instead of failing with "database is locked".
+            raw.isolation_level = ""
+
     if private:
         _PRIVATE[engine] = weakref.finalize(engine, remove_database, path)
     return engine
@@ -62,9 +85,25 @@ def remove_database(path: str) -> None:
             os.remove(name)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.store.engine, expire_on_commit=False) as session:
-        yield session
+def get_row(session: Session, model: type, ident: Any):
+    """`session.get`, answering None for a primary key outside SQLite's INTEGER range instead of failing."""
+    keys = ident if isinstance(ident, tuple) else (ident,)
+    if any(isinstance(k, int) and not -MAX_INTEGER - 1 <= k <= MAX_INTEGER for k in keys):
+        return None
+    return session.get(model, ident)
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request. A request that may write holds the store's write turn (one writer per process
+    at a time, waiting without blocking the event loop) and its transaction begins with SQLite's write lock."""
+    store = request.app.state.store
+    if request.method in SAFE_METHODS:
+        with Session(store.engine, expire_on_commit=False) as session:
+            yield session
+        return
+    async with store.write_turn():
+        with Session(store.writer, expire_on_commit=False) as session:
+            yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

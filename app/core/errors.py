@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from app.core.journal import mark_unmatched
 
@@ -25,6 +26,18 @@ def status_phrase(status: int) -> str:
         return ""
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app serves at this path (Starlette's 405 names only the first route's)."""
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.insert(allowed.index("GET") + 1, "HEAD")  # HeadAsGetMiddleware serves HEAD as GET
+    return allowed
+
+
 def install_error_handlers(app: FastAPI, render: ErrorRenderer, validation_status: int = 422) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else ""
@@ -33,6 +46,9 @@ def install_error_handlers(app: FastAPI, render: ErrorRenderer, validation_statu
         methods = [m.strip() for m in allow.split(",") if m.strip()]
         if status == 405:
             mark_unmatched(request.scope)  # routing found the path but no route for the method
+            methods = allowed_methods(request) or methods
+            headers["Allow"] = ", ".join(methods)
+            headers.pop("allow", None)
         if status == 405 and methods == ["OPTIONS"]:
             # Only a vendor's OPTIONS catch-all matched: for every other method the route does not exist.
             status, message, headers = 404, "", {}

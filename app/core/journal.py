@@ -243,14 +243,15 @@ class JournalMiddleware:
 
         async def recording_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                if not body_done and _content_length(scope):
-                    # The app answered without reading the body (an auth refusal, say): read up to the journal's
-                    # bound now, before the response goes out, and hand it over if the app asks later.
-                    while not body_done and len(entry.body) < limit:
+                declared = _content_length(scope)
+                if not body_done and 0 < declared <= limit:
+                    # The app answered without reading a small body: read it now, before the response goes out,
+                    # and hand it over if the app asks later. A larger one (refused with 413) is not waited for.
+                    while not body_done:
                         replay.append(await receive())
                         record(replay[-1])
-                    if not body_done:
-                        entry.body_size = _content_length(scope)
+                elif not body_done and declared:
+                    entry.body_size = declared
                 entry.status = message["status"]
                 entry.raw_response_headers = message.get("headers", [])
             elif message["type"] == "http.response.body":

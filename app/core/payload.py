@@ -17,6 +17,14 @@ class Payload:
     not_an_object: bool = False  # valid JSON, but not an object
 
 
+def parse_json(body: bytes | str):
+    """json.loads, with nesting too deep to decode reported as the ValueError of any malformed body."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def check_declared_size(request: Request) -> None:
     """413 before reading when Content-Length already says the body is over the limit."""
     declared = request.headers.get("content-length", "")
@@ -55,7 +63,7 @@ async def read_payload(request: Request) -> Payload:
         except UnicodeDecodeError:
             return Payload(malformed=True)
     try:
-        parsed = json.loads(body)
+        parsed = parse_json(body)
     except (ValueError, UnicodeDecodeError):
         return Payload(malformed=True)
     if not isinstance(parsed, dict):

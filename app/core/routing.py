@@ -37,3 +37,23 @@ class HostRoutingMiddleware:
                 scope["raw_path"] = prefix.encode() + scope.get("raw_path", b"")
                 scope[HOST_ROUTED_ORIGIN] = f"{scope.get('scheme', 'http')}://{raw_host}"
         await self.app(scope, receive, send)
+
+
+class HeadAsGetMiddleware:
+    """HEAD is served as GET without the body, as the vendors' servers (Laravel, Spring, Drupal, restify) do, so
+    every GET route answers HEAD with the same status and headers."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)

@@ -116,7 +116,7 @@ def load(store: Store, snapshot: Any) -> list[str]:
     if problems:
         raise SnapshotError(problems)
     try:
-        with store.engine.begin() as conn:
+        with store.writer.begin() as conn:
             for vendor, tables in plan:
                 store.clear_vendor(conn, vendor)
                 for table, rows in tables:

@@ -1,6 +1,8 @@
 """The SQLite store: tables, first-start seeding from fixtures/, and fast reset to the seeded state."""
 
+import asyncio
 import os
+import secrets
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable
@@ -13,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from app.core import clock
-from app.core.db import close_engine, make_engine, remove_database
+from app.core.db import WRITE, close_engine, make_engine, remove_database
 from app.core.fixtures import FixtureError, UserFixtures, compose
 
 # A vendor's seed loader turns its fixtures folder into rows: [(table model, [row dict, ...]), ...].
@@ -27,6 +29,16 @@ class SeedState(SQLModel, table=True):
     __tablename__ = "crowdmock_seed_state"
     vendor: str = Field(primary_key=True)
     seeded_at: float
+
+
+class Secret(SQLModel, table=True):
+    """Secrets made for this database at its first start, e.g. the key that signs every token crowdmock issues
+    when CROWDMOCK_TOKEN_SECRET is not set: tokens survive restarts on the same database and no two installs share
+    one."""
+
+    __tablename__ = "crowdmock_secret"
+    name: str = Field(primary_key=True)
+    value: str
 
 
 class FixtureSource(SQLModel, table=True):
@@ -66,10 +78,24 @@ class Store:
         self.user_fixtures = user_fixtures
         self.identities = identities or {}
         self.follow_recorded = follow_recorded
+        # Connections of writing requests: their transactions begin with SQLite's write lock (app/core/db.py).
+        self.writer = engine.execution_options(**{WRITE: True})
+        self._write_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
         self.ready = False
+        self.token_secret: str | None = None  # this database's own, made at its first start
         self._pristine: str | None = None  # the seeded copy that resets copy from (SQLite)
         # In-memory state that a reset must clear too (rate limiters, ...): vendor -> callbacks.
         self.reset_hooks: dict[str, list[Callable[[], None]]] = {}
+
+    def write_turn(self) -> asyncio.Lock:
+        """The lock that writing requests of this process take in turn. Waiting for it yields to the event loop;
+        waiting for SQLite's lock would block it (and with it the request that holds the lock)."""
+        loop = asyncio.get_running_loop()
+        if loop not in self._write_turns:
+            self._write_turns[loop] = asyncio.Lock()
+        return self._write_turns[loop]
 
     def vendor_tables(self, vendor: str) -> list[Table]:
         prefix = f"{vendor}_"
@@ -77,10 +103,26 @@ class Store:
 
     def start(self, reseed: bool = False) -> None:
         """Create missing tables and seed every vendor that has never been seeded in this database (every vendor
-        when `reseed`, or when the fixtures differ from those it was seeded from). Raises FixtureError."""
-        SQLModel.metadata.create_all(self.engine, tables=[SeedState.__table__, FixtureSource.__table__])
-        with self.engine.connect() as conn:
-            recorded = conn.execute(select(FixtureSource.source)).scalar()
+        when `reseed`, or when the fixtures differ from those it was seeded from). Raises FixtureError.
+
+        All of it is one write transaction, so worker processes starting together on one new database seed it
+        once: the first creates and seeds, the others wait for the lock and then find it seeded."""
+        try:
+            with self.writer.begin() as conn:
+                self._start(conn, reseed)
+        except IntegrityError as exc:
+            if self.user_fixtures is None:
+                raise
+            raise FixtureError([f"{self.user_fixtures.folder}: {exc.orig}; nothing was changed"]) from exc
+        self.ready = True
+
+    def _start(self, conn: Connection, reseed: bool) -> None:
+        SQLModel.metadata.create_all(conn, tables=[SeedState.__table__, FixtureSource.__table__, Secret.__table__])
+        self.token_secret = conn.execute(select(Secret.value).where(Secret.name == "token")).scalar()
+        if self.token_secret is None:
+            self.token_secret = secrets.token_urlsafe(32)
+            conn.execute(insert(Secret.__table__), [{"name": "token", "value": self.token_secret}])
+        recorded = conn.execute(select(FixtureSource.source)).scalar()
         if self.user_fixtures is None and recorded and self.follow_recorded:
             self.user_fixtures = UserFixtures.from_source(recorded)
         source = self.user_fixtures.source if self.user_fixtures else "defaults"
@@ -89,18 +131,14 @@ class Store:
         # Loading the seed rows imports every vendor's models, so create_all knows all their tables.
         for vendor in self.loaders:
             self.rows(vendor)
-        SQLModel.metadata.create_all(self.engine)
-        with self.engine.connect() as conn:
-            seeded = set(conn.execute(select(SeedState.vendor)).scalars())
+        SQLModel.metadata.create_all(conn)
+        seeded = set(conn.execute(select(SeedState.vendor)).scalars())
         changed = (recorded or "defaults") != source
         pending = [v for v in self.loaders if reseed or changed or v not in seeded]
-        if pending:
-            self._seed(pending)
+        self._insert_seed(conn, pending)
         if recorded != source:
-            with self.engine.begin() as conn:
-                conn.execute(delete(FixtureSource.__table__))
-                conn.execute(insert(FixtureSource.__table__), [{"id": 1, "source": source}])
-        self.ready = True
+            conn.execute(delete(FixtureSource.__table__))
+            conn.execute(insert(FixtureSource.__table__), [{"id": 1, "source": source}])
 
     def reset(self, vendor: str | None = None) -> list[str]:
         names = [vendor] if vendor else list(self.loaders)
@@ -160,16 +198,15 @@ class Store:
             pristine.engine.dispose()
             self._pristine = path
             weakref.finalize(self, remove_database, path)
-        with self.engine.connect() as conn:
-            conn.exec_driver_sql("ATTACH DATABASE ? AS pristine", (self._pristine,))
-            conn.commit()
+        with self.writer.connect() as conn:
+            raw = conn.connection.dbapi_connection  # ATTACH cannot run inside a transaction; SQLAlchemy would begin one
+            raw.execute("ATTACH DATABASE ? AS pristine", (self._pristine,))
             try:
                 with conn.begin():
                     for vendor in vendors:
                         self._copy_vendor(conn, vendor)
             finally:
-                conn.exec_driver_sql("DETACH DATABASE pristine")
-                conn.commit()
+                raw.execute("DETACH DATABASE pristine")
 
     def _copy_vendor(self, conn: Connection, vendor: str) -> None:
         self.clear_vendor(conn, vendor)
@@ -183,20 +220,15 @@ class Store:
         self.mark_seeded(conn, vendor)
 
     def _seed(self, vendors: Iterable[str]) -> None:
-        try:
-            self._insert_seed(vendors)
-        except IntegrityError as exc:
-            if self.user_fixtures is None:
-                raise
-            raise FixtureError([f"{self.user_fixtures.folder}: {exc.orig}; nothing was changed"]) from exc
+        with self.writer.begin() as conn:
+            self._insert_seed(conn, vendors)
 
-    def _insert_seed(self, vendors: Iterable[str]) -> None:
-        with self.engine.begin() as conn:
-            for vendor in vendors:
-                self.clear_vendor(conn, vendor)
-                for model, rows in self.rows(vendor):
-                    if rows:
-                        conn.execute(insert(model.__table__), rows)
-                if vendor in self.after_seed:
-                    self.after_seed[vendor](conn)
-                self.mark_seeded(conn, vendor)
+    def _insert_seed(self, conn: Connection, vendors: Iterable[str]) -> None:
+        for vendor in vendors:
+            self.clear_vendor(conn, vendor)
+            for model, rows in self.rows(vendor):
+                if rows:
+                    conn.execute(insert(model.__table__), rows)
+            if vendor in self.after_seed:
+                self.after_seed[vendor](conn)
+            self.mark_seeded(conn, vendor)

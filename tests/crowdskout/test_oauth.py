@@ -114,19 +114,19 @@ def test_password_grant(cs):
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_credentials"
 
 
-def test_missing_unknown_and_expired_tokens_are_refused_in_the_envelope(cs, settings):
+def test_missing_unknown_and_expired_tokens_are_refused_in_the_envelope(cs, app):
     missing = cs.get("/v1/attribute", headers={})
     assert missing.status_code == 401
     assert missing.json() == {"success": False, "messages": ["The request is missing an access token."], "data": None}
     unknown = cs.get("/v1/attribute", headers={"Authorization": "Bearer nope"})
     assert unknown.status_code == 401
     assert unknown.json()["messages"] == ["The resource owner or authorization server denied the request."]
-    expired = issue_jwt(settings.token_secret, {"vnd": "crowdskout", "typ": "access", "sub": "1"}, -5)
+    expired = issue_jwt(app.state.settings.token_secret, {"vnd": "crowdskout", "typ": "access", "sub": "1"}, -5)
     assert cs.get("/v1/attribute", headers={"Authorization": f"Bearer {expired}"}).status_code == 401
 
 
-def test_other_vendors_tokens_are_refused(cs, settings):
-    foreign = issue_jwt(settings.token_secret, {"vnd": "ushahidi", "typ": "access", "sub": "1"}, 600)
+def test_other_vendors_tokens_are_refused(cs, app):
+    foreign = issue_jwt(app.state.settings.token_secret, {"vnd": "ushahidi", "typ": "access", "sub": "1"}, 600)
     assert cs.get("/v1/attribute", headers={"Authorization": f"Bearer {foreign}"}).status_code == 401
 
 

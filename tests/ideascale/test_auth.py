@@ -71,11 +71,11 @@ def test_member_token_with_other_keys_is_invalid(isc):
     assert isc.get("/campaigns", headers={**MEMBER, "member_token": token}).json()["key"] == "INVALID_MEMBER_TOKEN"
 
 
-def test_sso_token_needs_an_sso_community(isc, settings, as_member):
+def test_sso_token_needs_an_sso_community(isc, app, as_member):
     token = as_member("member@example.com")["member_token"]
     refused = isc.get("/campaigns", headers={**ADMIN, "sso_token": token})
     assert refused.status_code == 400 and refused.json()["key"] == "MULTIPASS_SSO_NOT_ENABLED"
-    settings.ideascale_sso_community = True
+    app.state.settings.ideascale_sso_community = True
     assert isc.get("/campaigns").json() == {"key": "NO_SSO_TOKEN", "message": "No SSO token provided by SSO community"}
     assert isc.get("/campaigns", headers={**MEMBER, "sso_token": token}).json()["key"] == "RESTRICTED_TO_ADMIN"
     bad = isc.get("/campaigns", headers={**ADMIN, "sso_token": "garbage"})

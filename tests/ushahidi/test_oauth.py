@@ -131,8 +131,10 @@ def test_access_token_is_not_a_refresh_token(ush):
     assert response.status_code == 401
 
 
-def test_expired_token_is_refused_with_www_authenticate(ush, settings):
-    expired = issue_jwt(settings.token_secret, {"vnd": "ushahidi", "typ": "access", "sub": "2", "scopes": ["*"]}, -10)
+def test_expired_token_is_refused_with_www_authenticate(ush, app):
+    expired = issue_jwt(
+        app.state.settings.token_secret, {"vnd": "ushahidi", "typ": "access", "sub": "2", "scopes": ["*"]}, -10
+    )
     response = ush.get("/api/v3/users/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == 'Bearer realm="OAuth"'
@@ -141,8 +143,8 @@ def test_expired_token_is_refused_with_www_authenticate(ush, settings):
     }
 
 
-def test_token_of_another_vendor_is_refused(ush, settings):
-    foreign = issue_jwt(settings.token_secret, {"vnd": "crowdskout", "typ": "access", "sub": "2"}, 600)
+def test_token_of_another_vendor_is_refused(ush, app):
+    foreign = issue_jwt(app.state.settings.token_secret, {"vnd": "crowdskout", "typ": "access", "sub": "2"}, 600)
     response = ush.get("/api/v3/posts", headers={"Authorization": f"Bearer {foreign}"})
     assert response.status_code == 401
 

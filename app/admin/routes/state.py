@@ -23,7 +23,7 @@ async def mint_token(admin: AdminDep, spec: TokenRequest) -> JSONResponse:
     vendor = admin.vendor(spec.vendor)
     try:
         creds = await run_in_threadpool(
-            vendor.mint_credentials, admin.store.engine, admin.settings, spec.user, spec.scopes, spec.ttl
+            vendor.mint_credentials, admin.store.writer, admin.settings, spec.user, spec.scopes, spec.ttl
         )
     except UnknownUser as exc:
         raise AdminError(404, "unknown user", [str(exc)]) from None

@@ -1,13 +1,13 @@
 """The Services REST server's request handling (research-dosomething 2.1): JSON or form-encoded bodies
 only, PHP-style `a[b]=c` parameters, typed arguments, and "Missing required argument" before access."""
 
-import json
 import re
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from app.core.payload import read_body
+from app.core.db import MAX_INTEGER
+from app.core.payload import parse_json, read_body
 from app.vendors.dosomething.errors import ServicesError
 
 JSON = "application/json"
@@ -55,7 +55,7 @@ async def read_data(request: Request) -> dict | None:
         except UnicodeDecodeError:
             return {}
     try:
-        parsed = json.loads(body)
+        parsed = parse_json(body)
     except (ValueError, UnicodeDecodeError):
         return None
     if isinstance(parsed, list):
@@ -73,7 +73,6 @@ def require(data: dict | None, *names: str) -> dict:
     return data
 
 
-MAX_ID = 2**63 - 1  # SQLite's INTEGER
 MAX_INT = 2**31 - 1  # counts, pages, quantities: PHP's 32-bit int
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -82,7 +81,7 @@ def as_id(value) -> int | None:
     """A record id from a path or parameter: digits only and within SQLite's range, else None."""
     text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
     number = int(text) if _DIGITS.fullmatch(text) else None
-    return number if number is not None and number <= MAX_ID else None
+    return number if number is not None and number <= MAX_INTEGER else None
 
 
 def get(db, model, value):

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.core import clock
 from app.core.credentials import Credentials, UnknownUser, as_id
-from app.core.db import SessionDep
+from app.core.db import SessionDep, get_row
 from app.core.passwords import verify_password
 from app.core.tokens import issue_jwt, read_jwt
 from app.core.vendor import public_base
@@ -103,7 +103,7 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
         raise unauthorized(MSG_DENIED)
     user = None
     if claims.get("sub"):
-        user = session.get(User, int(claims["sub"]))
+        user = get_row(session, User, int(claims["sub"]))
         if user is None:
             raise unauthorized(MSG_DENIED)
     permissions: frozenset[str] = frozenset()
@@ -226,7 +226,7 @@ def grant_token(session: Session, settings: Settings, params: dict, authorizatio
     client_id, secret = _client_credentials(params, authorization)
     if not isinstance(client_id, str) or not client_id:
         raise _invalid_request("client_id")
-    client = session.get(OAuthClient, client_id)
+    client = get_row(session, OAuthClient, client_id)
     if (
         client is None
         or not isinstance(secret, str)
@@ -279,7 +279,7 @@ def grant_token(session: Session, settings: Settings, params: dict, authorizatio
                 f"Check the `{scope}` scope",
             )
     user_id = int(claims["sub"]) if claims.get("sub") else None
-    if user_id is not None and session.get(User, user_id) is None:
+    if user_id is not None and get_row(session, User, user_id) is None:
         raise OAuthError(401, "invalid_request", "The refresh token is invalid.", "Token has been revoked")
     # Ushahidi's RefreshTokenRepository never revokes, so a refresh token stays usable (research 1.6).
     return _tokens(settings, user_id, client.id, requested, refresh=True)

@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
 from app.core import clock
+from app.core.db import get_row
 from app.core.pagination import page_url, to_int
 from app.core.payload import Payload, read_payload
 from app.vendors.ushahidi.access import authorize
@@ -99,7 +100,7 @@ def page(rows: list, paging: Paging) -> list:
 
 
 def get_or_404(ctx: Ctx, model: type[SQLModel], ident, resource: str):
-    row = ctx.session.get(model, ident)
+    row = get_row(ctx.session, model, ident)
     if row is None:
         raise not_found(resource, ident)
     return row

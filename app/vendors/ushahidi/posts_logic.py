@@ -7,6 +7,7 @@ from sqlalchemy import or_
 from sqlmodel import select
 
 from app.core import clock
+from app.core.db import get_row
 from app.vendors.ushahidi.access import is_published_to, post_privileges
 from app.vendors.ushahidi.auth import Ctx
 from app.vendors.ushahidi.crud import Paging, multi_param
@@ -251,7 +252,7 @@ def _tag_ids(ctx: Ctx, raw, errors: list, pointer: str) -> list[int]:
         ident = item.get("id") if isinstance(item, dict) else item
         if isinstance(ident, str) and ident.isdigit():
             ident = int(ident)
-        if isinstance(ident, bool) or not isinstance(ident, int) or ctx.session.get(Tag, ident) is None:
+        if isinstance(ident, bool) or not isinstance(ident, int) or get_row(ctx.session, Tag, ident) is None:
             errors.append((pointer, f"tag {ident} does not exist"))
         elif ident not in ids:
             ids.append(ident)
@@ -300,13 +301,13 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
     if "form" in data or "form_id" in data:
         form_id = ref_id(data, "form")
         raw = data.get("form", data.get("form_id"))
-        if raw is not None and (form_id is None or ctx.session.get(Form, form_id) is None):
+        if raw is not None and (form_id is None or get_row(ctx.session, Form, form_id) is None):
             errors.append(("form", f"form {raw.get('id') if isinstance(raw, dict) else raw} does not exist"))
         else:
             post.form_id = form_id
     if "parent_id" in data or "parent" in data:
         parent_id = ref_id(data, "parent")
-        if parent_id is not None and ctx.session.get(Post, parent_id) is None:
+        if parent_id is not None and get_row(ctx.session, Post, parent_id) is None:
             errors.append(("parent_id", f"parent post {parent_id} does not exist"))
         else:
             post.parent_id = parent_id

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import func, select
 
-from app.core.db import SessionDep
+from app.core.db import SessionDep, get_row
 from app.core.pagination import to_int
 from app.vendors.crowdskout.auth import get_caller
 from app.vendors.crowdskout.errors import CrowdskoutError, envelope
@@ -27,7 +27,7 @@ def render(attribute: Attribute, list_order: bool = False) -> dict:
 
 
 def load(session, attribute_id: int) -> Attribute:
-    attribute = session.get(Attribute, attribute_id)
+    attribute = get_row(session, Attribute, attribute_id)
     if attribute is None:
         raise CrowdskoutError(404, f"Attribute {attribute_id} not found.")
     return attribute

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, select
 
-from app.core.db import SessionDep
+from app.core.db import SessionDep, get_row
 from app.vendors.crowdskout.auth import get_caller
 from app.vendors.crowdskout.collections import ALIASES, COLLECTIONS
 from app.vendors.crowdskout.errors import CrowdskoutError, envelope
@@ -27,7 +27,7 @@ def requested_collections(request: Request) -> list[str]:
 
 
 def load(session: Session, profile_id) -> Profile:
-    profile = session.get(Profile, profile_id) if isinstance(profile_id, int) else None
+    profile = get_row(session, Profile, profile_id) if isinstance(profile_id, int) else None
     if profile is None:
         raise CrowdskoutError(404, f"Profile {profile_id} not found.")
     return profile

@@ -4,14 +4,13 @@ from fastapi import Request
 from sqlmodel import Session as DbSession
 from sqlmodel import func, or_, select
 
+from app.core.db import MAX_INTEGER
 from app.core.payload import read_payload
 from app.core.vendor import public_base
 from app.vendors.ideascale.auth import Caller
 from app.vendors.ideascale.errors import IdeaScaleError
 from app.vendors.ideascale.models import Campaign, Comment, Idea
 from app.vendors.ideascale.schemas import Renderer
-
-MAX_ID = 2**63 - 1
 
 
 def renderer(request: Request, db: DbSession, caller: Caller) -> Renderer:
@@ -28,7 +27,7 @@ async def json_body(request: Request) -> dict:
 
 def maybe_id(value: str) -> int | None:
     """A numeric id within SQLite's range, or None."""
-    return int(value) if value.isascii() and value.isdigit() and int(value) <= MAX_ID else None
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= MAX_INTEGER else None
 
 
 def parse_id(value: str) -> int:

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 from sqlmodel import select
 
+from app.core.db import get_row
 from app.vendors.ushahidi.access import ALL, READ_SEARCH, authorize, deny
 from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from app.vendors.ushahidi.crud import body, multi_param
@@ -48,7 +49,7 @@ def list_config(ctx: CtxDep) -> dict:
 
 
 def load_group(ctx: Ctx, group_id: str) -> ConfigGroup:
-    group = ctx.session.get(ConfigGroup, group_id)
+    group = get_row(ctx.session, ConfigGroup, group_id)
     if group is None:
         raise UshahidiError(404, f"Requested group does not exist: {group_id}")
     return group

@@ -8,6 +8,7 @@ import struct
 from fastapi import APIRouter, Response
 from sqlmodel import select
 
+from app.core.db import get_row
 from app.core.payload import read_payload
 from app.vendors.ushahidi.access import ALL, admin_only, authorize
 from app.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
@@ -414,7 +415,7 @@ def delete_media(ctx: CtxDep, media_id: int) -> dict:
 
 @media_files.get("/media/uploads/{media_id:int}/{filename}", include_in_schema=False)
 def media_file(ctx: CtxDep, media_id: int, filename: str) -> Response:
-    item = ctx.session.get(Media, media_id)
+    item = get_row(ctx.session, Media, media_id)
     if item is None or item.o_filename != filename:
         raise not_found("media", media_id)
     return Response(item.content or b"", media_type=item.mime)

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 from sqlmodel import delete, select
 
 from app.core import clock
+from app.core.db import get_row
 from app.vendors.ushahidi.access import authorize, form_privileges
 from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from app.vendors.ushahidi.crud import (
@@ -350,7 +351,7 @@ def form_attributes(ctx: CtxDep, form_id: int) -> dict:
 
 
 def load_attribute(ctx: Ctx, form_id: int, attribute_id: int) -> FormAttribute:
-    attribute = ctx.session.get(FormAttribute, attribute_id)
+    attribute = get_row(ctx.session, FormAttribute, attribute_id)
     if attribute is None or attribute.form_stage_id not in form_stage_ids(ctx, form_id):
         raise not_found("form_attributes", attribute_id)
     return attribute
@@ -431,7 +432,7 @@ def form_stages(ctx: CtxDep, form_id: int) -> dict:
 
 
 def load_stage(ctx: Ctx, form_id: int, stage_id: int) -> FormStage:
-    stage = ctx.session.get(FormStage, stage_id)
+    stage = get_row(ctx.session, FormStage, stage_id)
     if stage is None or stage.form_id != form_id:
         raise not_found("form_stages", stage_id)
     return stage
@@ -512,7 +513,7 @@ async def replace_form_roles(ctx: CtxDep, form_id: int) -> dict:
         raise validation_failed("form_roles", [("roles", "roles must be an array of role ids")])
     roles = []
     for ident in wanted:
-        role = ctx.session.get(Role, ident) if isinstance(ident, int) and not isinstance(ident, bool) else None
+        role = get_row(ctx.session, Role, ident) if isinstance(ident, int) and not isinstance(ident, bool) else None
         if role is None:
             raise validation_failed("form_roles", [("roles", f"Role {ident} does not exist")])
         roles.append(role)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 from sqlmodel import select
 
+from app.core.db import get_row
 from app.vendors.ushahidi.access import ALL, authorize
 from app.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from app.vendors.ushahidi.crud import (
@@ -142,10 +143,10 @@ async def create_message(ctx: CtxDep) -> dict:
     if data.get("direction", "outgoing") != "outgoing":
         errors.append(("direction", "direction must be outgoing"))
     contact_id, parent_id = ref_id(data, "contact"), ref_id(data, "parent")
-    contact = ctx.session.get(Contact, contact_id) if contact_id else None
-    parent = ctx.session.get(Message, parent_id) if parent_id else None
+    contact = get_row(ctx.session, Contact, contact_id) if contact_id else None
+    parent = get_row(ctx.session, Message, parent_id) if parent_id else None
     if contact is None and parent is not None:
-        contact = ctx.session.get(Contact, parent.contact_id) if parent.contact_id else None
+        contact = get_row(ctx.session, Contact, parent.contact_id) if parent.contact_id else None
     if contact is None:
         errors.append(("contact_id", "contact_id must be an existing contact"))
     if parent_id and parent is None:
@@ -195,7 +196,7 @@ async def update_message(ctx: CtxDep, message_id: int) -> dict:
 @messages.get("/{message_id:int}/post")
 def message_post(ctx: CtxDep, message_id: int) -> dict:
     message = load_message(ctx, message_id, "read")
-    post = ctx.session.get(Post, message.post_id) if message.post_id else None
+    post = get_row(ctx.session, Post, message.post_id) if message.post_id else None
     if post is None:
         post = ctx.session.exec(select(Post).where(Post.message_id == message.id)).first()
     if post is None:
@@ -243,7 +244,7 @@ def apply_contact(ctx: Ctx, contact: Contact, data: dict, creating: bool) -> Non
     copy_fields(data, CONTACT_FIELDS, contact, errors)
     if ctx.caller.is_admin and ("user_id" in data or "user" in data):
         user_id = ref_id(data, "user")
-        if user_id is not None and ctx.session.get(User, user_id) is None:
+        if user_id is not None and get_row(ctx.session, User, user_id) is None:
             errors.append(("user_id", f"user {user_id} does not exist"))
         else:
             contact.user_id = user_id

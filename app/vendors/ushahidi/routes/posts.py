@@ -6,6 +6,7 @@ from collections import Counter
 from fastapi import APIRouter, Response
 from sqlmodel import delete, select
 
+from app.core.db import get_row
 from app.core.pagination import to_int
 from app.core.payload import read_payload
 from app.vendors.ushahidi.access import authorize, post_privileges
@@ -57,7 +58,7 @@ async def post_payload(ctx: CtxDep) -> dict:
 def check_approval(ctx: CtxDep, post: Post, before: str | None) -> list[tuple[str, str]]:
     if post.status == before or ctx.caller.can("Manage Posts"):
         return []
-    form = ctx.session.get(Form, post.form_id) if post.form_id else None
+    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     if post.status == "published" and (form is None or form.require_approval):
         return [("status", "Post needs approval by an administrator before it can be published")]
     return []
@@ -70,7 +71,7 @@ async def create_post(ctx: CtxDep):
     now = time_now()
     post = Post(created=now, post_date=now, user_id=ctx.caller.user.id if ctx.caller.user else None)
     errors = validate_post(ctx, data, post)
-    form = ctx.session.get(Form, post.form_id) if post.form_id else None
+    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "create", "posts", 0)
     if "status" not in data:
         post.status = "published" if form is not None and not form.require_approval else "draft"
@@ -100,7 +101,10 @@ def posts_geojson(ctx: CtxDep) -> dict:
 @router.get("/geojson/{zoom:int}/{x:int}/{y:int}")
 def posts_geojson_tile(ctx: CtxDep, zoom: int, x: int, y: int) -> dict:
     authorize(ctx, post_privileges(ctx.caller, None), "search", "posts", 0)
+    # Beyond zoom 60 a tile is far smaller than any coordinate's precision; clamping keeps the floats finite.
+    zoom = min(zoom, 60)
     n = 2.0**zoom
+    x, y = min(x, int(n)), min(y, int(n))
 
     def lat(tile_y: float) -> float:
         return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * tile_y / n))))
@@ -187,7 +191,7 @@ def posts_stats(ctx: CtxDep) -> dict:
 @router.get("/{post_id:int}")
 def get_post(ctx: CtxDep, post_id: int) -> dict:
     post = get_or_404(ctx, Post, post_id, "posts")
-    form = ctx.session.get(Form, post.form_id) if post.form_id else None
+    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "read", "posts", post_id)
     return render_one(ctx, post)
 
@@ -204,7 +208,7 @@ async def update_post(ctx: CtxDep, post_id: int) -> dict:
     ctx.require_token()
     data = await post_payload(ctx)
     post = get_or_404(ctx, Post, post_id, "posts")
-    form = ctx.session.get(Form, post.form_id) if post.form_id else None
+    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "update", "posts", post_id)
     before = post.status
     errors = validate_post(ctx, data, post)
@@ -222,7 +226,7 @@ async def update_post(ctx: CtxDep, post_id: int) -> dict:
 def delete_post(ctx: CtxDep, post_id: int) -> dict:
     ctx.require_token()
     post = get_or_404(ctx, Post, post_id, "posts")
-    form = ctx.session.get(Form, post.form_id) if post.form_id else None
+    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "delete", "posts", post_id)
     rendered = render_one(ctx, post)
     ctx.session.exec(delete(PostSet).where(PostSet.post_id == post_id))

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 from sqlmodel import delete, select
 
+from app.core.db import get_row
 from app.vendors.ushahidi.access import authorize, post_privileges, set_privileges
 from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from app.vendors.ushahidi.crud import body, envelope, read_paging, search, time_now
@@ -48,7 +49,7 @@ def render_set(ctx: Ctx, item: Set) -> dict:
 
 
 def load_set(ctx: Ctx, set_id: int, is_search: bool) -> Set:
-    item = ctx.session.get(Set, set_id)
+    item = get_row(ctx.session, Set, set_id)
     if item is None or item.search != is_search:
         raise not_found("sets", set_id)
     return item
@@ -197,9 +198,9 @@ def get_collection_posts(ctx: CtxDep, set_id: int) -> dict:
 
 
 def post_in_set(ctx: Ctx, set_id: int, post_id: int) -> Post:
-    if ctx.session.get(PostSet, (set_id, post_id)) is None:
+    if get_row(ctx.session, PostSet, (set_id, post_id)) is None:
         raise not_found("posts", post_id)
-    post = ctx.session.get(Post, post_id)
+    post = get_row(ctx.session, Post, post_id)
     if post is None:
         raise not_found("posts", post_id)
     return post
@@ -220,10 +221,10 @@ async def add_collection_post(ctx: CtxDep, set_id: int) -> dict:
     item = load_set(ctx, set_id, False)
     authorize(ctx, set_privileges(ctx.caller, item), "update", "sets", set_id)
     post_id = ref_id(data, "id") if not isinstance(data.get("id"), dict) else ref_id(data["id"], "id")
-    post = ctx.session.get(Post, post_id) if post_id is not None else None
+    post = get_row(ctx.session, Post, post_id) if post_id is not None else None
     if post is None:
         raise validation_failed("posts_sets", [("id", f"post {data.get('id')} does not exist")])
-    if ctx.session.get(PostSet, (set_id, post.id)) is None:
+    if get_row(ctx.session, PostSet, (set_id, post.id)) is None:
         ctx.session.add(PostSet(set_id=set_id, post_id=post.id, created=time_now()))
         ctx.session.commit()
     return render_one(ctx, post)

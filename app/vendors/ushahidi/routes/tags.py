@@ -5,6 +5,7 @@ import re
 from fastapi import APIRouter
 from sqlmodel import select
 
+from app.core.db import get_row
 from app.vendors.ushahidi.access import authorize, tag_privileges
 from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from app.vendors.ushahidi.crud import body, copy_fields, envelope, get_or_404, read_paging, search, time_now
@@ -76,7 +77,7 @@ def apply_tag(ctx: Ctx, tag: Tag, data: dict) -> None:
             tag.color = "#" + color.lstrip("#").lower()
     if "parent_id" in data or "parent" in data:
         parent_id = ref_id(data, "parent")
-        if parent_id is not None and (parent_id == tag.id or ctx.session.get(Tag, parent_id) is None):
+        if parent_id is not None and (parent_id == tag.id or get_row(ctx.session, Tag, parent_id) is None):
             errors.append(("parent_id", f"parent tag {parent_id} does not exist"))
         else:
             tag.parent_id = parent_id
@@ -90,7 +91,7 @@ def apply_tag(ctx: Ctx, tag: Tag, data: dict) -> None:
             names = set(ctx.session.exec(select(Role.name)).all())
             errors += [("role", f"Role {r} does not exist") for r in roles if r not in names]
             tag.role = roles
-    parent = ctx.session.get(Tag, tag.parent_id) if tag.parent_id else None
+    parent = get_row(ctx.session, Tag, tag.parent_id) if tag.parent_id else None
     if parent is not None and parent.role and set(tag.role or []) != set(parent.role):
         errors.append(("role", "Role must match the parent category"))
     if errors:

@@ -8,7 +8,7 @@ from sqlalchemy import or_
 from sqlmodel import select
 
 from app.core import clock
-from app.core.db import SessionDep
+from app.core.db import SessionDep, get_row
 from app.core.passwords import hash_password
 from app.core.payload import read_payload
 from app.vendors.ushahidi.access import authorize, user_privileges
@@ -130,7 +130,7 @@ async def register(ctx: CtxDep) -> dict:
     client = ctx.request.client.host if ctx.request.client else "unknown"
     if not ctx.request.app.state.register_limiter.allow(client):
         raise UshahidiError(429, "Too Many Requests")
-    site = ctx.session.get(ConfigGroup, "site")
+    site = get_row(ctx.session, ConfigGroup, "site")
     if site and (site.data or {}).get("disable_registration"):
         raise UshahidiError(403, "Registration Disabled")
     data = await body(ctx)
@@ -164,7 +164,7 @@ async def password_reset_confirm(ctx: CtxDep) -> Response:
     data = await body(ctx)
     errors = []
     token, password = data.get("token"), data.get("password")
-    reset = ctx.session.get(ResetToken, token) if isinstance(token, str) and token else None
+    reset = get_row(ctx.session, ResetToken, token) if isinstance(token, str) and token else None
     if reset is None:
         errors.append(("token", "token is invalid"))
     if not isinstance(password, str) or len(password) < 7:
@@ -173,7 +173,7 @@ async def password_reset_confirm(ctx: CtxDep) -> Response:
         errors.append(("password", "password must not exceed 72 characters long"))
     if errors:
         raise validation_failed("users", errors)
-    user = ctx.session.get(User, reset.user_id)
+    user = get_row(ctx.session, User, reset.user_id)
     if user is not None:
         user.password_hash, user.updated = hash_password(password), time_now()
         ctx.session.add(user)

@@ -1,0 +1,147 @@
+"""A write load over every vendor, for the concurrency and crash tests: each write creates a record (or, on
+IdeaScale, adds a comment to one idea, a read-modify-write of its comment count) and says how to find it again."""
+
+import concurrent.futures
+import itertools
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from app.testing import free_port
+
+IDEA = 352809
+IDEA_COMMENTS = 25  # seeded comments of idea 352809
+CONTRACT = "565c4df4056e859526e62257"
+USHAHIDI_POST = {"title": "Written", "content": "under load", "values": {}, "form": {"id": 4}}
+
+
+def credentials(base: str) -> dict[str, dict]:
+    """Request options (headers, cookies, params) with each vendor's administrator's credentials."""
+    users = {"dosomething": "admin", "ushahidi": "admin@ushahidi.com"}
+    options = {}
+    for vendor in ("crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"):
+        response = httpx.post(f"{base}/__admin/tokens", json={"vendor": vendor, "user": users.get(vendor)})
+        assert response.status_code == 200, response.text
+        minted = response.json()
+        headers = dict(minted["headers"])
+        if minted["cookies"]:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in minted["cookies"].items())
+        options[vendor] = {"headers": headers, "params": minted["query"]}
+    return options
+
+
+def _write(client: httpx.Client, base: str, creds: dict, vendor: str, n: int) -> tuple[str, int, str | None]:
+    """One write; (vendor, status, the new record's id or None)."""
+    c = creds[vendor]
+    if vendor == "crowdskout":
+        body = {"profile": {"Names": [{"FullName": f"Writer {n}"}]}}
+        r = client.post(f"{base}/crowdskout/v1/profile", json=body, **c)
+        return vendor, r.status_code, r.is_success and str(r.json()["data"]["id"]) or None
+    if vendor == "crowdynews":
+        body = {"name": f"load-{n}", "type": "strings", "contractId": CONTRACT}
+        r = client.post(f"{base}/crowdynews/collection/lists", json=body, **c)
+        return vendor, r.status_code, r.is_success and r.json()["_id"] or None
+    if vendor == "dosomething":
+        r = client.post(f"{base}/dosomething/api/v1/users", json={"email": f"writer{n}@example.com"}, **c)
+        return vendor, r.status_code, r.is_success and str(r.json()["uid"]) or None
+    if vendor == "ideascale":
+        r = client.post(f"{base}/ideascale/a/rest/v1/ideas/{IDEA}/comment", json={"text": f"comment {n}"}, **c)
+        return vendor, r.status_code, r.is_success and str(r.json()["id"]) or None
+    r = client.post(f"{base}/ushahidi/api/v3/posts", json=USHAHIDI_POST, **c)
+    return vendor, r.status_code, r.is_success and str(r.json()["id"]) or None
+
+
+VENDORS = ("crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi")
+
+
+@dataclass
+class Outcome:
+    statuses: list[tuple[str, int]] = field(default_factory=list)
+    reads: list[int] = field(default_factory=list)  # statuses of reading each write back at once
+    created: dict[str, list[str]] = field(default_factory=lambda: {v: [] for v in VENDORS})
+
+
+def run(
+    base: str, writes_per_vendor: int, threads: int, creds: dict, outcome: Outcome | None = None, stop=None
+) -> Outcome:
+    """Every vendor's writes interleaved over `threads` threads. `outcome` fills in as writes are acknowledged
+    (so another thread can watch it); once `stop()` is true the writes not yet sent are dropped."""
+    outcome = outcome if outcome is not None else Outcome()
+    jobs = [(v, n) for n, v in itertools.product(range(writes_per_vendor), VENDORS)]
+
+    def work(job):
+        if stop is not None and stop():
+            return None
+        with httpx.Client(timeout=60) as client:
+            try:
+                written = _write(client, base, creds, *job)
+            except httpx.TransportError:
+                return None  # the server went away mid-request: not acknowledged
+            try:  # reads (some of which write, like a session's last access) interleaved with the writes
+                read = find(base, creds, job[0], written[2]) if written[2] else None
+            except httpx.TransportError:
+                read = None
+            return written, read
+
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        for done in concurrent.futures.as_completed([pool.submit(work, job) for job in jobs]):
+            result = done.result()
+            if result is None:
+                continue
+            (vendor, status, ident), read = result
+            if read is not None:
+                outcome.reads.append(read)
+            outcome.statuses.append((vendor, status))
+            if ident is not None:
+                outcome.created[vendor].append(ident)
+    return outcome
+
+
+def find(base: str, creds: dict, vendor: str, ident: str) -> int:
+    """The status of reading a written record back."""
+    c = creds[vendor]
+    if vendor == "crowdskout":
+        c = {**c, "params": {**c["params"], "collections": "Names"}}
+    paths = {
+        "crowdskout": f"/crowdskout/v1/profile/{ident}",
+        "crowdynews": f"/crowdynews/collection/lists/{ident}",
+        "dosomething": f"/dosomething/api/v1/users/{ident}/activity",
+        "ideascale": f"/ideascale/a/rest/v1/comments/{ident}",
+        "ushahidi": f"/ushahidi/api/v3/posts/{ident}",
+    }
+    return httpx.get(base + paths[vendor], **c).status_code
+
+
+def comment_count(base: str, creds: dict) -> int:
+    return httpx.get(f"{base}/ideascale/a/rest/v1/ideas/{IDEA}", **creds["ideascale"]).json()["commentCount"]
+
+
+def start_server(database: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """`crowdmock serve` as its own process (several uvicorn workers when asked); returns it and its base URL."""
+    port = free_port()
+    env = {**os.environ, "CROWDMOCK_DATABASE_URL": database}
+    command = [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--workers", str(workers), "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/__admin/health").status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail(f"server did not start: {process.communicate()[1][-2000:]}")
+        time.sleep(0.05)
