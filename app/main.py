@@ -6,9 +6,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.admin.context import Admin
+from app.admin.errors import error_response
 from app.admin.routes import build_admin_app
 from app.core import clock
 from app.core.bodies import BufferedBodyMiddleware
@@ -88,16 +89,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(dashboard_router)
 
     hosts: dict[str, str] = {}
+    vendor_apps = {}
     for vendor in mounted.values():
-        app.mount("" if settings.vendor else vendor.prefix, _vendor_app(vendor, settings, store, faults))
+        vendor_apps[vendor.name] = _vendor_app(vendor, settings, store, faults)
+        app.mount("" if settings.vendor else vendor.prefix, vendor_apps[vendor.name])
         if not settings.vendor:
             hosts.update(vendor.hosts)
+    resolve = vendor_resolver({v.name: v.prefix for v in mounted.values()}, settings.vendor)
+    app.router.default = _to_vendor(app.router.default, resolve, vendor_apps)
 
-    app.add_middleware(
-        JournalMiddleware,
-        journal=journal,
-        resolve=vendor_resolver({v.name: v.prefix for v in mounted.values()}, settings.vendor),
-    )
+    app.add_middleware(JournalMiddleware, journal=journal, resolve=resolve)
     app.add_middleware(HostRoutingMiddleware, hosts=hosts)
     app.add_middleware(clock.ClockMiddleware, clock=app_clock)
     if settings.cors_enabled:
@@ -113,6 +114,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=86400,
         )
     return app
+
+
+def _to_vendor(default: ASGIApp, resolve, vendor_apps: dict[str, FastAPI]) -> ASGIApp:
+    """Starlette's mounts do not match a path with a newline (`%0A`) in it; such a request under a vendor's prefix
+    still goes to that vendor, which answers it (a 404 in its own shape, never FastAPI's `{"detail"}`). Outside every
+    vendor the 404 is in crowdmock's own shape, as the admin API's."""
+    not_found = error_response(404, "not found")
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        found = resolve(scope["path"]) if scope["type"] == "http" else None
+        if found is not None:
+            name, prefix = found
+            await vendor_apps[name]({**scope, "root_path": scope.get("root_path", "") + prefix}, receive, send)
+        elif scope["type"] == "http":
+            await not_found(scope, receive, send)
+        else:
+            await default(scope, receive, send)
+
+    return route
 
 
 def _vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: Faults) -> FastAPI:

@@ -15,6 +15,14 @@ class AdminError(Exception):
         self.status, self.error, self.problems = status, error, problems or []
 
 
+# The error body, for the OpenAPI document.
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "problems"],
+    "properties": {"error": {"type": "string"}, "problems": {"type": "array", "items": {"type": "string"}}},
+}
+
+
 def error_response(status: int, error: str, problems: list[str] | None = None, headers=None) -> JSONResponse:
     return JSONResponse({"error": error, "problems": problems or []}, status_code=status, headers=headers)
 

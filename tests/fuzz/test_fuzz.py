@@ -1,5 +1,6 @@
 """Schemathesis over every vendor's OpenAPI document and the admin API's, in-process: whatever it sends, the answer
-is never a server error (but for the vendors' own documented 500s) and every error is in the vendor's shape.
+is never a server error (but for the vendors' own documented 500s), every error is in the vendor's shape, and the
+response conforms to the document (status, content type, body schema, headers).
 
 Fixed seed, CROWDMOCK_FUZZ_EXAMPLES examples per operation (default 5); `make fuzz` runs 100 per operation."""
 
@@ -14,6 +15,12 @@ from app.main import create_app
 from app.settings import Settings
 from tests.shapes import ERROR_SHAPES, body_of, is_detail
 
+CONFORMANCE = [
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_schema_conformance,
+    schemathesis.checks.response_headers_conformance,
+]
 EXAMPLES = int(os.environ.get("CROWDMOCK_FUZZ_EXAMPLES", "5"))
 # Each vendor's administrator, so that the handlers behind the auth check are reached too.
 ADMINS = {
@@ -67,6 +74,8 @@ def _fuzz(vendor: str):
             assert _allowed_500(vendor, case, body), where
         if response.status_code >= 400 and case.method != "HEAD":
             assert ERROR_SHAPES[vendor](body), where
+        # The OpenAPI document is true: every status, content type, body and header the response has is documented.
+        case.validate_response(response, checks=CONFORMANCE)
 
     return test
 

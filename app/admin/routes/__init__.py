@@ -8,6 +8,7 @@ from app.admin import errors
 from app.admin.context import Admin
 from app.admin.routes import faults, requests, state, system
 from app.core.docs import STATIC_DIR, install_offline_docs
+from app.core.openapi import document_errors
 from app.dashboard import STATIC_DIR as DASHBOARD_STATIC_DIR
 
 
@@ -34,6 +35,7 @@ def build_admin_app(admin: Admin) -> FastAPI:
     app.state.admin = admin
     app.add_middleware(JsonBodies)
     errors.install(app)
+    document_errors(app, "AdminError", errors.ERROR_SCHEMA, [400, 404, 422])
     for module in (system, requests, faults, state):
         app.include_router(module.router)
     app.mount("/static/docs", StaticFiles(directory=STATIC_DIR), name="docs-static")

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.core.errors import install_error_handlers, status_phrase
+from app.core.openapi import document_errors
 
 DENIED = "The resource owner or authorization server denied the request."
 
@@ -53,8 +54,31 @@ def render_error(request: Request, status: int, message: str, headers: dict[str,
     return failure(status, message or status_phrase(status), headers)
 
 
+# The error body, for the OpenAPI document (app/core/openapi.py).
+ERROR_SCHEMA = {
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["success", "messages", "data"],
+            "properties": {
+                "success": {"type": "boolean", "const": False},
+                "messages": {"type": "array", "items": {"type": "string"}},
+                "data": {"type": "null"},
+            },
+        },
+        {
+            "type": "object",
+            "description": "OAuth endpoints (league/oauth2-server)",
+            "required": ["error", "error_description"],
+            "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+        },
+    ]
+}
+
+
 def install(app: FastAPI) -> None:
     install_error_handlers(app, render_error, validation_status=400)
+    document_errors(app, "CrowdskoutError", ERROR_SCHEMA, [400, 401, 404, 405, 413, 500])
 
     async def crowdskout_error(request: Request, exc: CrowdskoutError) -> Response:
         return render_error(request, exc.status, exc.message, exc.headers)

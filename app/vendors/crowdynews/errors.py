@@ -8,6 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import clock
 from app.core.errors import install_error_handlers, status_phrase
+from app.core.openapi import document_errors
 
 NAMES = {
     400: "BadRequestError",
@@ -89,8 +90,34 @@ class RequestIdHeader:
         await self.app(scope, receive, with_id)
 
 
+# The error body, for the OpenAPI document (app/core/openapi.py).
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["requestId", "errors"],
+    "properties": {
+        "requestId": {"type": "string", "format": "uuid"},
+        "status": {"type": "string", "description": "`error`, on the Content API host only"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "message"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "message": {"type": "string"},
+                    "propertyName": {"type": "string"},
+                    "propertyValue": {},
+                    "reason": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
 def install(app: FastAPI) -> None:
     install_error_handlers(app, render_error, validation_status=400)
+    document_errors(app, "CrowdynewsError", ERROR_SCHEMA, [400, 401, 403, 404, 405, 409, 413, 500])
 
     async def crowdynews_error(request: Request, exc: CrowdynewsError) -> Response:
         headers = {"WWW-Authenticate": 'Bearer realm="crowdynews"'} if exc.status == 401 else None

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from app.core.errors import install_error_handlers
+from app.core.openapi import document_errors
 from app.core.reason import ReasonJSONResponse, ReasonResponse
 
 API_PREFIX = "/api/v1"
@@ -91,8 +92,18 @@ def render_error(request: Request, status: int, message: str, headers: dict[str,
     return services_response(status, message or "Error", [message or "Error"], headers)
 
 
+# The error body, for the OpenAPI document (app/core/openapi.py).
+ERROR_SCHEMA = {
+    "type": "array",
+    "description": "Drupal Services: the messages (the first is also in the status line). Unknown resources and "
+    "operations are 404 with an empty body.",
+    "items": {"type": "string"},
+}
+
+
 def install(app: FastAPI) -> None:
     install_error_handlers(app, render_error, validation_status=406)
+    document_errors(app, "ServicesError", ERROR_SCHEMA, [401, 403, 404, 406, 413, 500])
 
     async def services_error(request: Request, exc: ServicesError) -> Response:
         return services_response(exc.status, exc.message, exc.body)

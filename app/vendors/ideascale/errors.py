@@ -5,6 +5,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.core.errors import install_error_handlers, status_phrase
+from app.core.openapi import document_errors
 
 # key -> (HTTP status, message), as the seed lists them.
 ERRORS: dict[str, tuple[int, str]] = {
@@ -85,8 +86,18 @@ def render_error(request: Request, status: int, message: str, headers: dict[str,
     return JSONResponse({"key": key, "message": text}, status_code=status, headers=headers)
 
 
+# The error body, for the OpenAPI document (app/core/openapi.py).
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["key", "message"],
+    "additionalProperties": False,
+    "properties": {"key": {"type": "string"}, "message": {"type": "string"}},
+}
+
+
 def install(app: FastAPI) -> None:
     install_error_handlers(app, render_error, validation_status=400)
+    document_errors(app, "IdeaScaleError", ERROR_SCHEMA, [400, 403, 404, 405, 413, 500])
 
     async def ideascale_error(request: Request, exc: IdeaScaleError) -> Response:
         return error_response(exc.key, exc.message)

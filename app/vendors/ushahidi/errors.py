@@ -4,6 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.core.errors import install_error_handlers
+from app.core.openapi import document_errors
 
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="OAuth"'}
 MSG_UNAUTHORIZED = "Unauthorized."
@@ -62,8 +63,41 @@ def render_error(request: Request, status: int, message: str, headers: dict[str,
     return JSONResponse(error_body(status, message), status_code=status, headers=headers)
 
 
+# The error body, for the OpenAPI document (app/core/openapi.py).
+ERROR_SCHEMA = {
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["errors"],
+            "properties": {
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["status"],
+                        "properties": {
+                            "status": {"type": "integer"},
+                            "message": {"type": "string"},
+                            "title": {"type": "string"},
+                            "source": {"type": "object"},
+                        },
+                    },
+                }
+            },
+        },
+        {
+            "type": "object",
+            "description": "OAuth endpoints (Passport) and malformed JSON on /posts",
+            "required": ["error"],
+            "properties": {"error": {}, "error_description": {"type": "string"}, "message": {}, "messages": {}},
+        },
+    ]
+}
+
+
 def install(app: FastAPI) -> None:
     install_error_handlers(app, render_error)
+    document_errors(app, "UshahidiError", ERROR_SCHEMA, [400, 401, 403, 404, 405, 413, 422, 500])
 
     async def ushahidi_error(request: Request, exc: UshahidiError) -> Response:
         body = error_body(exc.status, exc.message, exc.extra)

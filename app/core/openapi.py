@@ -1,0 +1,36 @@
+"""Every operation of a vendor's OpenAPI document lists the vendor's error answers, in the vendor's error shape,
+instead of FastAPI's `422 HTTPValidationError` (which no vendor sends), so generated clients know the errors."""
+
+from http import HTTPStatus
+
+from fastapi import FastAPI
+
+VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def document_errors(app: FastAPI, name: str, schema: dict, statuses: list[int]) -> None:
+    """Adds `schema` as components/schemas/`name` and a response of that shape for each of `statuses` to every
+    operation (leaving responses an operation documents itself)."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        document = build()
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for unused in VALIDATION_SCHEMAS:
+            schemas.pop(unused, None)
+        schemas[name] = schema
+        error = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                default = responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
+                if default.get("$ref", "").endswith("/HTTPValidationError"):
+                    del responses["422"]
+                for status in statuses:
+                    responses.setdefault(str(status), {"description": HTTPStatus(status).phrase, "content": error})
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi
