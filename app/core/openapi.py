@@ -34,3 +34,39 @@ def document_errors(app: FastAPI, name: str, schema: dict, statuses: list[int]) 
         return document
 
     app.openapi = openapi
+
+
+def document_security(
+    app: FastAPI,
+    schemes: dict[str, dict],
+    required: list[dict],
+    anonymous: frozenset[tuple[str, str]] = frozenset(),
+    optional: frozenset[tuple[str, str]] | None = frozenset(),
+    other: dict[tuple[str, str], list[dict]] | None = None,
+) -> None:
+    """Declares the vendor's security `schemes` and each operation's `security`: `required` (alternatives) by
+    default; none for `anonymous` (method, path) operations; `required` or none for `optional` ones (None: every
+    operation; anonymous callers get what the vendor shows anonymous users); `other` for operations authenticated
+    differently (e.g. an OAuth token endpoint's HTTP Basic)."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        document = build()
+        document.setdefault("components", {})["securitySchemes"] = schemes
+        for path, item in document.get("paths", {}).items():
+            for method, operation in item.items():
+                key = (method.upper(), path)
+                if other and key in other:
+                    operation["security"] = other[key]
+                elif key in anonymous:
+                    operation["security"] = [{}]
+                elif optional is None or key in optional:
+                    operation["security"] = [*required, {}]
+                else:
+                    operation["security"] = required
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi

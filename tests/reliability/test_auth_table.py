@@ -239,6 +239,20 @@ def test_every_protected_endpoint_refuses_bad_credentials(world, vendor):
     assert now.get(f"/__admin/snapshot?vendor={vendor}").json() == before
 
 
+@pytest.mark.parametrize("vendor", sorted(PUBLIC))
+def test_the_openapi_document_says_which_endpoints_need_credentials(world, vendor):
+    _, now, _ = world
+    document = now.get(f"/{vendor}/openapi.json").json()
+    open_ops = {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if {} in operation["security"]
+    }
+    assert open_ops == PUBLIC[vendor]
+    assert document["components"]["securitySchemes"]
+
+
 @pytest.mark.parametrize(("vendor", "user"), sorted(ADMIN_ONLY))
 def test_a_lower_role_is_refused_admin_endpoints(world, vendor, user):
     _, now, _ = world

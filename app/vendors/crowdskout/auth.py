@@ -177,3 +177,13 @@ def mint_credentials(db: Session, settings: Settings, user: str | None, scopes, 
     claims = {"vnd": VENDOR_CLAIM, "typ": "access", "sub": str(row.id), "cid": "abcd1234"}
     token = issue_jwt(settings.token_secret, claims, ttl)
     return Credentials(row.email, headers={"Authorization": f"Bearer {token}"}, expires_in=ttl)
+
+
+# The OpenAPI document's security (app/core/openapi.py): a Bearer token (or `access_token` in the query) on every
+# /v1 call; the OAuth endpoints themselves take none.
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer", "description": "From POST /oauth/access_token"},
+    "access_token": {"type": "apiKey", "in": "query", "name": "access_token"},
+}
+SECURITY = [{"bearer": []}, {"access_token": []}]
+ANONYMOUS = frozenset({("GET", "/oauth/authorize"), ("POST", "/oauth/authorize"), ("POST", "/oauth/access_token")})

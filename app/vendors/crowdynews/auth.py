@@ -117,3 +117,18 @@ def mint_credentials(db: DbSession, settings, user: str | None, scopes, ttl: int
     db.add(row)
     db.commit()
     return Credentials(client.id, headers={"Authorization": f"Bearer {row.token}"}, expires_in=ttl)
+
+
+# The OpenAPI document's security (app/core/openapi.py): the token endpoint takes the client's HTTP Basic
+# credentials; the Control API and the content queue a Bearer token or `access_token`; published content none.
+SECURITY_SCHEMES = {
+    "client": {"type": "http", "scheme": "basic", "description": "urlquote(client id):urlquote(secret)"},
+    "bearer": {"type": "http", "scheme": "bearer", "description": "From POST /auth/v1/oauth/token"},
+    "access_token": {"type": "apiKey", "in": "query", "name": "access_token"},
+}
+SECURITY = [{"bearer": []}, {"access_token": []}]
+ANONYMOUS = frozenset(
+    {("GET", "/auth/v1/oauth/authorize")}
+    | {("GET", f"/q/v1/{kind}/{{contract}}") for kind in ("collections", "content", "count", "related")}
+)
+OTHER_SECURITY = {("POST", "/auth/v1/oauth/token"): [{"client": []}]}

@@ -148,3 +148,12 @@ def mint_credentials(db: DbSession, settings, user: str | None, scopes, ttl: int
         cookies={"SESS" + SESSION_HASH: session.sid},
         expires_in=ttl,
     )
+
+
+# The OpenAPI document's security (app/core/openapi.py): Drupal treats a call without a session as the anonymous
+# user, so credentials are optional everywhere; writes with a session also need the CSRF token.
+SECURITY_SCHEMES = {
+    "session": {"type": "apiKey", "in": "cookie", "name": "SESS" + SESSION_HASH, "description": "From auth/login"},
+    "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "From auth/token or login"},
+}
+SECURITY = [{"session": [], "csrf": []}, {"session": []}]

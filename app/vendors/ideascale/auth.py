@@ -152,3 +152,13 @@ def mint_credentials(db: DbSession, settings: Settings, user: str | None, scopes
     return Credentials(
         member.email, headers={"api_token": admin.token, header: multipass_encode(settings, payload)}, expires_in=ttl
     )
+
+
+# The OpenAPI document's security (app/core/openapi.py): the `api_token` header on every call, optionally with a
+# Multipass `member_token` (or, in SSO communities, `sso_token`) to act as a member.
+SECURITY_SCHEMES = {
+    "api_token": {"type": "apiKey", "in": "header", "name": "api_token"},
+    "member_token": {"type": "apiKey", "in": "header", "name": "member_token", "description": "Multipass"},
+    "sso_token": {"type": "apiKey", "in": "header", "name": "sso_token", "description": "Multipass (SSO)"},
+}
+SECURITY = [{"api_token": []}, {"api_token": [], "member_token": []}, {"api_token": [], "sso_token": []}]

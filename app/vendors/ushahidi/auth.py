@@ -296,3 +296,61 @@ def mint_credentials(db: Session, settings: Settings, user: str | None, scopes, 
     claims = {"vnd": VENDOR_CLAIM, "cid": "ushahidiui", "sub": str(row.id), "scopes": list(scopes or ["*"])}
     token = issue_jwt(settings.token_secret, {**claims, "typ": "access"}, ttl)
     return Credentials(row.email, headers={"Authorization": f"Bearer {token}"}, expires_in=ttl)
+
+
+# The OpenAPI document's security (app/core/openapi.py): a Passport Bearer token (POST /oauth/token). Login,
+# registration, password resets and media uploads take none; public reads show more with one.
+SECURITY_SCHEMES = {"bearer": {"type": "http", "scheme": "bearer", "description": "From POST /oauth/token"}}
+SECURITY = [{"bearer": []}]
+ANONYMOUS = frozenset(
+    ("POST", p) for p in ("/oauth/token", "/api/v3/register", "/api/v3/passwordreset", "/api/v3/passwordreset/confirm")
+)
+OPTIONAL = frozenset(
+    [("POST", "/api/v3/media")]
+    + [
+        ("GET", "/api/v3" + p)
+        for p in (
+            "",
+            "/users",
+            "/users/{user_id}",
+            "/posts",
+            "/posts/geojson",
+            "/posts/geojson/{zoom}/{x}/{y}",
+            "/posts/stats",
+            "/posts/{post_id}",
+            "/posts/{post_id}/geojson",
+            "/collections",
+            "/collections/{set_id}",
+            "/collections/{set_id}/posts",
+            "/collections/{set_id}/posts/{post_id}",
+            "/savedsearches",
+            "/savedsearches/{set_id}",
+            "/tags",
+            "/tags/{tag_id}",
+            "/forms",
+            "/forms/attributes",
+            "/forms/stages",
+            "/forms/{form_id}",
+            "/forms/{form_id}/attributes",
+            "/forms/{form_id}/attributes/{attribute_id}",
+            "/forms/{form_id}/stages",
+            "/forms/{form_id}/stages/{stage_id}",
+            "/forms/{form_id}/roles",
+            "/forms/{form_id}/stats",
+            "/config",
+            "/config/{group_id}",
+            "/messages/{message_id}",
+            "/messages/{message_id}/post",
+            "/contacts/{contact_id}",
+            "/country-codes",
+            "/country-codes/{code_id}",
+            "/dataproviders/{provider_id}",
+            "/roles",
+            "/roles/{role_id}",
+            "/permissions",
+            "/permissions/{permission_id}",
+            "/media",
+            "/media/{media_id}",
+        )
+    ]
+)

@@ -3,8 +3,9 @@
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.openapi import document_security
 from app.settings import Settings
-from app.vendors.crowdskout import errors
+from app.vendors.crowdskout import auth, errors
 from app.vendors.crowdskout.routes import attributes, fields, oauth, profiles
 
 
@@ -28,6 +29,7 @@ def build_app(settings: Settings) -> FastAPI:
         description="Emulates `https://api.crowdskout.com`: OAuth at /oauth, resources at /v1.",
     )
     errors.install(app)
+    document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, anonymous=auth.ANONYMOUS)
     for router in (oauth.router, profiles.router, attributes.router, fields.router):
         app.include_router(router)
     app.add_middleware(DropApiKey)

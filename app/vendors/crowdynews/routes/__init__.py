@@ -3,8 +3,9 @@ API under `/q` and the authorization server under `/auth`, as the contract's thr
 
 from fastapi import FastAPI
 
+from app.core.openapi import document_security
 from app.settings import Settings
-from app.vendors.crowdynews import errors
+from app.vendors.crowdynews import auth, errors
 from app.vendors.crowdynews.routes import content, control, oauth
 
 
@@ -17,6 +18,7 @@ def build_app(settings: Settings) -> FastAPI:
         "(`https://auth.crowdynews.com`, here under `/auth`).",
     )
     errors.install(app)
+    document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, anonymous=auth.ANONYMOUS, other=auth.OTHER_SECURITY)
     app.include_router(oauth.router)
     app.include_router(content.router)
     app.include_router(control.router)

@@ -5,9 +5,10 @@ import re
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.openapi import document_security
 from app.core.ratelimit import RateLimiter
 from app.settings import Settings
-from app.vendors.dosomething import errors
+from app.vendors.dosomething import auth, errors
 from app.vendors.dosomething.routes import campaigns, kudos, reportbacks, signups, system, terms, users
 
 _SUFFIX = re.compile(r"^(?P<path>/api/v1/.+?)\.(?P<ext>[^./]+)$")
@@ -44,6 +45,7 @@ def build_app(settings: Settings) -> FastAPI:
         "session login with CSRF tokens, campaigns, signups, reportbacks, kudos, terms and users.",
     )
     errors.install(app)
+    document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, optional=None)
     for module in (system, campaigns, signups, reportbacks, kudos, terms, users):
         app.include_router(module.router)
     app.add_middleware(FormatSuffix)

@@ -2,8 +2,9 @@
 
 from fastapi import FastAPI
 
+from app.core.openapi import document_security
 from app.settings import Settings
-from app.vendors.ideascale import errors
+from app.vendors.ideascale import auth, errors
 from app.vendors.ideascale.routes import campaigns, comments, community, ideas, members
 
 
@@ -15,6 +16,7 @@ def build_app(settings: Settings) -> FastAPI:
         "call, Multipass `member_token`/`sso_token`, path paging with `pager_*` headers.",
     )
     errors.install(app)
+    document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY)
     # Order matters: literal paths (ideas/recent, members/name/...) before `{page}/{size}` patterns.
     for module in (campaigns, comments, ideas, members, community):
         app.include_router(module.router)

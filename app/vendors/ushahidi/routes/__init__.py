@@ -5,9 +5,10 @@ from urllib.parse import parse_qs
 
 from fastapi import FastAPI
 
+from app.core.openapi import document_security
 from app.core.ratelimit import RateLimiter
 from app.settings import Settings
-from app.vendors.ushahidi import errors
+from app.vendors.ushahidi import auth, errors
 from app.vendors.ushahidi.access import (
     ALL,
     READ_SEARCH,
@@ -79,6 +80,7 @@ def build_app(settings: Settings) -> FastAPI:
         description="Emulates `https://<deployment>.api.ushahidi.io`: OAuth /oauth/token, resources /api/v3.",
     )
     errors.install(app)
+    document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, anonymous=auth.ANONYMOUS, optional=auth.OPTIONAL)
     app.state.register_limiter = RateLimiter(
         settings.ushahidi_register_limit, settings.ushahidi_register_window_seconds
     )
