@@ -90,3 +90,22 @@ def test_an_in_process_app_can_be_started_again():
         with TestClient(app) as client:
             assert client.get("/ushahidi/api/v3/posts/8328").status_code == 200
             assert client.post("/__admin/reset").status_code == 200
+
+
+def test_the_token_secret_is_made_per_database_and_never_shown(tmp_path):
+    from fastapi.testclient import TestClient
+
+    first = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'a.sqlite3'}"))
+    again = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'a.sqlite3'}"))
+    other = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}"))
+    secret = first.state.settings.token_secret
+    assert len(secret) >= 40 and secret == again.state.settings.token_secret  # kept: tokens survive a restart
+    assert other.state.settings.token_secret != secret  # no two installs share one
+    assert secret not in repr(first.state.settings)
+    with TestClient(first) as client:
+        token = client.post("/__admin/tokens", json={"vendor": "ushahidi"}).json()["headers"]
+        assert secret not in client.get("/__admin/snapshot").text
+    with TestClient(again) as client:  # a token issued before the restart still works
+        assert client.get("/ushahidi/api/v3/users/me", headers=token).status_code == 200
+    fixed = create_app(Settings(database_url="sqlite://", token_secret="mine"))
+    assert fixed.state.settings.token_secret == "mine"
