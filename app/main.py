@@ -145,7 +145,7 @@ def _vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: Faults
         Middleware(HeadAsGetMiddleware),
         *sub.user_middleware,  # the vendor's own
         # Inside the vendor's middleware, so its 413 and fault responses get what that adds (Crowdynews' request id).
-        Middleware(BufferedBodyMiddleware, limit=settings.max_body_bytes, render=render),
+        Middleware(BufferedBodyMiddleware, settings=settings, render=render),
         Middleware(FaultMiddleware, faults=faults, vendor=vendor.name, render=render),
     ]
     not_found = sub.router.default

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 
@@ -25,24 +24,8 @@ def parse_json(body: bytes | str):
         raise ValueError("JSON nested too deeply") from None
 
 
-def check_declared_size(request: Request) -> None:
-    """413 before reading when Content-Length already says the body is over the limit."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > request.app.state.settings.max_body_bytes:
-        raise HTTPException(413)
-
-
-async def read_body(request: Request) -> bytes:
-    """The raw body, refused with 413 over the configured limit."""
-    check_declared_size(request)
-    body = await request.body()
-    if len(body) > request.app.state.settings.max_body_bytes:
-        raise HTTPException(413)
-    return body
-
-
 async def read_payload(request: Request) -> Payload:
-    check_declared_size(request)
+    """The body as a dict (its size was already bounded by app/core/bodies.py)."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "multipart/form-data":
         form = await request.form()
@@ -54,7 +37,7 @@ async def read_payload(request: Request) -> Payload:
             else:
                 data[key] = value
         return Payload(data=data, files=files)
-    body = await read_body(request)
+    body = await request.body()
     if not body.strip():
         return Payload()
     if ctype == "application/x-www-form-urlencoded":

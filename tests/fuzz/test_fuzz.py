@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, settings
 
 from app.main import create_app
 from app.settings import Settings
+from tests.credentials import admin_headers
 from tests.shapes import ERROR_SHAPES, body_of, is_detail
 
 CONFORMANCE = [
@@ -22,14 +23,6 @@ CONFORMANCE = [
     schemathesis.checks.response_headers_conformance,
 ]
 EXAMPLES = int(os.environ.get("CROWDMOCK_FUZZ_EXAMPLES", "5"))
-# Each vendor's administrator, so that the handlers behind the auth check are reached too.
-ADMINS = {
-    "crowdskout": None,
-    "crowdynews": None,
-    "dosomething": "admin",
-    "ideascale": None,
-    "ushahidi": "admin@ushahidi.com",
-}
 
 
 def _allowed_500(vendor: str, case, body) -> bool:
@@ -42,13 +35,8 @@ def _app(vendor: str):
     """One app per vendor for its whole run: a fresh private database, and credentials minted on it."""
     app = create_app(Settings(database_url="sqlite://"))
     client = TestClient(app)
-    headers = {}
-    if vendor != "admin":
-        creds = client.post("/__admin/tokens", json={"vendor": vendor, "user": ADMINS[vendor]}).json()
-        headers = dict(creds["headers"])
-        if creds["cookies"]:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in creds["cookies"].items())
-    return app, headers
+    # The administrator's credentials, so that the handlers behind the auth checks are reached too.
+    return app, {} if vendor == "admin" else admin_headers(client.post, vendor)
 
 
 def _schema(vendor: str):

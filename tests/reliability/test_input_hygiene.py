@@ -4,6 +4,7 @@ for text that is valid data, stored verbatim)."""
 
 import pytest
 
+from tests.credentials import admin_headers
 from tests.shapes import ERROR_SHAPES, body_of, is_detail
 
 IDEASCALE = {"api_token": "00000000-0000-4000-8000-000000000001"}
@@ -26,18 +27,8 @@ FILE_PATHS = [
 
 @pytest.fixture
 def creds(client):
-    """Request headers per vendor: its administrator's credentials (cookies folded into a header)."""
-    users = {"dosomething": "admin", "ushahidi": "admin@ushahidi.com"}
-    out = {}
-    for vendor in RECORD_PATHS:
-        minted = client.post("/__admin/tokens", json={"vendor": vendor, "user": users.get(vendor)}).json()
-        headers = dict(minted["headers"])
-        if minted["cookies"]:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in minted["cookies"].items())
-        if minted["query"]:
-            headers["Authorization"] = f"Bearer {minted['query']['access_token']}"
-        out[vendor] = headers
-    return out
+    """Request headers per vendor: its administrator's credentials."""
+    return {vendor: admin_headers(client.post, vendor) for vendor in RECORD_PATHS}
 
 
 def _snapshot(client):

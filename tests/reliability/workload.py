@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from app.testing import free_port
+from tests.credentials import VENDORS, admin_headers
 
 IDEA = 352809
 IDEA_COMMENTS = 25  # seeded comments of idea 352809
@@ -21,18 +22,9 @@ USHAHIDI_POST = {"title": "Written", "content": "under load", "values": {}, "for
 
 
 def credentials(base: str) -> dict[str, dict]:
-    """Request options (headers, cookies, params) with each vendor's administrator's credentials."""
-    users = {"dosomething": "admin", "ushahidi": "admin@ushahidi.com"}
-    options = {}
-    for vendor in ("crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"):
-        response = httpx.post(f"{base}/__admin/tokens", json={"vendor": vendor, "user": users.get(vendor)})
-        assert response.status_code == 200, response.text
-        minted = response.json()
-        headers = dict(minted["headers"])
-        if minted["cookies"]:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in minted["cookies"].items())
-        options[vendor] = {"headers": headers, "params": minted["query"]}
-    return options
+    """Request options with each vendor's administrator's credentials."""
+    with httpx.Client(base_url=base) as client:
+        return {vendor: {"headers": admin_headers(client.post, vendor)} for vendor in VENDORS}
 
 
 def _write(client: httpx.Client, base: str, creds: dict, vendor: str, n: int) -> tuple[str, int, str | None]:
@@ -54,9 +46,6 @@ def _write(client: httpx.Client, base: str, creds: dict, vendor: str, n: int) ->
         return vendor, r.status_code, r.is_success and str(r.json()["id"]) or None
     r = client.post(f"{base}/ushahidi/api/v3/posts", json=USHAHIDI_POST, **c)
     return vendor, r.status_code, r.is_success and str(r.json()["id"]) or None
-
-
-VENDORS = ("crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi")
 
 
 @dataclass
@@ -106,7 +95,7 @@ def find(base: str, creds: dict, vendor: str, ident: str) -> int:
     """The status of reading a written record back."""
     c = creds[vendor]
     if vendor == "crowdskout":
-        c = {**c, "params": {**c["params"], "collections": "Names"}}
+        c = {**c, "params": {"collections": "Names"}}
     paths = {
         "crowdskout": f"/crowdskout/v1/profile/{ident}",
         "crowdynews": f"/crowdynews/collection/lists/{ident}",

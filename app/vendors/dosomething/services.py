@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 from app.core.db import MAX_INTEGER
-from app.core.payload import parse_json, read_body
+from app.core.payload import parse_json
 from app.vendors.dosomething.errors import ServicesError
 
 JSON = "application/json"
@@ -48,7 +48,7 @@ async def read_data(request: Request) -> dict | None:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower() or FORM
     if ctype not in (JSON, FORM):
         raise ServicesError(406, f"Unsupported request content type {ctype}")
-    body = await read_body(request)
+    body = await request.body()
     if ctype == FORM:
         try:
             return php_params(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
