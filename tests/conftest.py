@@ -1,5 +1,6 @@
 """Shared fixtures: a fresh in-memory store and app per test, and a live server when a test needs sockets."""
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -8,6 +9,11 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from app.testing import serve
+
+if os.environ.get("CROWDMOCK_RECORD_OPENAPI"):  # `make openapi`
+    from tests.openapi_recorder import install
+
+    install(os.environ["CROWDMOCK_RECORD_OPENAPI"])
 
 
 @pytest.fixture

@@ -1,12 +1,22 @@
 """Request and response bodies of the admin API (they make its OpenAPI document)."""
 
 import re
-from typing import Any
+from typing import Any, Literal
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.core.faults import FaultRule
 from app.core.matching import RequestMatcher
+
+# For the OpenAPI document (doc only: the handlers answer unknown names with the admin API's own errors).
+VENDOR_NAMES = {"enum": ["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"]}
+REGEX = {"format": "regex"}
+SINCE = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "pattern": "^[0-9]{1,12}$"}]}
+
+
+def vendor_query(description: str, many: bool = False):
+    return Query(None, description=description, json_schema_extra={"items": VENDOR_NAMES} if many else VENDOR_NAMES)
 
 
 class _Strict(BaseModel):
@@ -14,12 +24,14 @@ class _Strict(BaseModel):
 
 
 class RouteMatch(_Strict):
-    vendor: str | None = Field(None, description="Vendor name, e.g. `ushahidi`.")
+    vendor: str | None = Field(None, description="Vendor name, e.g. `ushahidi`.", json_schema_extra=VENDOR_NAMES)
     method: str | None = Field(None, description="HTTP method, any case.")
     path: str | None = Field(
         None, description="Exact path, with the vendor prefix (`/ushahidi/api/v3/posts`) or without (`/api/v3/posts`)."
     )
-    path_regex: str | None = Field(None, description="Regular expression searched in the path (either spelling).")
+    path_regex: str | None = Field(
+        None, description="Regular expression searched in the path (either spelling).", json_schema_extra=REGEX
+    )
 
     @field_validator("path_regex")
     @classmethod
@@ -135,7 +147,7 @@ class FaultList(BaseModel):
 
 
 class TokenRequest(_Strict):
-    vendor: str = Field(description="Vendor name.")
+    vendor: str = Field(description="Vendor name.", json_schema_extra=VENDOR_NAMES)
     user: str | None = Field(
         None,
         description="The vendor's login identifier (e-mail, user name, uid or client id); default the contract's "
@@ -198,6 +210,39 @@ class Cleared(BaseModel):
 class SnapshotLoaded(BaseModel):
     status: str
     loaded: list[str]
+
+
+class Snapshot(BaseModel):
+    """GET /snapshot's answer and POST /snapshot's body: every table's rows, per vendor."""
+
+    format: Literal["crowdmock-snapshot"]
+    version: Literal[1]
+    exported_at: str | None = Field(None, description="ISO 8601; informative only.")
+    vendors: dict[str, dict[str, list[dict[str, Any]]]] = Field(description="vendor -> table -> rows")
+
+
+class VendorBase(BaseModel):
+    real: str
+    mock: str
+
+
+class VendorCredential(BaseModel):
+    what: str
+    value: str
+
+
+class VendorInfo(BaseModel):
+    name: str
+    title: str
+    bases: list[VendorBase]
+    docs: str
+    openapi: str
+    hosts: list[str]
+    credentials: list[VendorCredential]
+
+
+class VendorList(BaseModel):
+    vendors: list[VendorInfo]
 
 
 class ErrorBody(BaseModel):

@@ -85,6 +85,15 @@ def remove_database(path: str) -> None:
             os.remove(name)
 
 
+def as_id(text: str) -> int | None:
+    """A decimal id from a query or body string: None unless ASCII digits; digits beyond SQLite's INTEGER become
+    -1, an id no row has (binding them would fail)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_INTEGER else -1
+
+
 def get_row(session: Session, model: type, ident: Any):
     """`session.get`, answering None for a primary key outside SQLite's INTEGER range instead of failing."""
     keys = ident if isinstance(ident, tuple) else (ident,)

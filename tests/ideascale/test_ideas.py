@@ -310,3 +310,38 @@ def test_delete_an_idea_takes_its_comments_and_votes(isc, as_member):
 def test_list_kind_cannot_be_changed_by_a_query_parameter(isc):
     top = [i["id"] for i in isc.get("/ideas/top/0/10").json()]
     assert [i["id"] for i in isc.get("/ideas/top/0/10", params={"_k": "recent", "kind": "recent"}).json()] == top
+
+
+def test_community_wide_and_per_campaign_lists(isc):
+    everything = isc.get("/ideas")
+    assert everything.headers["pager_total_count"] == "300" and len(everything.json()) == 300
+    comments = isc.get("/comments")
+    assert len(comments.json()) == int(comments.headers["pager_total_count"]) == 666
+    stamps = [c["creationDateTime"] for c in comments.json()]
+    assert stamps == sorted(stamps, reverse=True)
+    votes = isc.get("/ideas/votes").json()
+    assert votes and set(votes[0]) == {"id", "ideaId", "memberId", "voteValue", "creationDateTime"}
+    assert {v["voteValue"] for v in votes} == {1, -1}
+    hot = isc.get("/campaigns/25942/ideas/hot/0/3")
+    assert hot.headers["pager_total_count"] == "58" and {i["campaignId"] for i in hot.json()} == {25942}
+    for kind, labels in (("inreview", {"Community review"}), ("inprogress", {"Governance phase"})):
+        staged = isc.get(f"/campaigns/25942/ideas/{kind}").json()
+        assert staged and {i["stageLabel"] for i in staged} <= labels | {"In Review", "In Progress"}, kind
+    recent = [i["creationDateTime"] for i in isc.get("/campaigns/25942/ideas/recent/0/20/date-down").json()]
+    assert recent == sorted(recent, reverse=True)
+    assert isc.get("/campaigns/25942/ideas/complete").status_code == 200
+    active = isc.get("/campaigns/active/ideas/0/2/id-up").json()
+    assert [i["id"] for i in active] == sorted(i["id"] for i in active) and len(active) == 2
+
+
+def test_a_funnel_and_its_stages(isc):
+    funnel = isc.get("/funnels/7138").json()
+    assert (funnel["id"], funnel["name"]) == (7138, "Fund 5 Funnel")
+    assert [s["label"] for s in funnel["stages"]] == [
+        "Ideation",
+        "Proposal",
+        "Community review",
+        "Governance phase",
+        "Funded",
+    ]
+    assert isc.get("/funnels/1").json() == {"key": "FUNNEL_NOT_FOUND", "message": "Funnel not found"}

@@ -9,7 +9,16 @@ from fastapi.responses import JSONResponse
 
 from app.admin.context import Admin, AdminDep
 from app.admin.errors import AdminError
-from app.admin.schemas import Cleared, CountResult, ErrorBody, JournalEntry, JournalPage, RequestCount
+from app.admin.schemas import (
+    SINCE,
+    Cleared,
+    CountResult,
+    ErrorBody,
+    JournalEntry,
+    JournalPage,
+    RequestCount,
+    vendor_query,
+)
 from app.core.matching import RequestMatcher
 
 router = APIRouter(prefix="/requests", tags=["journal"])
@@ -35,11 +44,13 @@ def _since(text: str | None) -> float | None:
 class JournalFilters:
     """The query parameters of both listings."""
 
-    vendor: str | None = Query(None, description="Vendor name.")
+    vendor: str | None = vendor_query("Vendor name.")
     method: str | None = Query(None, description="HTTP method, any case.")
     path: str | None = Query(None, description="Path prefix, with or without the vendor prefix.")
     status: int | None = Query(None, ge=100, le=599, description="Response status.")
-    since: str | None = Query(None, description="Only requests at or after this time (ISO 8601 or Unix seconds).")
+    since: str | None = Query(
+        None, description="Only requests at or after this time (ISO 8601 or Unix seconds).", json_schema_extra=SINCE
+    )
     after: int | None = Query(None, ge=0, description="Only entries with a greater id (for polling).")
     limit: int | None = Query(None, ge=1, le=100_000, description="At most this many (newest first).")
 
@@ -82,7 +93,7 @@ async def count_requests(admin: AdminDep, spec: RequestCount) -> JSONResponse:
 
 
 @router.delete("", response_model=Cleared)
-async def clear_requests(admin: AdminDep, vendor: str | None = Query(None, description="Vendor name.")) -> JSONResponse:
+async def clear_requests(admin: AdminDep, vendor: str | None = vendor_query("Vendor name.")) -> JSONResponse:
     """Forget every journal entry (or one vendor's)."""
     admin.vendor(vendor)
     return JSONResponse({"status": "ok", "cleared": admin.journal.clear(vendor)})

@@ -1,13 +1,13 @@
 """Credentials minted without the vendors' auth flows, and snapshots of the whole store."""
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from app.admin.context import AdminDep
 from app.admin.errors import AdminError
-from app.admin.schemas import ErrorBody, SnapshotLoaded, TokenRequest, TokenResult
+from app.admin.schemas import ErrorBody, Snapshot, SnapshotLoaded, TokenRequest, TokenResult, vendor_query
 from app.core import snapshot
 from app.core.credentials import UnknownUser
 
@@ -39,9 +39,10 @@ async def mint_token(admin: AdminDep, spec: TokenRequest) -> JSONResponse:
     )
 
 
-@router.get("/snapshot")
+@router.get("/snapshot", response_model=Snapshot, responses={404: {"model": ErrorBody}})
 async def export_snapshot(
-    admin: AdminDep, vendor: list[str] | None = Query(None, description="Only these vendors (repeatable).")
+    admin: AdminDep,
+    vendor: list[str] | None = vendor_query("Only these vendors (repeatable).", many=True),
 ) -> Response:
     """The whole store as JSON: `{"format", "version", "exported_at", "vendors": {vendor: {table: [row]}}}`."""
     for name in vendor or ():
@@ -54,7 +55,9 @@ async def export_snapshot(
     "/snapshot",
     response_model=SnapshotLoaded,
     responses={400: {"model": ErrorBody}, 422: {"model": ErrorBody}},
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": Snapshot.model_json_schema()}}}
+    },
 )
 async def load_snapshot(request: Request, admin: AdminDep) -> JSONResponse:
     """Load a snapshot made by GET: the vendors it lists get exactly its rows; the others are left alone. It is

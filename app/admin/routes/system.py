@@ -2,12 +2,12 @@
 
 import time
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.admin.context import AdminDep
-from app.admin.schemas import ErrorBody, Health, ResetResult
+from app.admin.schemas import ErrorBody, Health, ResetResult, VendorList, vendor_query
 from app.core import clock
 
 router = APIRouter(tags=["system"])
@@ -25,7 +25,7 @@ async def health(admin: AdminDep) -> JSONResponse:
 
 
 @router.post("/reset", response_model=ResetResult, responses={404: {"model": ErrorBody}})
-async def reset(admin: AdminDep, vendor: str | None = Query(None, description="Only this vendor.")) -> JSONResponse:
+async def reset(admin: AdminDep, vendor: str | None = vendor_query("Only this vendor.")) -> JSONResponse:
     """Back to the seeded state (all vendors or one), with the journal and the fault rules cleared (those of the
     vendor only, with `?vendor=`)."""
     admin.vendor(vendor, status=404)
@@ -38,7 +38,7 @@ async def reset(admin: AdminDep, vendor: str | None = Query(None, description="O
     return JSONResponse({"status": "ok", "reset": names, "duration_ms": elapsed})
 
 
-@router.get("/vendors")
+@router.get("/vendors", response_model=VendorList)
 async def vendors(request: Request, admin: AdminDep) -> JSONResponse:
     """Every vendor served here: mock and real base URLs, docs, hostnames and default credentials."""
     origin = f"{request.url.scheme}://{request.url.netloc}"

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
+from app.core.db import MAX_INTEGER
+from app.vendors.ideascale.listing import IDEA_ORDERS, MAX_INT, MEMBER_ORDERS
 from app.vendors.ideascale.models import (
     Campaign,
     CampaignGroup,
@@ -352,3 +354,15 @@ class Renderer:
             "campaignUrl": self.url(f"/a/campaign-home/{c.id}"),
             "newCampaign": extra.get("newCampaign", False),
         }
+
+
+def parameter_schema(path: str, name: str) -> dict | None:
+    """What the OpenAPI document says of a path or query parameter beyond its recorded type (listing.Paging,
+    routes/common.parse_id): pages from 0, sizes from 1, Java ints; order keys per list; numeric ids."""
+    if name in ("page", "size"):
+        return {"type": "integer", "minimum": 0 if name == "page" else 1, "maximum": MAX_INT}
+    if name == "order":
+        return {"type": "string", "enum": sorted(MEMBER_ORDERS if "/members" in path else IDEA_ORDERS)}
+    if name.endswith("_id"):
+        return {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER}
+    return None

@@ -48,3 +48,26 @@ def ref_id(obj: dict, name: str) -> int | None:
 def empty_as_list(value):
     """PHP renders an empty associative array as `[]` (seed: post 8328 `"values": []`)."""
     return value if value else []
+
+
+# Values whose shape is the caller's, echoed back as sent (the OpenAPI document leaves them open; see
+# tests/openapi_recorder.py): saved filters, view and attribute settings, post values, export columns.
+OPEN_FIELDS = {
+    name: {}
+    for name in (
+        "filter",
+        "filters",
+        "view_options",
+        "options",
+        "config",
+        "values",
+        "fields",
+        "header_row",
+        "hxl_heading_row",
+        "maps_to",
+        "fixed",
+        "metadata",
+        "role",
+        "published_to",
+    )
+}

@@ -1,9 +1,11 @@
 """Assembles the Crowdskout sub-application."""
 
+from pathlib import Path
+
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.openapi import document_security
+from app.core.openapi import document_recorded, document_security
 from app.settings import Settings
 from app.vendors.crowdskout import auth, errors
 from app.vendors.crowdskout.routes import attributes, fields, oauth, profiles
@@ -22,6 +24,9 @@ class DropApiKey:
         await self.app(scope, receive, send)
 
 
+RECORDED = Path(__file__).parent.parent / "openapi.json"  # make openapi
+
+
 def build_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="Crowdskout API v1 (crowdmock)",
@@ -30,6 +35,7 @@ def build_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, anonymous=auth.ANONYMOUS)
+    document_recorded(app, RECORDED)
     for router in (oauth.router, profiles.router, attributes.router, fields.router):
         app.include_router(router)
     app.add_middleware(DropApiKey)

@@ -1,12 +1,16 @@
 """Assembles the Crowdynews sub-application: the Control API at the root (with and without `/v1`), the Content
 API under `/q` and the authorization server under `/auth`, as the contract's three mock bases."""
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
-from app.core.openapi import document_security
+from app.core.openapi import document_recorded, document_security
 from app.settings import Settings
 from app.vendors.crowdynews import auth, errors
 from app.vendors.crowdynews.routes import content, control, oauth
+
+RECORDED = Path(__file__).parent.parent / "openapi.json"  # make openapi
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -19,6 +23,7 @@ def build_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, anonymous=auth.ANONYMOUS, other=auth.OTHER_SECURITY)
+    document_recorded(app, RECORDED)
     app.include_router(oauth.router)
     app.include_router(content.router)
     app.include_router(control.router)

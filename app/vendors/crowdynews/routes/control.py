@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from app.core.db import SessionDep
 from app.core.payload import read_payload
+from app.vendors.crowdynews import schemas
 from app.vendors.crowdynews.auth import Caller, CallerDep, contract_for
 from app.vendors.crowdynews.errors import CrowdynewsError, validation
 from app.vendors.crowdynews.models import Resource
@@ -188,17 +189,45 @@ def make_routes(kind: Kind, path: str) -> None:
         db.commit()
         return Response(status_code=204)
 
+    def extra(operation: str, *query: tuple[str, bool, str]) -> dict:
+        """The operation's body and answer (schemas.py) and the query parameters the handler reads."""
+        doc = schemas.openapi_extra(kind, operation)
+        scoped = operation == "list" and kind.scoped
+        params = [("contract_id", scoped, "The contract; required to list resources that belong to one."), *query]
+        doc["parameters"] = [
+            {"name": n, "in": "query", "required": r, "description": d, "schema": schemas.RESOURCE_ID}
+            for n, r, d in params
+        ]
+        return doc
+
+    by_id = ("id", True, "The resource's `_id`.")
+    filters = [(param, False, f"Only resources whose `{name}` is this.") for param, name in kind.list_filters.items()]
     label = kind.label
-    router.add_api_route(path, list_all, methods=["GET"], summary=f"List {label}s")
-    router.add_api_route(path, create, methods=["POST"], status_code=201, summary=f"Create a {label}")
-    router.add_api_route(path, delete_many, methods=["DELETE"], status_code=204, summary=f"Delete {label}s by ids")
-    router.add_api_route(path, put_query, methods=["PUT"], summary=f"Replace a {label} (?id=)")
-    router.add_api_route(path, patch_query, methods=["PATCH"], summary=f"Update a {label} (?id=)")
-    router.add_api_route(path + "/{ident}", get_one, methods=["GET"], summary=f"Get a {label}")
-    router.add_api_route(path + "/{ident}", put, methods=["PUT"], summary=f"Replace a {label}")
-    router.add_api_route(path + "/{ident}", patch, methods=["PATCH"], summary=f"Update a {label}")
-    router.add_api_route(
-        path + "/{ident}", delete_one, methods=["DELETE"], status_code=204, summary=f"Delete a {label}"
+    add = router.add_api_route
+    add(path, list_all, methods=["GET"], summary=f"List {label}s", openapi_extra=extra("list", *filters))
+    add(path, create, methods=["POST"], status_code=201, summary=f"Create a {label}", openapi_extra=extra("create"))
+    delete_many_doc = extra("delete_many")
+    add(
+        path,
+        delete_many,
+        methods=["DELETE"],
+        status_code=204,
+        summary=f"Delete {label}s by ids",
+        openapi_extra=delete_many_doc,
+    )
+    add(path, put_query, methods=["PUT"], summary=f"Replace a {label} (?id=)", openapi_extra=extra("put", by_id))
+    add(path, patch_query, methods=["PATCH"], summary=f"Update a {label} (?id=)", openapi_extra=extra("patch", by_id))
+    item = path + "/{ident}"
+    add(item, get_one, methods=["GET"], summary=f"Get a {label}", openapi_extra=extra("get"))
+    add(item, put, methods=["PUT"], summary=f"Replace a {label}", openapi_extra=extra("put"))
+    add(item, patch, methods=["PATCH"], summary=f"Update a {label}", openapi_extra=extra("patch"))
+    add(
+        item,
+        delete_one,
+        methods=["DELETE"],
+        status_code=204,
+        summary=f"Delete a {label}",
+        openapi_extra=extra("delete"),
     )
 
 

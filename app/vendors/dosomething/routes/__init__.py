@@ -1,11 +1,12 @@
 """Assembles the DoSomething sub-application (the Phoenix site's `api/v1` Services endpoint)."""
 
 import re
+from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.openapi import document_security
+from app.core.openapi import document_recorded, document_security
 from app.core.ratelimit import RateLimiter
 from app.settings import Settings
 from app.vendors.dosomething import auth, errors
@@ -37,6 +38,9 @@ class FormatSuffix:
         await self.app(scope, receive, send)
 
 
+RECORDED = Path(__file__).parent.parent / "openapi.json"  # make openapi
+
+
 def build_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="DoSomething.org API v1 (crowdmock)",
@@ -46,6 +50,7 @@ def build_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, optional=None)
+    document_recorded(app, RECORDED)
     for module in (system, campaigns, signups, reportbacks, kudos, terms, users):
         app.include_router(module.router)
     app.add_middleware(FormatSuffix)

@@ -1,11 +1,15 @@
 """Assembles the IdeaScale sub-application (`/a/rest/v1` of one community)."""
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
-from app.core.openapi import document_security
+from app.core.openapi import document_recorded, document_security
 from app.settings import Settings
-from app.vendors.ideascale import auth, errors
+from app.vendors.ideascale import auth, errors, schemas
 from app.vendors.ideascale.routes import campaigns, comments, community, ideas, members
+
+RECORDED = Path(__file__).parent.parent / "openapi.json"  # make openapi
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -17,6 +21,7 @@ def build_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY)
+    document_recorded(app, RECORDED, schemas.parameter_schema)
     # Order matters: literal paths (ideas/recent, members/name/...) before `{page}/{size}` patterns.
     for module in (campaigns, comments, ideas, members, community):
         app.include_router(module.router)

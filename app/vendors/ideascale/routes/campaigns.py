@@ -81,9 +81,10 @@ def _ref(db, data: dict, key: str, model, error: str) -> int | None:
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not str(value).isdigit() or db.get(model, int(value)) is None:
+    ident = None if isinstance(value, bool) else maybe_id(str(value))
+    if ident is None or db.get(model, ident) is None:
         raise IdeaScaleError(error)
-    return int(value)
+    return ident
 
 
 @router.post("/campaign")

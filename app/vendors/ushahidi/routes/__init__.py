@@ -1,11 +1,12 @@
 """Assembles the Ushahidi sub-application: routers, error envelope, OPTIONS and JSONP."""
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI
 
-from app.core.openapi import document_security
+from app.core.openapi import document_recorded, document_security
 from app.core.ratelimit import RateLimiter
 from app.settings import Settings
 from app.vendors.ushahidi import auth, errors
@@ -73,6 +74,9 @@ class JsonpMiddleware:
         await self.app(scope, receive, capture)
 
 
+RECORDED = Path(__file__).parent.parent / "openapi.json"  # make openapi
+
+
 def build_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="Ushahidi Platform API v3 (crowdmock)",
@@ -81,6 +85,7 @@ def build_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, anonymous=auth.ANONYMOUS, optional=auth.OPTIONAL)
+    document_recorded(app, RECORDED)
     app.state.register_limiter = RateLimiter(
         settings.ushahidi_register_limit, settings.ushahidi_register_window_seconds
     )

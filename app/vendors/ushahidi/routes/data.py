@@ -8,7 +8,7 @@ import struct
 from fastapi import APIRouter, Response
 from sqlmodel import select
 
-from app.core.db import get_row
+from app.core.db import as_id, get_row
 from app.core.payload import read_payload
 from app.vendors.ushahidi.access import ALL, admin_only, authorize
 from app.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
@@ -78,8 +78,8 @@ def list_jobs(ctx: CtxDep) -> dict:
     user = ctx.request.query_params.get("user")
     if user == "me" or not ctx.caller.can(BULK):
         where.append(ExportJob.user_id == ctx.caller.user_id)
-    elif user and user.isdigit():
-        where.append(ExportJob.user_id == int(user))
+    elif user and as_id(user) is not None:
+        where.append(ExportJob.user_id == as_id(user))
     if entity := ctx.request.query_params.get("entity_type"):
         where.append(ExportJob.entity_type == entity)
     paging = read_paging(ctx, "id", "asc", {"id", "created", "status"})
@@ -338,8 +338,8 @@ def image_size(data: bytes) -> tuple[int | None, int | None]:
 @media.get("")
 def list_media(ctx: CtxDep) -> dict:
     where = []
-    if (user := ctx.request.query_params.get("user")) and user.isdigit():
-        where.append(Media.user_id == int(user))
+    if (user := ctx.request.query_params.get("user")) and as_id(user) is not None:
+        where.append(Media.user_id == as_id(user))
     paging = read_paging(ctx, "id", "asc", {"id", "created"})
     rows, total = search(ctx, Media, paging, *where)
     return envelope(ctx, [render_media(ctx, m) for m in rows], total, paging)

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from sqlmodel import delete, select
 
 from app.core import clock
-from app.core.db import get_row
+from app.core.db import as_id, get_row
 from app.vendors.ushahidi.access import authorize, form_privileges
 from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from app.vendors.ushahidi.crud import (
@@ -266,7 +266,7 @@ def list_forms(ctx: CtxDep) -> dict:
     if text := q.get("q"):
         where.append(Form.name.like(f"%{text}%"))
     if (parent := q.get("parent")) is not None:
-        where.append(Form.parent_id == int(parent) if parent.isdigit() else Form.parent_id.is_(None))
+        where.append(Form.parent_id == as_id(parent) if as_id(parent) is not None else Form.parent_id.is_(None))
     paging = read_paging(ctx, "id", "asc", {"id", "name", "created", "updated"})
     rows, total = search(ctx, Form, paging, *where)
     return envelope(ctx, [render_form(ctx, f) for f in rows], total, paging)
@@ -287,8 +287,8 @@ async def create_form(ctx: CtxDep) -> dict:
 def all_attributes(ctx: CtxDep) -> dict:
     authorize(ctx, form_privileges(ctx.caller, None), "search", "form_attributes", 0)
     where = []
-    if (form_id := ctx.request.query_params.get("form_id")) and form_id.isdigit():
-        where.append(FormAttribute.form_stage_id.in_(select(FormStage.id).where(FormStage.form_id == int(form_id))))
+    if (form_id := ctx.request.query_params.get("form_id")) and as_id(form_id) is not None:
+        where.append(FormAttribute.form_stage_id.in_(select(FormStage.id).where(FormStage.form_id == as_id(form_id))))
     paging = read_paging(ctx, "priority", "asc", {"id", "priority", "label", "key"})
     rows, total = search(ctx, FormAttribute, paging, *where)
     return envelope(ctx, [render_attribute(ctx, a) for a in rows], total, paging)
@@ -298,8 +298,8 @@ def all_attributes(ctx: CtxDep) -> dict:
 def all_stages(ctx: CtxDep) -> dict:
     authorize(ctx, form_privileges(ctx.caller, None), "search", "form_stages", 0)
     where = []
-    if (form_id := ctx.request.query_params.get("form_id")) and form_id.isdigit():
-        where.append(FormStage.form_id == int(form_id))
+    if (form_id := ctx.request.query_params.get("form_id")) and as_id(form_id) is not None:
+        where.append(FormStage.form_id == as_id(form_id))
     paging = read_paging(ctx, "priority", "asc", {"id", "priority", "label"})
     rows, total = search(ctx, FormStage, paging, *where)
     return envelope(ctx, [render_stage(ctx, s) for s in rows], total, paging)

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from sqlmodel import select
 
-from app.core.db import get_row
+from app.core.db import as_id, get_row
 from app.vendors.ushahidi.access import ALL, authorize
 from app.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from app.vendors.ushahidi.crud import (
@@ -122,7 +122,7 @@ def list_messages(ctx: CtxDep) -> dict:
         ("parent", Message.parent_id),
         ("post", Message.post_id),
     ):
-        if values := [int(v) for v in multi_param(ctx, name) if v.isdigit()]:
+        if values := [i for i in map(as_id, multi_param(ctx, name)) if i is not None]:
             where.append(column.in_(values))
     if text := q.get("q"):
         where.append(Message.message.like(f"%{text}%"))
@@ -221,8 +221,8 @@ def list_contacts(ctx: CtxDep) -> dict:
     ):
         if value := q.get(name):
             where.append(column == value)
-    if (user := q.get("user")) and user.isdigit():
-        where.append(Contact.user_id == int(user))
+    if (user := q.get("user")) and as_id(user) is not None:
+        where.append(Contact.user_id == as_id(user))
     paging = read_paging(ctx, "id", "asc", {"id", "created", "contact"})
     rows, total = search(ctx, Contact, paging, *where)
     return envelope(ctx, [render_contact(ctx, c) for c in rows], total, paging)

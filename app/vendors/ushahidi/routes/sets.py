@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from sqlmodel import delete, select
 
-from app.core.db import get_row
+from app.core.db import as_id, get_row
 from app.vendors.ushahidi.access import authorize, post_privileges, set_privileges
 from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from app.vendors.ushahidi.crud import body, envelope, read_paging, search, time_now
@@ -61,8 +61,8 @@ def list_sets(ctx: Ctx, is_search: bool) -> dict:
     where = [Set.search == is_search]
     if text := q.get("q"):
         where.append(Set.name.like(f"%{text}%"))
-    if (user := q.get("user_id")) and user.isdigit():
-        where.append(Set.user_id == int(user))
+    if (user := q.get("user_id")) and as_id(user) is not None:
+        where.append(Set.user_id == as_id(user))
     if (featured := q.get("featured")) is not None:
         where.append(Set.featured == (featured.lower() in ("1", "true")))
     paging = read_paging(ctx, "id", "asc", {"id", "created", "updated", "name", "featured"})

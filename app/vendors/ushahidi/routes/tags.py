@@ -5,7 +5,7 @@ import re
 from fastapi import APIRouter
 from sqlmodel import select
 
-from app.core.db import get_row
+from app.core.db import as_id, get_row
 from app.vendors.ushahidi.access import authorize, tag_privileges
 from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from app.vendors.ushahidi.crud import body, copy_fields, envelope, get_or_404, read_paging, search, time_now
@@ -108,7 +108,7 @@ def list_tags(ctx: CtxDep) -> dict:
     if value := q.get("type"):
         where.append(Tag.type == value)
     if value := q.get("parent_id"):
-        where.append(Tag.parent_id == int(value) if value.isdigit() else Tag.parent_id.is_(None))
+        where.append(Tag.parent_id == as_id(value) if as_id(value) is not None else Tag.parent_id.is_(None))
     if value := q.get("q"):
         where.append(Tag.tag.like(f"%{value}%"))
     if q.get("level") == "parent":

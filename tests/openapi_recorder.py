@@ -1,0 +1,247 @@
+"""Records what the test suite sends and gets back on every route (`CROWDMOCK_RECORD_OPENAPI=FILE`, see
+`make openapi`), then turns the successful exchanges into the parts of each OpenAPI document FastAPI cannot derive
+from handlers that read raw requests: request bodies, query and path parameter types, and success response shapes.
+
+    python -m tests.openapi_recorder build FILE   # writes app/vendors/<vendor>/openapi.json
+
+The written files are merged into the documents by `app.core.openapi.document_recorded`."""
+
+import importlib
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from fastapi import routing
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUTS = {
+    "crowdskout": "app/vendors/crowdskout/openapi.json",
+    "crowdynews": "app/vendors/crowdynews/openapi.json",
+    "dosomething": "app/vendors/dosomething/openapi.json",
+    "ideascale": "app/vendors/ideascale/openapi.json",
+    "ushahidi": "app/vendors/ushahidi/openapi.json",
+}
+JSON_BODY = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+
+
+# --- recording (a pytest session with the environment variable set) ----------------------------------------------
+
+
+def install(target: str) -> None:
+    """Wraps every route's handler so that each exchange is appended to `target` as one JSON line."""
+    handle = routing.APIRoute.handle
+
+    async def recording(self, scope, receive, send):
+        vendor = scope.get("root_path", "").strip("/").split("/")[0]
+        if vendor not in OUTPUTS or scope["type"] != "http":
+            return await handle(self, scope, receive, send)
+        request, response = bytearray(), {"body": bytearray()}
+
+        async def tapped_receive():
+            message = await receive()
+            if message["type"] == "http.request":
+                request.extend(message.get("body", b""))
+            return message
+
+        async def tapped_send(message):
+            if message["type"] == "http.response.start":
+                response["status"] = message["status"]
+                response["headers"] = {k.decode().lower(): v.decode("latin-1") for k, v in message["headers"]}
+            elif message["type"] == "http.response.body":
+                response["body"].extend(message.get("body", b""))
+            await send(message)
+
+        await handle(self, scope, tapped_receive, tapped_send)
+        headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        line = {
+            "vendor": vendor,
+            "method": scope["method"],
+            "path": self.path_format,
+            "path_params": {k: str(v) for k, v in scope.get("path_params", {}).items()},
+            "query": scope.get("query_string", b"").decode("latin-1"),
+            "request_type": headers.get("content-type", ""),
+            "request": request.decode("utf-8", "replace")[:5_000_000],
+            "status": response.get("status"),
+            "response_type": response.get("headers", {}).get("content-type", ""),
+            "response": response["body"].decode("utf-8", "replace")[:5_000_000],
+        }
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")
+
+    routing.APIRoute.handle = recording
+
+
+# --- inference -----------------------------------------------------------------------------------------------------
+
+DYNAMIC_KEY = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)$")
+JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+
+
+def infer(values: list, answer: bool = False, open_fields: dict | None = None, top: bool = True) -> dict:
+    """The narrowest JSON Schema every value fits: types, object properties (required when every object of a
+    request body has them) and array items; objects keyed by ids or UUIDs become maps; `open_fields` (the vendor's
+    schemas.OPEN_FIELDS: property name -> schema) for values whose shape is the caller's (e.g. saved filters).
+
+    For an `answer` (a response body) what the test suite cannot show stays open: any value below the top may be
+    null, a value seen only as null may be anything, and no key is required (the vendors leave keys out, e.g.
+    Ushahidi's `user` of a contact without one)."""
+    open_fields = open_fields or {}
+    types = []
+    for value in values:
+        kind = "null" if value is None else JSON_TYPES[type(value)]
+        if kind not in types:
+            types.append(kind)
+    if "integer" in types and "number" in types:
+        types.remove("integer")
+    if answer and types == ["null"]:
+        return {}
+    if answer and not top and "null" not in types:
+        types.append("null")
+    schema: dict = {}
+    objects = [v for v in values if isinstance(v, dict)]
+    if objects:
+        keys = list(dict.fromkeys(k for o in objects for k in o))
+        if keys and sum(bool(DYNAMIC_KEY.match(k)) for k in keys) * 2 >= len(keys):  # keyed by ids: a map
+            schema["additionalProperties"] = infer([v for o in objects for v in o.values()], answer, open_fields, False)
+        elif keys:
+            schema["properties"] = {
+                k: open_fields[k]
+                if k in open_fields
+                else infer([o[k] for o in objects if k in o], answer, open_fields, False)
+                for k in keys
+            }
+            required = [k for k in keys if all(k in o for o in objects)]
+            if required and not answer:
+                schema["required"] = required
+    arrays = [v for v in values if isinstance(v, list)]
+    if arrays:
+        items = [element for a in arrays for element in a]
+        schema["items"] = infer(items, answer, open_fields, False) if items else {}
+    if not types:
+        return {}
+    return {"type": types[0] if len(types) == 1 else types, **schema}
+
+
+def OPEN_FIELDS(vendor: str) -> dict:  # noqa: N802 - reads the vendor module's constant
+    return getattr(importlib.import_module(f"app.vendors.{vendor}.schemas"), "OPEN_FIELDS", {})
+
+
+def _scalar_type(values: list[str]) -> dict:
+    if values and all(re.fullmatch(r"-?\d{1,18}", v) for v in values):
+        return {"type": "integer"}
+    return {"type": "string"}
+
+
+def _body(line: dict):
+    """(media type, parsed body) of a request, or None when it has none we can describe."""
+    media = line["request_type"].split(";")[0].strip().lower()
+    text = line["request"]
+    if not text.strip():
+        return None
+    if media == "application/x-www-form-urlencoded":
+        return media, dict(parse_qsl(text, keep_blank_values=True))
+    if media == "multipart/form-data":
+        return media, None
+    try:
+        return "application/json", json.loads(text)
+    except ValueError:
+        return None
+
+
+def _multipart_fields(line: dict) -> dict:
+    """Field names of a multipart body: files become `format: binary` strings."""
+    fields = {}
+    for part in re.finditer(r'name="([^"]+)"(; filename="[^"]*")?', line["request"]):
+        fields[part.group(1)] = {"type": "string", "format": "binary"} if part.group(2) else {"type": "string"}
+    return fields
+
+
+def _response(line: dict) -> tuple[str, dict] | None:
+    media = line["response_type"].split(";")[0].strip().lower()
+    if not media:
+        return None
+    if media.endswith("json"):
+        try:
+            return media, {"value": json.loads(line["response"])}
+        except ValueError:
+            return None
+    return media, {"text": True}
+
+
+def build(lines: list[dict]) -> dict[str, dict]:
+    """vendor -> {"paths": {path: {method: {parameters, requestBody, responses}}}}"""
+    grouped: dict[tuple, list[dict]] = defaultdict(list)
+    for line in lines:
+        if line["vendor"] in OUTPUTS:
+            grouped[(line["vendor"], line["path"], line["method"].lower())].append(line)
+    documents: dict[str, dict] = {vendor: {"paths": {}} for vendor in OUTPUTS}
+    for (vendor, path, method), calls in sorted(grouped.items()):
+        ok = [c for c in calls if c["status"] and 200 <= c["status"] < 400]
+        if not ok or method == "head":
+            continue
+        operation: dict = {}
+        parameters = []
+        for name in dict.fromkeys(n for c in ok for n in c["path_params"]):
+            schema = _scalar_type([c["path_params"][name] for c in ok if name in c["path_params"]])
+            parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
+        queries = [dict(parse_qsl(c["query"], keep_blank_values=True)) for c in ok]
+        for name in dict.fromkeys(n for q in queries for n in q):
+            schema = _scalar_type([q[name] for q in queries if name in q])
+            parameters.append({"name": name, "in": "query", "required": False, "schema": schema})
+        if parameters:
+            operation["parameters"] = parameters
+        bodies: dict[str, list] = defaultdict(list)
+        for c in ok:
+            body = _body(c)
+            if body:
+                bodies[body[0]].append(_multipart_fields(c) if body[0] == "multipart/form-data" else body[1])
+        if bodies:
+            content = {}
+            for media, values in bodies.items():
+                if media == "multipart/form-data":
+                    fields = {k: v for fs in values for k, v in fs.items()}
+                    content[media] = {"schema": {"type": "object", "properties": fields}}
+                else:
+                    content[media] = {"schema": infer(values, False, OPEN_FIELDS(vendor))}
+            operation["requestBody"] = {"content": content}
+        responses: dict[str, dict] = {}
+        for status in sorted({c["status"] for c in ok}):
+            by_media: dict[str, list] = defaultdict(list)
+            for c in ok:
+                if c["status"] == status and (answer := _response(c)):
+                    by_media[answer[0]].append(answer[1])
+            content = {}
+            for media, answers in by_media.items():
+                if any("text" in a for a in answers):
+                    content[media] = {"schema": {"type": "string"}}
+                else:
+                    content[media] = {"schema": infer([a["value"] for a in answers], True, OPEN_FIELDS(vendor))}
+            if 300 <= status < 400:
+                location = {"Location": {"description": "Where to go next.", "schema": {"type": "string"}}}
+                responses[str(status)] = {"headers": location}
+            else:
+                responses[str(status)] = {"content": content} if content else {}
+        operation["responses"] = responses
+        documents[vendor]["paths"].setdefault(path, {})[method] = operation
+    return documents
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] != "build":
+        print(__doc__)
+        return 2
+    with open(argv[1], encoding="utf-8") as recorded:
+        lines = [json.loads(line) for line in recorded if line.strip()]
+    for vendor, document in build(lines).items():
+        target = ROOT / OUTPUTS[vendor]
+        target.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+        operations = sum(len(item) for item in document["paths"].values())
+        print(f"{target.relative_to(ROOT)}: {operations} operations, {target.stat().st_size // 1024} KB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
