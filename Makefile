@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz browser lint format clean
+.PHONY: run test fuzz openapi browser lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ test: $(STAMP) browser
 # A longer schemathesis search than the test suite's (same fixed seed; CROWDMOCK_FUZZ_EXAMPLES per operation).
 fuzz: $(STAMP)
 	CROWDMOCK_FUZZ_EXAMPLES=$${CROWDMOCK_FUZZ_EXAMPLES:-100} $(BIN)/pytest -o addopts= -q tests/fuzz
+
+# Re-records what the OpenAPI documents show of request bodies, parameters and answers from the test suite's
+# exchanges (tests/openapi_recorder.py) into app/vendors/<vendor>/openapi.json. Run it after changing a response.
+openapi: $(STAMP)
+	rm -f .openapi-recording.jsonl
+	CROWDMOCK_RECORD_OPENAPI=$(CURDIR)/.openapi-recording.jsonl $(BIN)/pytest -o addopts= -q -p no:cacheprovider \
+		--ignore=tests/fuzz --ignore=tests/reliability tests
+	$(BIN)/python -m tests.openapi_recorder build .openapi-recording.jsonl
+	rm -f .openapi-recording.jsonl
 
 format: $(STAMP)
 	$(BIN)/ruff format app tests

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import routing
 
+MAX_INTEGER = 2**63 - 1  # SQLite's, and PHP's and Java's longs
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = {
     "crowdskout": "app/vendors/crowdskout/openapi.json",
@@ -96,8 +97,13 @@ def infer(values: list, answer: bool = False, open_fields: dict | None = None, t
             types.append(kind)
     if "integer" in types and "number" in types:
         types.remove("integer")
-    if answer and types == ["null"]:
+    if answer and types == ["null"] and not top:
         return {}
+    if not answer and types == ["integer"] and all(v >= 0 for v in values):
+        return {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER}
+    strings = [v for v in values if isinstance(v, str)]
+    if not answer and types == ["string"] and all(v.strip() for v in strings):
+        return {"type": "string", **NON_BLANK}
     if answer and not top and "null" not in types:
         types.append("null")
     schema: dict = {}
@@ -117,6 +123,8 @@ def infer(values: list, answer: bool = False, open_fields: dict | None = None, t
             if required and not answer:
                 schema["required"] = required
     arrays = [v for v in values if isinstance(v, list)]
+    if arrays and not answer and all(arrays):
+        schema["minItems"] = 1
     if arrays:
         items = [element for a in arrays for element in a]
         schema["items"] = infer(items, answer, open_fields, False) if items else {}
@@ -129,10 +137,40 @@ def OPEN_FIELDS(vendor: str) -> dict:  # noqa: N802 - reads the vendor module's 
     return getattr(importlib.import_module(f"app.vendors.{vendor}.schemas"), "OPEN_FIELDS", {})
 
 
+NON_BLANK = {"minLength": 1, "pattern": r"\S"}
+
+
 def _scalar_type(values: list[str]) -> dict:
+    """A path or query parameter: an integer when every value was one, else a string (non-blank when every value
+    was). Like request bodies, parameters are described as narrowly as the suite sent them: a request that keeps to
+    the document is one the emulator accepts."""
+    if values and all(re.fullmatch(r"\d{1,18}", v) for v in values):
+        return {"type": "integer", "minimum": 0}
     if values and all(re.fullmatch(r"-?\d{1,18}", v) for v in values):
         return {"type": "integer"}
-    return {"type": "string"}
+    return {"type": "string", **(NON_BLANK if values and all(v.strip() for v in values) else {})}
+
+
+def _resource(path: str) -> str:
+    """The last literal segment of a path template: `/api/v3/tags/{tag_id}` -> `tags`."""
+    return next((s for s in reversed(path.split("/")) if s and not s.startswith("{")), "")
+
+
+def _request_fields(vendor: str, parent: str, properties: dict) -> None:
+    """Lays the vendor's schemas.request_fields() over request fields, at any depth: `parent.name` (parent: the
+    enclosing property, or the path's resource at the top, e.g. `tags.type`, `attributes.type`) or `name`."""
+    made = getattr(importlib.import_module(f"app.vendors.{vendor}.schemas"), "request_fields", None)
+    fields = made() if made else {}
+    for name, prop in properties.items():
+        extra = fields.get(f"{parent}.{name}", fields.get(name))
+        if extra:
+            if "enum" in extra or "const" in extra:
+                for key in ("minLength", "pattern", "type"):
+                    prop.pop(key, None)
+            prop.update(extra)
+        nested = prop.get("items", prop) if isinstance(prop.get("items"), dict) else prop
+        if nested.get("properties"):
+            _request_fields(vendor, name, nested["properties"])
 
 
 def _body(line: dict):
@@ -152,11 +190,20 @@ def _body(line: dict):
 
 
 def _multipart_fields(line: dict) -> dict:
-    """Field names of a multipart body: files become `format: binary` strings."""
+    """Field names of a multipart body: files become `format: binary` strings (with the part's content type)."""
     fields = {}
-    for part in re.finditer(r'name="([^"]+)"(; filename="[^"]*")?', line["request"]):
-        fields[part.group(1)] = {"type": "string", "format": "binary"} if part.group(2) else {"type": "string"}
+    for part in re.finditer(r'name="([^"]+)"(; filename="[^"]*")?(\r\nContent-Type: ([^\r]+))?', line["request"]):
+        if part.group(2):
+            fields[part.group(1)] = {"type": "string", "format": "binary", "x-part-type": part.group(4)}
+        else:
+            fields[part.group(1)] = {"type": "string"}
     return fields
+
+
+def _part_type(values: list[dict], name: str) -> str | None:
+    """The content type every recorded upload in `name` had (e.g. `image/png`), if they agree."""
+    seen = {fs[name].pop("x-part-type", None) for fs in values if name in fs}
+    return seen.pop() if len(seen) == 1 else None
 
 
 def _response(line: dict) -> tuple[str, dict] | None:
@@ -190,7 +237,9 @@ def build(lines: list[dict]) -> dict[str, dict]:
         queries = [dict(parse_qsl(c["query"], keep_blank_values=True)) for c in ok]
         for name in dict.fromkeys(n for q in queries for n in q):
             schema = _scalar_type([q[name] for q in queries if name in q])
-            parameters.append({"name": name, "in": "query", "required": False, "schema": schema})
+            always = all(name in q for q in queries)
+            parameters.append({"name": name, "in": "query", "required": always, "schema": schema})
+        _request_fields(vendor, _resource(path), {p["name"]: p["schema"] for p in parameters if p["in"] == "query"})
         if parameters:
             operation["parameters"] = parameters
         bodies: dict[str, list] = defaultdict(list)
@@ -203,10 +252,19 @@ def build(lines: list[dict]) -> dict[str, dict]:
             for media, values in bodies.items():
                 if media == "multipart/form-data":
                     fields = {k: v for fs in values for k, v in fs.items()}
-                    content[media] = {"schema": {"type": "object", "properties": fields}}
+                    required = [k for k in fields if all(k in fs for fs in values)]
+                    form = {"type": "object", "properties": fields, "required": required}
+                    _request_fields(vendor, _resource(path), form["properties"])
+                    files = [k for k, v in fields.items() if v.get("format") == "binary"]
+                    types = {k: t for k in files for t in [_part_type(values, k)] if t}
+                    content[media] = {"schema": form}
+                    if types:
+                        content[media]["encoding"] = {k: {"contentType": t} for k, t in types.items()}
                 else:
-                    content[media] = {"schema": infer(values, False, OPEN_FIELDS(vendor))}
-            operation["requestBody"] = {"content": content}
+                    body = infer(values)
+                    _request_fields(vendor, _resource(path), body.get("properties", {}))
+                    content[media] = {"schema": body}
+            operation["requestBody"] = {"required": all(_body(c) for c in ok), "content": content}
         responses: dict[str, dict] = {}
         for status in sorted({c["status"] for c in ok}):
             by_media: dict[str, list] = defaultdict(list)

@@ -22,6 +22,15 @@ def vendor_query(description: str, many: bool = False):
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_numbers(cls, data):
+        """Strict, but a JSON number like `60.0` is the integer JSON Schema says it is."""
+        if not isinstance(data, dict):
+            return data
+        ints = {name for name, f in cls.model_fields.items() if f.annotation in (int, int | None)}
+        return {k: int(v) if k in ints and isinstance(v, float) and v.is_integer() else v for k, v in data.items()}
+
 
 class RouteMatch(_Strict):
     vendor: str | None = Field(None, description="Vendor name, e.g. `ushahidi`.", json_schema_extra=VENDOR_NAMES)
@@ -74,6 +83,20 @@ class CountResult(BaseModel):
 class FaultSpec(RouteMatch):
     """A fault rule: what it matches and what it does. At least one effect (`status`, `delay_ms`,
     `drop_connection` or `retry_after`) is needed."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["status"], "properties": {"status": {"type": "integer"}}},
+                {"required": ["delay_ms"], "properties": {"delay_ms": {"minimum": 1}}},
+                {"required": ["delay_max_ms"], "properties": {"delay_max_ms": {"type": "integer", "minimum": 1}}},
+                {"required": ["drop_connection"], "properties": {"drop_connection": {"const": True}}},
+                {"required": ["retry_after"], "properties": {"retry_after": {"type": "integer"}}},
+            ]
+        },
+    )
 
     status: int | None = Field(None, ge=100, le=599, description="Answer with this status instead of the vendor.")
     body: Any = Field(
@@ -212,13 +235,18 @@ class SnapshotLoaded(BaseModel):
     loaded: list[str]
 
 
+VendorName = Literal["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"]
+
+
 class Snapshot(BaseModel):
     """GET /snapshot's answer and POST /snapshot's body: every table's rows, per vendor."""
 
     format: Literal["crowdmock-snapshot"]
     version: Literal[1]
     exported_at: str | None = Field(None, description="ISO 8601; informative only.")
-    vendors: dict[str, dict[str, list[dict[str, Any]]]] = Field(description="vendor -> table -> rows")
+    vendors: dict[VendorName, dict[str, list[dict[str, Any]]]] = Field(
+        description="vendor -> table -> rows", min_length=1
+    )
 
 
 class VendorBase(BaseModel):

@@ -213,3 +213,10 @@ def test_bad_rules_are_refused_and_not_stored(client, body, status):
     assert response.status_code == status
     assert set(response.json()) == {"error", "problems"}
     assert faults(client) == []
+
+
+def test_a_whole_number_written_as_a_float_is_an_integer(client):
+    created = client.post("/__admin/faults", json={"vendor": "ushahidi", "status": 503.0, "times": 2.0})
+    assert created.status_code == 201, created.text
+    assert (created.json()["status"], created.json()["times"]) == (503, 2)
+    assert client.post("/__admin/faults", json={"status": 503.5}).status_code == 422

@@ -128,6 +128,8 @@ def test_interaction_items_get_uuid_ids(cs):
         ("PageViews", {"PageViewUTMSources": "google"}),
         ("Attributes", {"AttributeId": 999, "AttributeValue": "x"}),
         ("Attributes", {"AttributeId": 1, "AttributeValue": {"id": 9, "value": "Maybe"}}),
+        ("Attributes", {"AttributeId": 2**70, "AttributeValue": "x"}),  # beyond SQLite's INTEGER: was a 500
+        ("Genders", {"Gender": {"id": None, "value": None}}),  # an option of nothing: was a 500
     ],
 )
 def test_values_of_the_wrong_type_drop_the_item(cs, collection, item):
@@ -272,3 +274,11 @@ def test_non_match_check(cs):
         json={"profile": {"Names": [{"FirstName": "Ferdinand", "LastName": "Magellan"}]}},
     )
     assert same.json()["data"] is False
+
+
+def test_bulk_update_takes_a_whole_number_id_written_as_a_float(cs):
+    response = cs.put("/v1/profile/bulk", json={"profiles": [{"id": 1.0, "Notes": [{"Note": "Called back"}]}]})
+    assert response.status_code == 200, response.text
+    assert response.json()["data"][0]["id"] == 1
+    notes = cs.get("/v1/profile/1", params={"collections": "Notes"}).json()["data"]["Notes"]
+    assert "Called back" in [n["Note"] for n in notes]

@@ -186,3 +186,20 @@ def test_all_attributes_and_stages_across_forms(ush, admin):
     assert attributes["total_count"] == len(fixture("form_attributes"))
     stages = ush.get("/api/v3/forms/stages?form_id=1", headers=admin).json()
     assert [s["id"] for s in stages["results"]] == [1, 14]
+
+
+def test_form_task_numbers_beyond_64_bits_are_refused_and_whole_floats_taken(ush, admin):
+    task = {"label": "Main", "priority": 2**64, "attributes": []}
+    refused = ush.post("/api/v3/forms", json={"name": "Big", "tasks": [task]}, headers=admin)
+    assert refused.status_code == 422
+    assert {
+        "status": 422,
+        "title": "priority must be a number",
+        "message": "priority must be a number",
+        "source": {"pointer": "/tasks.0.priority"},
+    } in refused.json()["errors"]
+    assert "Big" not in {f["name"] for f in ush.get("/api/v3/forms", headers=admin).json()["results"]}
+    made = ush.post("/api/v3/forms", json={"name": "Whole", "tasks": [{**task, "priority": 3.0}]}, headers=admin)
+    assert made.status_code == 200, made.text
+    stages = ush.get(f"/api/v3/forms/{made.json()['id']}/stages", headers=admin).json()["results"]
+    assert [s["priority"] for s in stages] == [3]

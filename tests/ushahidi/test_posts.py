@@ -320,3 +320,11 @@ def test_oversized_body_is_413_in_the_error_envelope(ush, user, app):
     response = ush.post("/api/v3/posts", json={"title": "x" * 2000, "form": 1}, headers=user)
     assert response.status_code == 413
     assert response.json() == {"errors": [{"status": 413}]}
+
+
+def test_filters_by_ids_beyond_64_bits_match_nothing(ush, admin):
+    huge = str(2**64)
+    for params in ({"set": huge}, {"tags": huge}, {"user": huge}, {"form": huge}):
+        response = ush.get("/api/v3/posts", params=params, headers=admin)
+        assert response.status_code == 200, (params, response.text)
+        assert response.json()["results"] == [], params

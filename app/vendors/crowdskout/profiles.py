@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from app.core import clock
+from app.core.db import get_row
 from app.vendors.crowdskout.collections import ALIASES, COLLECTIONS, FIELD_ALIASES, Collection
 from app.vendors.crowdskout.models import Attribute, FieldOption, ItemCounter, Profile
 
@@ -53,7 +54,7 @@ def _static(session: Session, field: str, value) -> dict:
     ident, text = value.get("id"), value.get("value")
     if ident is not None and not (isinstance(ident, str) or _is_number(ident)):
         raise Invalid
-    if text is not None and not isinstance(text, str):
+    if text is not None and not isinstance(text, str) or ident is None and text is None:
         raise Invalid
     options = session.exec(select(FieldOption).where(FieldOption.field == field)).all()
     for option in options:
@@ -153,7 +154,8 @@ def _names(item: dict, given: dict) -> None:
 def _attribute_value(session: Session, item: dict) -> None:
     """Attributes items: the attribute must exist; its type decides the value's type."""
     ident = item.get("AttributeId")
-    attribute = session.get(Attribute, ident) if _is_number(ident) else None
+    whole = _is_number(ident) and (isinstance(ident, int) or ident.is_integer())
+    attribute = get_row(session, Attribute, int(ident)) if whole else None
     if attribute is None:
         raise Invalid
     item["AttributeName"], item["AttributeType"] = attribute.name, attribute.type

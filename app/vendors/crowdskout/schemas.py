@@ -1,4 +1,21 @@
 """What the OpenAPI document says beyond what the test suite's exchanges show (tests/openapi_recorder.py)."""
 
 # A static field's option is `{id, value}`; ids of options a caller made up are kept as sent (profiles._static).
-OPEN_FIELDS = {"id": {"type": ["integer", "string", "null"]}, "value": {}}
+OPEN_FIELDS = {"id": {"type": ["number", "string", "null"]}, "value": {}}
+
+
+def request_fields() -> dict[str, dict]:
+    """What the OpenAPI document says of request fields beyond what the test suite sent (`parent.name` or `name`
+    -> schema; tests/openapi_recorder.py): the values the handlers accept."""
+    from app.vendors.crowdskout.collections import COLLECTIONS
+    from app.vendors.crowdskout.routes.attributes import TYPES
+
+    return {
+        "access_token.grant_type": {"enum": ["authorization_code", "password"]},
+        "attribute.type": {"enum": list(TYPES)},
+        "collections": {
+            "type": "string",
+            "pattern": "^({0})(,({0}))*$".format("|".join(COLLECTIONS)),
+            "description": "Comma-separated collection names.",
+        },
+    }

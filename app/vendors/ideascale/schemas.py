@@ -366,3 +366,14 @@ def parameter_schema(path: str, name: str) -> dict | None:
     if name.endswith("_id"):
         return {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER}
     return None
+
+
+def request_fields() -> dict[str, dict]:
+    """What the OpenAPI document says of request fields beyond what the test suite sent (tests/openapi_recorder.py)."""
+    return {
+        "search.discussionIDs": {
+            "type": "string",
+            "pattern": r"^\d{1,18}(,\d{1,18})*$",
+            "description": "Campaign ids.",
+        },
+    }

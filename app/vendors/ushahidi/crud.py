@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
 from app.core import clock
-from app.core.db import get_row
+from app.core.db import MAX_INTEGER, get_row
 from app.core.pagination import page_url, to_int
 from app.core.payload import Payload, read_payload
 from app.vendors.ushahidi.access import authorize
@@ -126,12 +126,17 @@ TYPE_NAMES = {bool: "boolean", int: "number", str: "string"}
 
 
 def copy_fields(data: dict, fields: FieldSpec, target, errors: list, prefix: str = "") -> None:
-    """Copy the `fields` present in `data` onto `target`, recording a 422 entry for a wrong JSON type."""
+    """Copy the `fields` present in `data` onto `target`, recording a 422 entry for a wrong JSON type (an integer
+    beyond 64 bits is one: PHP decodes it as a float)."""
     for name, (kind, nullable) in fields.items():
         if name not in data:
             continue
         value = data[name]
-        if (value is None and nullable) or (isinstance(value, kind) and not (kind is int and isinstance(value, bool))):
+        if kind is int and isinstance(value, float) and value.is_integer():
+            value = int(value)  # a JSON number like 5.0 is an integer
+        if kind is int and (isinstance(value, bool) or isinstance(value, int) and abs(value) > MAX_INTEGER):
+            errors.append((f"{prefix}{name}", f"{name} must be a {TYPE_NAMES[kind]}"))
+        elif (value is None and nullable) or isinstance(value, kind):
             setattr(target, name, value)
         else:
             errors.append((f"{prefix}{name}", f"{name} must be a {TYPE_NAMES[kind]}"))

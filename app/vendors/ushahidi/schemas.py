@@ -71,3 +71,35 @@ OPEN_FIELDS = {
         "published_to",
     )
 }
+
+
+ROLE_NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}, "description": "Role names."}
+
+
+def request_fields() -> dict[str, dict]:
+    """What the OpenAPI document says of request fields beyond what the test suite sent (`resource.name` or `name`
+    -> schema; tests/openapi_recorder.py): the values each resource's validation accepts."""
+    from app.vendors.ushahidi.routes.forms import ATTRIBUTE_TYPES
+    from app.vendors.ushahidi.routes.messages import CONTACT_TYPES, MESSAGE_STATUSES
+    from app.vendors.ushahidi.routes.sets import VIEWS
+
+    return {
+        "view": {"enum": list(VIEWS)},
+        "token.grant_type": {"enum": ["password", "client_credentials", "refresh_token"]},
+        "tags.type": {"enum": ["category", "status"]},
+        "contacts.type": {"enum": list(CONTACT_TYPES)},
+        "messages.direction": {"const": "outgoing"},
+        "messages.status": {"enum": list(MESSAGE_STATUSES)},
+        "posts.status": {"enum": ["published", "draft", "archived"]},
+        "posts.type": {"enum": ["report", "update", "revision"]},
+        "stats.group_by": {"enum": ["status", "form", "tags", "attribute"]},
+        "attributes.type": {"enum": sorted(ATTRIBUTE_TYPES)},
+        "email": {"format": "email"},
+        "author_email": {"format": "email"},
+        "post_date": {"format": "date-time"},
+        "password": {"minLength": 7},
+        "color": {"type": "string", "pattern": "^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"},
+        "collections.role": ROLE_NAMES,
+        "savedsearches.role": ROLE_NAMES,
+        "tags.role": ROLE_NAMES,
+    }

@@ -93,6 +93,8 @@ async def create_profiles(request: Request, session: SessionDep) -> dict:
 async def update_profiles(request: Request, session: SessionDep) -> dict:
     results = []
     for given in profile_list(await json_body(request)):
+        if isinstance(given, dict) and isinstance(given.get("id"), float) and given["id"].is_integer():
+            given["id"] = int(given["id"])  # a JSON number like 12.0 is an integer
         if not isinstance(given, dict) or not isinstance(given.get("id"), int) or isinstance(given["id"], bool):
             raise CrowdskoutError(400, "Every profile to update needs its id.")
         results.append(update(session, load(session, given["id"]), given))

@@ -125,7 +125,10 @@ def apply_user(ctx: Ctx, user: User, data: dict, creating: bool, may_set_role: b
         raise validation_failed("users", errors)
 
 
-@public.post("/register")
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/UshahidiError"}}}
+
+
+@public.post("/register", responses={429: {"description": "Too Many Requests (per client address)", "content": ERROR}})
 async def register(ctx: CtxDep) -> dict:
     client = ctx.request.client.host if ctx.request.client else "unknown"
     if not ctx.request.app.state.register_limiter.allow(client):
