@@ -1,6 +1,7 @@
 """Vendors' OpenAPI documents, amended after FastAPI builds them: every operation lists the vendor's error answers
-in the vendor's error shape (not FastAPI's `422 HTTPValidationError`, which no vendor sends) and how it
-authenticates, so clients generated from the documents know both."""
+in the vendor's error shape (not FastAPI's `422 HTTPValidationError`, which no vendor sends), how it
+authenticates, and the request bodies, parameter types and success answers that handlers reading raw requests
+cannot declare (recorded from the test suite, `make openapi`), so clients can be generated from the documents."""
 
 import json
 from collections.abc import Callable, Iterator

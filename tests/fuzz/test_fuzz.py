@@ -50,6 +50,7 @@ NOT_IN_SCHEMA = {
         "`client_id`",
         "file must be",
         "file type",
+        "CSV file",
     ),
     "admin": ("must not be below", "unknown table", "missing table"),
 }

@@ -214,6 +214,19 @@ def test_post_an_idea_as_a_member(isc, as_member):
     assert isc.get("/tags/counts").json()["energy"] == 1
 
 
+def test_a_campaign_id_written_as_a_whole_float_is_read_as_jackson_does(isc, as_member):
+    body = {
+        "title": "Bike racks",
+        "text": "Two more.",
+        "campaignId": 30001.0,
+        "customFields": {"department": "Operations"},
+    }
+    response = isc.post("/idea", json=body, headers=as_member("member@example.com"))
+    assert response.status_code == 200, response.text
+    assert response.json()["campaignId"] == 30001
+    assert isc.post("/idea", json={**body, "campaignId": 30001.5}).json()["key"] == "INVALID_INPUT"
+
+
 @pytest.mark.parametrize(
     ("change", "key"),
     [

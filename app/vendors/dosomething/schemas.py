@@ -6,6 +6,7 @@ from collections import defaultdict
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from app.core.db import MAX_INTEGER
 from app.vendors.dosomething.models import Kudos, Node, Reportback, ReportbackFile, Signup, Term, User
 
 PUBLIC_STATUSES = ("promoted", "approved")
@@ -250,3 +251,14 @@ class Renderer:
                 }
             )
         return out
+
+
+ID_PARAMETERS = ("nid", "sid", "rbid", "fid", "kid", "tid", "uid")
+
+
+def parameter_schema(path: str, name: str) -> dict | None:
+    """What the OpenAPI document says of a path parameter beyond its recorded type: Drupal's numeric ids (a `.json`
+    suffix on the path is the format, not part of the id)."""
+    if name in ID_PARAMETERS:
+        return {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER}
+    return None

@@ -370,7 +370,14 @@ def parameter_schema(path: str, name: str) -> dict | None:
 
 def request_fields() -> dict[str, dict]:
     """What the OpenAPI document says of request fields beyond what the test suite sent (tests/openapi_recorder.py)."""
+    # content.check_text: some non-blank character, no control characters, no HTML tags (`<` left out whole).
+    text = {
+        "type": "string",
+        "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f<]*[^\s<\x00-\x1f][^\x00-\x08\x0b\x0c\x0e-\x1f<]*$",
+    }
     return {
+        "text": text,
+        "title": text,
         "search.discussionIDs": {
             "type": "string",
             "pattern": r"^\d{1,18}(,\d{1,18})*$",

@@ -9,7 +9,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.core.openapi import document_recorded, document_security
 from app.core.ratelimit import RateLimiter
 from app.settings import Settings
-from app.vendors.dosomething import auth, errors
+from app.vendors.dosomething import auth, errors, schemas
 from app.vendors.dosomething.routes import campaigns, kudos, reportbacks, signups, system, terms, users
 
 _SUFFIX = re.compile(r"^(?P<path>/api/v1/.+?)\.(?P<ext>[^./]+)$")
@@ -50,7 +50,7 @@ def build_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, optional=None)
-    document_recorded(app, RECORDED)
+    document_recorded(app, RECORDED, schemas.parameter_schema)
     for module in (system, campaigns, signups, reportbacks, kudos, terms, users):
         app.include_router(module.router)
     app.add_middleware(FormatSuffix)

@@ -17,6 +17,7 @@ from app.vendors.ideascale.routes.common import (
     maybe_id,
     renderer,
     visible_campaigns,
+    whole_number,
 )
 
 router = APIRouter(prefix="/a/rest/v1")
@@ -78,7 +79,7 @@ def _flag(data: dict, key: str, default: bool) -> bool:
 
 
 def _ref(db, data: dict, key: str, model, error: str) -> int | None:
-    value = data.get(key)
+    value = whole_number(data.get(key))
     if value is None:
         return None
     ident = None if isinstance(value, bool) else maybe_id(str(value))

@@ -17,7 +17,15 @@ from app.vendors.ideascale.auth import Caller, CallerDep
 from app.vendors.ideascale.errors import IdeaScaleError
 from app.vendors.ideascale.listing import IDEA_ORDERS, Paging
 from app.vendors.ideascale.models import Campaign, Idea, Stage, StoredFile, Vote
-from app.vendors.ideascale.routes.common import get_campaign, get_idea, json_body, parse_id, renderer, visible_ideas
+from app.vendors.ideascale.routes.common import (
+    get_campaign,
+    get_idea,
+    json_body,
+    parse_id,
+    renderer,
+    visible_ideas,
+    whole_number,
+)
 
 router = APIRouter(prefix="/a/rest/v1")
 PAGED = ("", "/{page}/{size}", "/{page}/{size}/{order}")
@@ -209,7 +217,7 @@ def get_one(idea_id: str, request: Request, db: SessionDep, caller: CallerDep) -
 @router.post("/idea")
 async def create(request: Request, db: SessionDep, caller: CallerDep) -> dict:
     data = await json_body(request)
-    campaign_id = data.get("campaignId")
+    campaign_id = whole_number(data.get("campaignId"))
     if campaign_id is None or campaign_id == "":
         raise IdeaScaleError("REQUIRED_FIELD_MISSING")
     if isinstance(campaign_id, bool) or not str(campaign_id).isdigit():
