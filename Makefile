@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz openapi browser lint format clean
+.PHONY: run test fuzz openapi bench browser lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ openapi: $(STAMP)
 		--ignore=tests/fuzz --ignore=tests/reliability tests
 	$(BIN)/python -m tests.openapi_recorder build .openapi-recording.jsonl
 	rm -f .openapi-recording.jsonl
+
+# crowdmock against a bare FastAPI ceiling (bench/run.py): wrk on one core, the server on the other. Installs
+# Debian's wrk when it can (root with apt-get). Results in bench/results/.
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 format: $(STAMP)
 	$(BIN)/ruff format app tests

@@ -13,6 +13,7 @@ from app.admin.errors import error_response
 from app.admin.routes import build_admin_app
 from app.core import clock
 from app.core.bodies import BufferedBodyMiddleware
+from app.core.cache import ResponseCache
 from app.core.db import make_engine
 from app.core.docs import install_offline_docs
 from app.core.faults import FaultMiddleware, Faults
@@ -98,6 +99,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resolve = vendor_resolver({v.name: v.prefix for v in mounted.values()}, settings.vendor)
     app.router.default = _to_vendor(app.router.default, resolve, vendor_apps)
 
+    # Inside the journal and CORS, so that an answer from the cache is recorded and decorated as any other.
+    app.add_middleware(
+        ResponseCache,
+        version=store.data_version,
+        vendor=resolve,
+        faulty=faults.__bool__,
+        enabled=settings.response_cache,
+    )
     app.add_middleware(JournalMiddleware, journal=journal, resolve=resolve)
     app.add_middleware(HostRoutingMiddleware, hosts=hosts)
     app.add_middleware(clock.ClockMiddleware, clock=app_clock)

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     # Request journal (/__admin/requests): the newest N requests are kept; 0 turns it off. Request and
     # response bodies are kept up to journal_body_bytes each.
     journal_size: int = 1000
+    # Repeated vendor GETs answered from the last identical answer while the database is unchanged (app/core/cache.py).
+    response_cache: bool = True
     journal_body_bytes: int = 65536
     # CORS for every vendor and the admin API. Credentialed requests are allowed for these origins ("*": any
     # origin, which is then echoed back, as browsers require for credentials).

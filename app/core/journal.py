@@ -30,7 +30,7 @@ def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return out
 
 
-def _text(data: bytearray) -> str:
+def _text(data: bytes | bytearray) -> str:
     return data.decode("utf-8", errors="replace")
 
 
@@ -78,7 +78,8 @@ class Entry:
         self.body, self.body_size = bytearray(), 0
         self.status: int | None = None
         self.raw_response_headers: list = []
-        self.response_body, self.response_size = bytearray(), 0
+        # The answer's bytes object itself when it fits (a cached answer is then shared, not copied).
+        self.response_body, self.response_size = b"", 0
         self.duration_ms = 0.0
         self.unmatched = False
         self.fault: int | None = None
@@ -258,8 +259,10 @@ class JournalMiddleware:
                 chunk = message.get("body", b"")
                 if chunk:
                     entry.response_size += len(chunk)
-                    if len(entry.response_body) < limit:
-                        entry.response_body += chunk[: limit - len(entry.response_body)]
+                    room = limit - len(entry.response_body)
+                    if room > 0:
+                        piece = chunk if len(chunk) <= room else bytes(chunk[:room])
+                        entry.response_body = entry.response_body + piece if entry.response_body else piece
             await send(message)
 
         try:
@@ -267,5 +270,5 @@ class JournalMiddleware:
         finally:
             entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
             if entry.dropped:
-                entry.status, entry.raw_response_headers, entry.response_body = None, [], bytearray()
+                entry.status, entry.raw_response_headers, entry.response_body = None, [], b""
             self.journal.add(entry)

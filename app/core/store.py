@@ -3,6 +3,7 @@
 import asyncio
 import os
 import secrets
+import sqlite3
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable
@@ -88,6 +89,15 @@ class Store:
         self._pristine: str | None = None  # the seeded copy that resets copy from (SQLite)
         # In-memory state that a reset must clear too (rate limiters, ...): vendor -> callbacks.
         self.reset_hooks: dict[str, list[Callable[[], None]]] = {}
+        self._version_connection: sqlite3.Connection | None = None
+
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version` on a connection of its own: it changes whenever any other connection
+        commits (a request of this process or another worker, a reset, a snapshot load), and costs microseconds."""
+        if self._version_connection is None:
+            path = self.engine.url.database
+            self._version_connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        return self._version_connection.execute("PRAGMA data_version").fetchone()[0]
 
     def write_turn(self) -> asyncio.Lock:
         """The lock that writing requests of this process take in turn. Waiting for it yields to the event loop;
@@ -164,10 +174,17 @@ class Store:
 
     def release(self) -> None:
         """Close every connection (the WAL is checkpointed); the store opens new ones when used again."""
+        self._close_version_connection()
         self.engine.dispose()
+
+    def _close_version_connection(self) -> None:
+        if self._version_connection is not None:
+            self._version_connection.close()
+            self._version_connection = None
 
     def close(self) -> None:
         """On shutdown: close the database cleanly and delete the seeded copy."""
+        self._close_version_connection()
         close_engine(self.engine)
         if self._pristine is not None:
             remove_database(self._pristine)

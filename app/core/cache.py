@@ -1,0 +1,104 @@
+"""Answers a repeated vendor GET from the response it got last time, without routing, credential checks, queries or
+rendering: status, headers and body exactly as the vendor's code sent them.
+
+An answer is reused only while nothing in the database has changed since it was made (SQLite's `data_version`,
+which any commit on any other connection changes: a write of this process or another worker, a reset, a snapshot
+load, a session touched by a GET), only for the very same request (path, query and every header, so credentials,
+Origin and Host are part of the key), only for a short time (clock-dependent answers such as token expiries stay
+within `TTL` of the truth) and never while a fault rule exists. What is cached: 200 answers to GETs without a body
+and without `Set-Cookie`. The journal and CORS sit outside, so a cached answer is recorded and decorated as any
+other."""
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+TTL = 1.0  # seconds an answer may be reused
+MAX_ENTRIES = 2048
+MAX_BODY = 1 << 20
+
+
+class CachedAnswer:
+    __slots__ = ("start", "body", "version", "expires")
+
+    def __init__(self, start: Message, body: bytes, version: int, expires: float):
+        self.start, self.body, self.version, self.expires = start, body, version, expires
+
+
+class ResponseCache:
+    """ASGI middleware in front of the vendors' routing. `version()` is the store's data version, `vendor(path)`
+    tells whether a path belongs to a vendor, `faulty()` whether any fault rule exists."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        version: Callable[[], int],
+        vendor: Callable[[str], object],
+        faulty: Callable[[], bool],
+        enabled: bool = True,
+    ):
+        self.app, self.version, self.vendor, self.faulty, self.enabled = app, version, vendor, faulty, enabled
+        self.entries: OrderedDict[tuple, CachedAnswer] = OrderedDict()
+        self.pending: dict[tuple, asyncio.Future] = {}  # answers being made: identical requests wait for them
+        self.hits = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            not self.enabled
+            or scope["type"] != "http"
+            or scope["method"] != "GET"
+            or self.faulty()
+            or self.vendor(scope["path"]) is None
+            or any(name in (b"content-length", b"transfer-encoding") for name, _ in scope["headers"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        key = (scope["path"], scope["query_string"], tuple(scope["headers"]))
+        if key in self.pending:  # the same request is being answered: wait, rather than all run the routes
+            await asyncio.shield(self.pending[key])
+        version = self.version()
+        found = self.entries.get(key)
+        if found is not None and found.version == version and found.expires > time.monotonic():
+            self.hits += 1
+            # A copy: outer layers (CORS) add to the headers of the message they are given.
+            await send({**found.start, "headers": list(found.start["headers"])})
+            await send({"type": "http.response.body", "body": found.body})
+            return
+        if key in self.pending:
+            await self.app(scope, receive, send)
+            return
+        self.pending[key] = asyncio.get_running_loop().create_future()
+        try:
+            await self._answer_and_keep(key, version, scope, receive, send)
+        finally:
+            self.pending.pop(key).set_result(None)
+
+    async def _answer_and_keep(self, key: tuple, version: int, scope: Scope, receive: Receive, send: Send) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+        size = 0
+        keep = True
+
+        async def keeping_send(message: Message) -> None:
+            nonlocal start, size, keep
+            if message["type"] == "http.response.start":
+                start = {**message, "headers": list(message["headers"])}
+                keep = message["status"] == 200 and not any(name == b"set-cookie" for name, _ in message["headers"])
+            elif message["type"] == "http.response.body" and keep:
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                keep = size <= MAX_BODY
+                if keep:
+                    chunks.append(chunk)
+            await send(message)
+
+        await self.app(scope, receive, keeping_send)
+        # The request itself may have written (a session touch): then its answer is not reusable.
+        if keep and start is not None and self.version() == version:
+            self.entries[key] = CachedAnswer(start, b"".join(chunks), version, time.monotonic() + TTL)
+            self.entries.move_to_end(key)
+            while len(self.entries) > MAX_ENTRIES:
+                self.entries.popitem(last=False)

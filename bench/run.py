@@ -1,0 +1,382 @@
+"""crowdmock against its in-run ceiling (`make bench`): the real server (`crowdmock serve`, one uvicorn worker,
+journal on) pinned to one core and Debian's `wrk` pinned to the other, on loopback. Beside it, bench/ceiling.py on
+the same uvicorn settings serves the very bytes crowdmock answered with; runs alternate ceiling, crowdmock,
+ceiling, crowdmock so that the machine's drift cancels, and every figure is also a ratio to the ceiling.
+
+Per vendor: GET of a seeded resource, GET of a list page, POST of a new resource (persisted), each at
+CONNECTIONS connections for DURATION seconds after a warm-up (requests/s, p50, p99, non-2xx). Also: cold start
+(launch to the first 200 of a vendor GET on a new database, median of 5), RSS idle and after the load, reset
+latency (bench/reset.py) and journal on versus off. Results: bench/results/bench.json and bench/results/bench.md.
+
+    .venv/bin/python bench/run.py [--duration 10] [--vendors ushahidi,ideascale] [--quick]
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.testing import free_port  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+LUA = ROOT / "bench" / "request.lua"
+SERVER_CORE, LOAD_CORE = "0", "1"
+CONNECTIONS = 32
+
+
+@dataclass
+class Workload:
+    vendor: str
+    kind: str  # get, list, post
+    path: str
+    body: str | None = None  # `{n}` is replaced by a per-request counter (unique names)
+    expect: tuple[int, ...] = (200,)
+
+    @property
+    def name(self) -> str:
+        return f"{self.vendor}-{self.kind}"
+
+
+WORKLOADS = [
+    Workload("crowdskout", "get", "/crowdskout/v1/profile/1?collections=Names,EmailAddresses,Genders"),
+    Workload("crowdskout", "list", "/crowdskout/v1/attribute"),
+    Workload("crowdskout", "post", "/crowdskout/v1/profile", '{"profile":{"Names":[{"FullName":"Bench {n}"}]}}'),
+    Workload("crowdynews", "get", "/crowdynews/v1/customer/contracts/5617895587c6f35d3b9a2b6f"),
+    Workload("crowdynews", "list", "/crowdynews/v1/filter/sets?contract_id=5617895587c6f35d3b9a2b6f"),
+    Workload(
+        "crowdynews",
+        "post",
+        "/crowdynews/v1/filter/sets",
+        '{"contractId":"5617895587c6f35d3b9a2b6f","name":"bench {n}"}',
+        (201,),
+    ),
+    Workload("dosomething", "get", "/dosomething/api/v1/campaigns/362"),
+    Workload("dosomething", "list", "/dosomething/api/v1/campaigns"),
+    Workload("dosomething", "post", "/dosomething/api/v1/taxonomy_term", '{"vid":"5","name":"Bench {n}"}'),
+    Workload("ideascale", "get", "/ideascale/a/rest/v1/ideas/352809"),
+    Workload("ideascale", "list", "/ideascale/a/rest/v1/ideas/0/25"),
+    Workload(
+        "ideascale",
+        "post",
+        "/ideascale/a/rest/v1/ideas/352809/comment",
+        '{"text":"Bench comment {n}"}',
+    ),
+    Workload("ushahidi", "get", "/ushahidi/api/v3/posts/8328"),
+    Workload("ushahidi", "list", "/ushahidi/api/v3/posts?limit=20"),
+    Workload("ushahidi", "post", "/ushahidi/api/v3/posts", '{"title":"Bench {n}","content":"x","form":{"id":1}}'),
+]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    base: str
+    log: Path
+
+    def rss_mb(self) -> float:
+        """Resident memory of the process (uvicorn runs the app in it: one worker, no reload)."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def wait_ready(url: str, headers: dict | None = None, timeout: float = 60) -> float:
+    """Seconds until `url` answers 200."""
+    started = time.perf_counter()
+    deadline = started + timeout
+    while time.perf_counter() < deadline:
+        try:
+            if httpx.get(url, headers=headers, timeout=5).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.TransportError:
+            pass
+        time.sleep(0.005)
+    raise RuntimeError(f"{url} did not answer 200 within {timeout} s")
+
+
+def start_crowdmock(workdir: Path, env_extra: dict | None = None, database: Path | None = None) -> Server:
+    port = free_port()
+    database = database or workdir / "bench.sqlite3"
+    env = {**os.environ, "CROWDMOCK_DATABASE_URL": f"sqlite:///{database}", **(env_extra or {})}
+    log = workdir / f"crowdmock-{port}.log"
+    command = [str(ROOT / ".venv" / "bin" / "crowdmock"), "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        ["taskset", "-c", SERVER_CORE, *command],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    return Server(process, f"http://127.0.0.1:{port}", log)
+
+
+def start_ceiling(workdir: Path, bodies: Path) -> Server:
+    """The bare app, with the uvicorn settings of `crowdmock serve` (app/cli.py) but crowdmock's own protocol."""
+    port = free_port()
+    log = workdir / f"ceiling-{port}.log"
+    command = [
+        str(ROOT / ".venv" / "bin" / "uvicorn"),
+        "bench.ceiling:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "info",
+        "--timeout-graceful-shutdown",
+        "5",
+    ]
+    env = {**os.environ, "CEILING_BODIES": str(bodies)}
+    process = subprocess.Popen(
+        ["taskset", "-c", SERVER_CORE, *command], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+    return Server(process, f"http://127.0.0.1:{port}", log)
+
+
+@dataclass
+class Run:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+    errors: int
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, method: str, headers: dict, body: str | None, duration: float) -> Run:
+    env = {
+        **os.environ,
+        "BENCH_METHOD": method,
+        "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in headers.items()),
+        "BENCH_BODY": body or "",
+    }
+    command = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency"]
+    out = subprocess.run(
+        [*command, "-s", str(LUA), url], env=env, capture_output=True, text=True, check=True, timeout=duration + 60
+    ).stdout
+    latency = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M))
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return Run(
+        requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        p50_ms=_ms(latency["50"]),
+        p99_ms=_ms(latency["99"]),
+        requests=int(re.search(r"(\d+) requests in", out).group(1)),
+        non_2xx=int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0,
+        errors=sum(int(g) for g in errors.groups()) if errors else 0,
+    )
+
+
+def credentials(base: str, vendor: str) -> dict[str, str]:
+    """The vendor administrator's credentials as headers (tests/credentials.py folds cookies and query tokens)."""
+    from tests.credentials import admin_headers
+
+    with httpx.Client(base_url=base, timeout=30) as client:
+        return admin_headers(client.post, vendor)
+
+
+@dataclass
+class Comparison:
+    workload: str
+    crowdmock: list[Run] = field(default_factory=list)
+    ceiling: list[Run] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        def mean(runs: list[Run], attr: str) -> float:
+            return statistics.fmean(getattr(r, attr) for r in runs)
+
+        ours, bare = mean(self.crowdmock, "requests_per_s"), mean(self.ceiling, "requests_per_s")
+        return {
+            "workload": self.workload,
+            "crowdmock_rps": round(ours),
+            "ceiling_rps": round(bare),
+            "ratio": round(ours / bare, 2),
+            "p50_ms": round(mean(self.crowdmock, "p50_ms"), 2),
+            "p99_ms": round(mean(self.crowdmock, "p99_ms"), 2),
+            "p99_over_p50": round(mean(self.crowdmock, "p99_ms") / mean(self.crowdmock, "p50_ms"), 1),
+            "non_2xx": sum(r.non_2xx + r.errors for r in self.crowdmock),
+            "ceiling_p50_ms": round(mean(self.ceiling, "p50_ms"), 2),
+        }
+
+
+def compare(
+    workload: Workload, crowdmock: Server, ceiling: Server, headers: dict, duration: float, rounds: int
+) -> Comparison:
+    method = "POST" if workload.body else "GET"
+    ceiling_path = "/echo" if workload.body else f"/{workload.name}"
+    ceiling_body = '{"title":"Bench {n}","content":"x","tags":["a","b"],"n":1}' if workload.body else None
+    json_headers = {**headers, "Content-Type": "application/json"} if workload.body else headers
+    result = Comparison(workload.name)
+    wrk(crowdmock.base + workload.path, method, json_headers, workload.body, 2)  # warm-up
+    wrk(ceiling.base + ceiling_path, method, {"Content-Type": "application/json"}, ceiling_body, 2)
+    for _ in range(rounds):
+        result.ceiling.append(
+            wrk(ceiling.base + ceiling_path, method, {"Content-Type": "application/json"}, ceiling_body, duration)
+        )
+        result.crowdmock.append(wrk(crowdmock.base + workload.path, method, json_headers, workload.body, duration))
+    return result
+
+
+def cold_start(workdir: Path, bodies: Path, url_path: str, headers_for: str, times: int = 5) -> dict:
+    """Launch to the first 200 of a vendor GET on a new database, and of the ceiling's GET; medians of `times`."""
+    ours, bare = [], []
+    for n in range(times):
+        database = workdir / f"cold-{n}.sqlite3"
+        started = time.perf_counter()
+        server = start_crowdmock(workdir, database=database)
+        try:
+            wait_ready(server.base + "/__admin/health", timeout=60)
+            headers = credentials(server.base, headers_for)
+            # The token is minted after health; the GET with it is the first vendor call.
+            wait_ready(server.base + url_path, headers)
+            ours.append(time.perf_counter() - started)
+        finally:
+            server.stop()
+        started = time.perf_counter()
+        ceiling = start_ceiling(workdir, bodies)
+        try:
+            wait_ready(ceiling.base + "/health")
+            bare.append(time.perf_counter() - started)
+        finally:
+            ceiling.stop()
+    ours_ms, bare_ms = statistics.median(ours) * 1000, statistics.median(bare) * 1000
+    return {"crowdmock_ms": round(ours_ms), "ceiling_ms": round(bare_ms), "ratio": round(ours_ms / bare_ms, 2)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--vendors", default="crowdskout,crowdynews,dosomething,ideascale,ushahidi")
+    parser.add_argument("--quick", action="store_true", help="3 s runs, one round, no cold start or reset")
+    args = parser.parse_args()
+    if args.quick:
+        args.duration, args.rounds = 3, 1
+    if not shutil.which("wrk"):
+        print("bench needs Debian's wrk (apt-get install wrk; `make bench` installs it as root)", file=sys.stderr)
+        return 2
+    vendors = args.vendors.split(",")
+    workloads = [w for w in WORKLOADS if w.vendor in vendors]
+    report: dict = {
+        "connections": CONNECTIONS,
+        "duration_s": args.duration,
+        "rounds": args.rounds,
+        "cpus": os.cpu_count(),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        crowdmock = start_crowdmock(workdir)
+        wait_ready(crowdmock.base + "/__admin/health")
+        headers = {v: credentials(crowdmock.base, v) for v in vendors}
+        bodies = {}
+        for w in workloads:
+            if not w.body:
+                response = httpx.get(crowdmock.base + w.path, headers=headers[w.vendor], timeout=30)
+                assert response.status_code in w.expect, (w.name, response.status_code, response.text[:300])
+                bodies[w.name] = response.text
+        bodies_file = workdir / "bodies.json"
+        bodies_file.write_text(json.dumps(bodies))
+        ceiling = start_ceiling(workdir, bodies_file)
+        wait_ready(ceiling.base + "/health")
+        time.sleep(1)
+        report["rss_idle_mb"] = {"crowdmock": round(crowdmock.rss_mb(), 1), "ceiling": round(ceiling.rss_mb(), 1)}
+        comparisons = []
+        try:
+            for w in workloads:
+                comparison = compare(w, crowdmock, ceiling, headers[w.vendor], args.duration, args.rounds)
+                comparisons.append(comparison.summary())
+                print(json.dumps(comparisons[-1]), flush=True)
+            report["rss_after_load_mb"] = {
+                "crowdmock": round(crowdmock.rss_mb(), 1),
+                "ceiling": round(ceiling.rss_mb(), 1),
+            }
+        finally:
+            crowdmock.stop()
+        report["workloads"] = comparisons
+        # Journal on (the default) against off, on the first vendor's GET.
+        first = next(w for w in workloads if w.kind == "get")
+        quiet = start_crowdmock(workdir, {"CROWDMOCK_JOURNAL_SIZE": "0"}, workdir / "journal-off.sqlite3")
+        try:
+            wait_ready(quiet.base + "/__admin/health")
+            off_headers = credentials(quiet.base, first.vendor)
+            wrk(quiet.base + first.path, "GET", off_headers, None, 2)
+            off = statistics.fmean(
+                wrk(quiet.base + first.path, "GET", off_headers, None, args.duration).requests_per_s
+                for _ in range(args.rounds)
+            )
+        finally:
+            quiet.stop()
+        on = next(c["crowdmock_rps"] for c in comparisons if c["workload"] == first.name)
+        report["journal"] = {
+            "workload": first.name,
+            "on_rps": on,
+            "off_rps": round(off),
+            "cost": round(1 - on / off, 3),
+        }
+        if not args.quick:
+            report["cold_start"] = cold_start(workdir, bodies_file, first.path, first.vendor)
+        ceiling.stop()
+    if not args.quick:
+        subprocess.run([sys.executable, str(ROOT / "bench" / "reset.py")], cwd=ROOT, capture_output=True, check=True)
+        report["reset"] = json.loads((RESULTS / "reset.json").read_text())
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / ("bench-quick.json" if args.quick else "bench.json")).write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / ("bench-quick.md" if args.quick else "bench.md")).write_text(markdown(report))
+    print(markdown(report))
+    return 0
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        f"{report['connections']} connections, {report['duration_s']} s × {report['rounds']} rounds per figure, "
+        f"server and wrk on separate cores.",
+        "",
+        "| workload | crowdmock req/s | ceiling req/s | ratio | p50 ms | p99 ms | p99/p50 | non-2xx |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for c in report["workloads"]:
+        lines.append(
+            f"| {c['workload']} | {c['crowdmock_rps']} | {c['ceiling_rps']} | {c['ratio']} | {c['p50_ms']} | "
+            f"{c['p99_ms']} | {c['p99_over_p50']} | {c['non_2xx']} |"
+        )
+    lines.append("")
+    idle, after = report["rss_idle_mb"], report.get("rss_after_load_mb", {})
+    lines.append(
+        f"RSS idle: crowdmock {idle['crowdmock']} MB, ceiling {idle['ceiling']} MB "
+        f"({idle['crowdmock'] / idle['ceiling']:.2f}x); after the load: crowdmock {after.get('crowdmock')} MB."
+    )
+    j = report["journal"]
+    lines.append(f"Journal on/off ({j['workload']}): {j['on_rps']} / {j['off_rps']} req/s, cost {j['cost']:.1%}.")
+    if "cold_start" in report:
+        c = report["cold_start"]
+        lines.append(f"Cold start: crowdmock {c['crowdmock_ms']} ms, ceiling {c['ceiling_ms']} ms ({c['ratio']}x).")
+    if "reset" in report:
+        r = report["reset"]
+        lines.append(f"Reset: {json.dumps(r)}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The response cache (app/core/cache.py): a repeated vendor GET is answered from the last identical answer, byte for
+byte, and never once anything changed, a fault rule exists or the request differs (credentials, Origin)."""
+
+import sqlite3
+
+import pytest
+
+from app.core.cache import ResponseCache
+from tests.credentials import admin_headers
+
+TAG = "/ushahidi/api/v3/tags/1"
+
+
+def _cache(app) -> ResponseCache:
+    layer = app.middleware_stack
+    while not isinstance(layer, ResponseCache):
+        layer = layer.app
+    return layer
+
+
+@pytest.fixture
+def admin(client) -> dict:
+    return admin_headers(client.post, "ushahidi")
+
+
+def test_a_repeated_get_is_answered_from_the_cache_byte_for_byte(client, app, admin):
+    first = client.get(TAG, headers=admin)
+    second = client.get(TAG, headers=admin)
+    assert _cache(app).hits == 1
+    assert second.status_code == first.status_code == 200
+    assert second.content == first.content
+    drop = {"date"}
+    assert [h for h in second.headers.raw if h[0] not in drop] == [h for h in first.headers.raw if h[0] not in drop]
+
+
+def test_the_cache_answers_as_the_uncached_app_does(client, app, admin):
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    cached = [client.get(TAG, headers=admin) for _ in range(2)][-1]
+    uncached_app = create_app(Settings(database_url="sqlite://", response_cache=False))
+    with TestClient(uncached_app) as other:
+        token = admin_headers(other.post, "ushahidi")
+        plain = other.get(TAG, headers=token)
+    assert _cache(uncached_app).hits == 0
+    assert (plain.status_code, plain.content) == (cached.status_code, cached.content)
+
+
+def test_a_write_a_reset_and_another_connections_commit_make_it_answer_anew(client, app, admin, settings):
+    assert client.get(TAG, headers=admin).json()["tag"] == "Emergency"
+    client.put(TAG, json={"tag": "Renamed"}, headers=admin)
+    assert client.get(TAG, headers=admin).json()["tag"] == "Renamed"
+    client.post("/__admin/reset", params={"vendor": "ushahidi"})
+    admin = admin_headers(client.post, "ushahidi")
+    assert client.get(TAG, headers=admin).json()["tag"] == "Emergency"
+    # Another process (a second worker) writing to the same file.
+    other = sqlite3.connect(app.state.store.engine.url.database)
+    other.execute("UPDATE ushahidi_tag SET tag = 'From elsewhere' WHERE id = 1")
+    other.commit()
+    other.close()
+    assert client.get(TAG, headers=admin).json()["tag"] == "From elsewhere"
+
+
+def test_faults_credentials_and_origins_are_honoured(client, app, admin):
+    assert client.get(TAG, headers=admin).status_code == 200
+    assert client.get(TAG, headers=admin).status_code == 200
+    rule = client.post("/__admin/faults", json={"vendor": "ushahidi", "path": "/api/v3/tags/1", "status": 503}).json()
+    assert client.get(TAG, headers=admin).status_code == 503
+    client.delete(f"/__admin/faults/{rule['id']}")
+    assert client.get(TAG, headers=admin).status_code == 200
+    assert client.get("/ushahidi/api/v3/users/me").status_code == 401
+    forged = {"Authorization": admin["Authorization"][:-3] + "xyz"}
+    assert client.get(TAG, headers=forged).status_code == 401
+    for _ in range(2):
+        answer = client.get(TAG, headers={**admin, "Origin": "http://localhost:5173"})
+        assert answer.headers["access-control-allow-origin"] == "http://localhost:5173"
+
+
+def test_answers_from_the_cache_are_journaled(client, app, admin):
+    client.delete("/__admin/requests")
+    for _ in range(3):
+        client.get(TAG, headers=admin)
+    entries = client.get("/__admin/requests", params={"path": TAG}).json()["requests"]
+    assert [e["status"] for e in entries] == [200, 200, 200]
+    assert len({e["response_body"] for e in entries}) == 1
+    assert _cache(app).hits == 2
+
+
+def test_only_successful_gets_are_kept(client, app, admin):
+    for _ in range(2):
+        assert client.get("/ushahidi/api/v3/tags/999", headers=admin).status_code == 404
+        client.post("/ushahidi/api/v3/tags", json={"tag": "New", "type": "category"}, headers=admin)
+    assert _cache(app).hits == 0
