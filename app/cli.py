@@ -13,6 +13,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     # uvicorn's factory (and its --reload child process) builds the app from Settings(), which reads the
     # environment, so the command-line choices travel as CROWDMOCK_* variables.
+    os.environ.setdefault("CROWDMOCK_GC_FREEZE", "true")
     if args.vendor:
         os.environ["CROWDMOCK_VENDOR"] = args.vendor
     if args.fixtures:

@@ -1,5 +1,6 @@
 """create_app(settings): mounts every vendor, the admin API and the dashboard on one ASGI app."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -78,6 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.gc_freeze:
+            # What start-up made (routes, schemas, seed rows) lives as long as the server: out of the collector's
+            # way, so that its full collections under load scan only what requests make (they stalled every
+            # client for ~100 ms: p99 40x the median).
+            gc.collect()
+            gc.freeze()
         yield
         # `docker stop` / Ctrl-C: connections closed, WAL checkpointed. A private (`sqlite://`) database is kept until
         # the process ends, since an in-process app may be started again (each TestClient context, schemathesis).

@@ -172,11 +172,14 @@ def wrk(url: str, method: str, headers: dict, body: str | None, duration: float)
         "BENCH_METHOD": method,
         "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in headers.items()),
         "BENCH_BODY": body or "",
+        "BENCH_RUN": str(time.time_ns()),
     }
-    command = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency"]
+    command = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{round(duration)}s", "--latency"]
     out = subprocess.run(
         [*command, "-s", str(LUA), url], env=env, capture_output=True, text=True, check=True, timeout=duration + 60
     ).stdout
+    if "Latency Distribution" not in out:
+        raise RuntimeError(f"wrk gave no latencies for {method} {url}:\n{out}")
     latency = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M))
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return Run(

@@ -34,6 +34,7 @@ def database(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'seeded.sqlite3'}"
     monkeypatch.setenv("CROWDMOCK_DATABASE_URL", url)
     monkeypatch.delenv("CROWDMOCK_FIXTURES", raising=False)
+    monkeypatch.setenv("CROWDMOCK_GC_FREEZE", "false")  # `serve` would set it for the rest of the test process
     return url
 
 
