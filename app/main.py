@@ -106,14 +106,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resolve = vendor_resolver({v.name: v.prefix for v in mounted.values()}, settings.vendor)
     app.router.default = _to_vendor(app.router.default, resolve, vendor_apps)
 
-    # Inside the journal and CORS, so that an answer from the cache is recorded and decorated as any other.
-    app.add_middleware(
-        ResponseCache,
-        version=store.data_version,
-        vendor=resolve,
-        faulty=faults.__bool__,
-        enabled=settings.response_cache,
-    )
     app.add_middleware(JournalMiddleware, journal=journal, resolve=resolve)
     app.add_middleware(HostRoutingMiddleware, hosts=hosts)
     app.add_middleware(clock.ClockMiddleware, clock=app_clock)
@@ -129,7 +121,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=EXPOSED_HEADERS,
             max_age=86400,
         )
+    _cache_in_front(
+        app,
+        ResponseCache,
+        version=store.data_version,
+        vendor=resolve,
+        faulty=faults.__bool__,
+        journal=journal,
+        enabled=settings.response_cache,
+    )
     return app
+
+
+def _cache_in_front(app: FastAPI, cache: type, **options) -> None:
+    """The response cache wraps the whole middleware stack (Starlette builds it on the first request), so that an
+    answer from it costs no middleware at all."""
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: cache(build(), **options)
 
 
 def _to_vendor(default: ASGIApp, resolve, vendor_apps: dict[str, FastAPI]) -> ASGIApp:

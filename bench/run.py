@@ -66,7 +66,7 @@ WORKLOADS = [
     ),
     Workload("dosomething", "get", "/dosomething/api/v1/campaigns/362"),
     Workload("dosomething", "list", "/dosomething/api/v1/campaigns"),
-    Workload("dosomething", "post", "/dosomething/api/v1/taxonomy_term", '{"vid":"5","name":"Bench {n}"}'),
+    Workload("dosomething", "post", "/dosomething/api/v1/taxonomy_term", '{"term":{"vid":"5","name":"Bench {n}"}}'),
     Workload("ideascale", "get", "/ideascale/a/rest/v1/ideas/352809"),
     Workload("ideascale", "list", "/ideascale/a/rest/v1/ideas/0/25"),
     Workload(

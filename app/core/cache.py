@@ -6,8 +6,10 @@ which any commit on any other connection changes: a write of this process or ano
 load, a session touched by a GET), only for the very same request (path, query and every header, so credentials,
 Origin and Host are part of the key), only for a short time (clock-dependent answers such as token expiries stay
 within `TTL` of the truth) and never while a fault rule exists. What is cached: 200 answers to GETs without a body
-and without `Set-Cookie`. The journal and CORS sit outside, so a cached answer is recorded and decorated as any
-other."""
+and without `Set-Cookie`, as they left the app: CORS headers included (Origin is part of the key).
+
+It is the outermost layer of the app, so that an answer from it skips every middleware too; it records such an
+answer in the journal itself."""
 
 import asyncio
 import time
@@ -15,6 +17,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.journal import Entry, Journal
 
 TTL = 1.0  # seconds an answer may be reused
 MAX_ENTRIES = 2048
@@ -36,11 +40,13 @@ class ResponseCache:
         self,
         app: ASGIApp,
         version: Callable[[], int],
-        vendor: Callable[[str], object],
+        vendor: Callable[[str], tuple[str, str] | None],
         faulty: Callable[[], bool],
+        journal: Journal,
         enabled: bool = True,
     ):
         self.app, self.version, self.vendor, self.faulty, self.enabled = app, version, vendor, faulty, enabled
+        self.journal = journal
         self.entries: OrderedDict[tuple, CachedAnswer] = OrderedDict()
         self.pending: dict[tuple, asyncio.Future] = {}  # answers being made: identical requests wait for them
         self.hits = 0
@@ -51,7 +57,7 @@ class ResponseCache:
             or scope["type"] != "http"
             or scope["method"] != "GET"
             or self.faulty()
-            or self.vendor(scope["path"]) is None
+            or (found_vendor := self.vendor(scope["path"])) is None
             or any(name in (b"content-length", b"transfer-encoding") for name, _ in scope["headers"])
         ):
             await self.app(scope, receive, send)
@@ -63,9 +69,11 @@ class ResponseCache:
         found = self.entries.get(key)
         if found is not None and found.version == version and found.expires > time.monotonic():
             self.hits += 1
-            # A copy: outer layers (CORS) add to the headers of the message they are given.
-            await send({**found.start, "headers": list(found.start["headers"])})
+            started = time.perf_counter()
+            await send({**found.start, "headers": list(found.start["headers"])})  # a copy: servers may add to it
             await send({"type": "http.response.body", "body": found.body})
+            if self.journal.enabled:
+                self._journal(found_vendor, scope, found, started)
             return
         if key in self.pending:
             await self.app(scope, receive, send)
@@ -102,3 +110,13 @@ class ResponseCache:
             self.entries.move_to_end(key)
             while len(self.entries) > MAX_ENTRIES:
                 self.entries.popitem(last=False)
+
+    def _journal(self, vendor: tuple[str, str], scope: Scope, answer: CachedAnswer, started: float) -> None:
+        """What JournalMiddleware records of an answer, for one that never reached it."""
+        entry = Entry(vendor[0], vendor[1], scope)
+        entry.status, entry.raw_response_headers = answer.start["status"], answer.start["headers"]
+        limit = self.journal.body_bytes
+        entry.response_body = answer.body if len(answer.body) <= limit else answer.body[:limit]
+        entry.response_size = len(answer.body)
+        entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        self.journal.add(entry)
