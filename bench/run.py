@@ -178,7 +178,7 @@ def wrk(url: str, method: str, headers: dict, body: str | None, duration: float)
     out = subprocess.run(
         [*command, "-s", str(LUA), url], env=env, capture_output=True, text=True, check=True, timeout=duration + 60
     ).stdout
-    if "Latency Distribution" not in out:
+    if "Latency Distribution" not in out or not re.search(r"^\s+99%", out, re.M):
         raise RuntimeError(f"wrk gave no latencies for {method} {url}:\n{out}")
     latency = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M))
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)

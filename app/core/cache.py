@@ -5,7 +5,8 @@ An answer is reused only while nothing in the database has changed since it was 
 which any commit on any other connection changes: a write of this process or another worker, a reset, a snapshot
 load, a session touched by a GET), only for the very same request (path, query and every header, so credentials,
 Origin and Host are part of the key), only for a short time (clock-dependent answers such as token expiries stay
-within `TTL` of the truth) and never while a fault rule exists. What is cached: 200 answers to GETs without a body
+within `TTL` of the truth, and while one identical request makes the next answer the others get the last one)
+and never while a fault rule exists. What is cached: 200 answers to GETs without a body
 and without `Set-Cookie`, as they left the app: CORS headers included (Origin is part of the key).
 
 It is the outermost layer of the app, so that an answer from it skips every middleware too; it records such an
@@ -63,21 +64,21 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope["query_string"], tuple(scope["headers"]))
-        if key in self.pending:  # the same request is being answered: wait, rather than all run the routes
-            await asyncio.shield(self.pending[key])
-        version = self.version()
         found = self.entries.get(key)
-        if found is not None and found.version == version and found.expires > time.monotonic():
-            self.hits += 1
-            started = time.perf_counter()
-            await send({**found.start, "headers": list(found.start["headers"])})  # a copy: servers may add to it
-            await send({"type": "http.response.body", "body": found.body})
-            if self.journal.enabled:
-                self._journal(found_vendor, scope, found, started)
+        current = found is not None and found.version == self.version()
+        # Fresh; or just expired while one identical request is already making the new answer.
+        if current and (found.expires > time.monotonic() or key in self.pending):
+            await self._replay(found_vendor, scope, found, send)
             return
-        if key in self.pending:
-            await self.app(scope, receive, send)
+        if key in self.pending:  # the database changed and the new answer is being made: wait for it
+            await asyncio.shield(self.pending[key])
+            found = self.entries.get(key)
+            if found is not None and found.version == self.version():
+                await self._replay(found_vendor, scope, found, send)
+            else:
+                await self.app(scope, receive, send)
             return
+        version = self.version()
         self.pending[key] = asyncio.get_running_loop().create_future()
         try:
             await self._answer_and_keep(key, version, scope, receive, send)
@@ -110,6 +111,14 @@ class ResponseCache:
             self.entries.move_to_end(key)
             while len(self.entries) > MAX_ENTRIES:
                 self.entries.popitem(last=False)
+
+    async def _replay(self, vendor: tuple[str, str], scope: Scope, answer: CachedAnswer, send: Send) -> None:
+        self.hits += 1
+        started = time.perf_counter()
+        await send({**answer.start, "headers": list(answer.start["headers"])})  # a copy: servers may add to it
+        await send({"type": "http.response.body", "body": answer.body})
+        if self.journal.enabled:
+            self._journal(vendor, scope, answer, started)
 
     def _journal(self, vendor: tuple[str, str], scope: Scope, answer: CachedAnswer, started: float) -> None:
         """What JournalMiddleware records of an answer, for one that never reached it."""

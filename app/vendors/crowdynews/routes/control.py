@@ -4,7 +4,7 @@ DELETE (204) and the bulk DELETE with `{"ids": [...]}`."""
 
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session as DbSession
-from sqlmodel import select
+from sqlmodel import func, select
 
 from app.core.db import SessionDep
 from app.core.payload import read_payload
@@ -95,10 +95,21 @@ def check_unique(db: DbSession, kind: Kind, doc: dict, customer_id: str, contrac
     for name in kind.unique:
         if doc.get(name) is None:
             continue
-        query = select(Resource).where(Resource.kind == kind.name, Resource.id != doc["_id"])
+        # Compared in SQLite (json_extract), not by loading every document of the kind: an insert stays cheap.
+        query = select(Resource.id).where(Resource.kind == kind.name, Resource.id != doc["_id"])
         query = query.where(Resource.contract_id == contract_id if kind.scoped else Resource.customer_id == customer_id)
-        if any((r.doc or {}).get(name) == doc[name] for r in db.exec(query)):
+        same = func.json_extract(Resource.doc, f"$.{name}") == doc[name]
+        if db.exec(query.where(same, func.json_type(Resource.doc, f"$.{name}") == _json_type(doc[name]))).first():
             raise validation(name, doc[name], "unique", f"A {kind.label} with this {name} already exists.")
+
+
+def _json_type(value) -> str:
+    """SQLite's json_type() name of a JSON value (so that 1 and "1" or true and 1 stay different)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "real", str: "text", list: "array", dict: "object"}.get(type(value), "null")
 
 
 def save(db: DbSession, caller: Caller, kind: Kind, doc: dict) -> Resource:
