@@ -135,7 +135,7 @@ def infer(values: list, answer: bool = False, open_fields: dict | None = None, t
     return {"type": types[0] if len(types) == 1 else types, **schema}
 
 
-def OPEN_FIELDS(vendor: str) -> dict:  # noqa: N802 - reads the vendor module's constant
+def _open_fields(vendor: str) -> dict:
     return getattr(importlib.import_module(f"app.vendors.{vendor}.schemas"), "OPEN_FIELDS", {})
 
 
@@ -278,7 +278,7 @@ def build(lines: list[dict]) -> dict[str, dict]:
                 if any("text" in a for a in answers):
                     content[media] = {"schema": {"type": "string"}}
                 else:
-                    content[media] = {"schema": infer([a["value"] for a in answers], True, OPEN_FIELDS(vendor))}
+                    content[media] = {"schema": infer([a["value"] for a in answers], True, _open_fields(vendor))}
             if 300 <= status < 400:
                 location = {"Location": {"description": "Where to go next.", "schema": {"type": "string"}}}
                 responses[str(status)] = {"headers": location}
