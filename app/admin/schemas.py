@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.core.faults import FaultRule
 from app.core.matching import RequestMatcher
+from app.core.payload import whole_number
 
 # For the OpenAPI document (doc only: the handlers answer unknown names with the admin API's own errors).
 VENDOR_NAMES = {"enum": ["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"]}
@@ -29,7 +30,7 @@ class _Strict(BaseModel):
         if not isinstance(data, dict):
             return data
         ints = {name for name, f in cls.model_fields.items() if f.annotation in (int, int | None)}
-        return {k: int(v) if k in ints and isinstance(v, float) and v.is_integer() else v for k, v in data.items()}
+        return {k: whole_number(v) if k in ints else v for k, v in data.items()}
 
 
 class RouteMatch(_Strict):

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.journal import Entry, Journal
+from app.core.journal import Journal
 
 TTL = 1.0  # seconds an answer may be reused
 MAX_ENTRIES = 2048
@@ -118,14 +118,4 @@ class ResponseCache:
         await send({**answer.start, "headers": list(answer.start["headers"])})  # a copy: servers may add to it
         await send({"type": "http.response.body", "body": answer.body})
         if self.journal.enabled:
-            self._journal(vendor, scope, answer, started)
-
-    def _journal(self, vendor: tuple[str, str], scope: Scope, answer: CachedAnswer, started: float) -> None:
-        """What JournalMiddleware records of an answer, for one that never reached it."""
-        entry = Entry(vendor[0], vendor[1], scope)
-        entry.status, entry.raw_response_headers = answer.start["status"], answer.start["headers"]
-        limit = self.journal.body_bytes
-        entry.response_body = answer.body if len(answer.body) <= limit else answer.body[:limit]
-        entry.response_size = len(answer.body)
-        entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-        self.journal.add(entry)
+            self.journal.add_answer(vendor, scope, answer.start, answer.body, started)

@@ -139,6 +139,15 @@ class Journal:
             self._next_id += 1
             self._entries.append(entry)
 
+    def add_answer(self, vendor: tuple[str, str], scope: Scope, start: Message, body: bytes, started: float) -> None:
+        """Records an answer given without JournalMiddleware (the response cache's): `vendor` is (name, prefix)."""
+        entry = Entry(vendor[0], vendor[1], scope)
+        entry.status, entry.raw_response_headers = start["status"], start["headers"]
+        entry.response_body = body if len(body) <= self.body_bytes else body[: self.body_bytes]
+        entry.response_size = len(body)
+        entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        self.add(entry)
+
     def clear(self, vendor: str | None = None) -> int:
         """Forget every entry (or one vendor's); returns how many were dropped."""
         with self._lock:

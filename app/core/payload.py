@@ -16,6 +16,11 @@ class Payload:
     not_an_object: bool = False  # valid JSON, but not an object
 
 
+def whole_number(value):
+    """A JSON number like `3.0` is the integer JSON Schema (and Jackson, and PHP's numeric checks) say it is."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def parse_json(body: bytes | str):
     """json.loads, with nesting too deep to decode reported as the ValueError of any malformed body."""
     try:

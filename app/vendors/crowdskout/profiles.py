@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from app.core import clock
 from app.core.db import get_row
+from app.core.payload import whole_number
 from app.vendors.crowdskout.collections import ALIASES, COLLECTIONS, FIELD_ALIASES, Collection
 from app.vendors.crowdskout.models import Attribute, FieldOption, ItemCounter, Profile
 
@@ -153,9 +154,8 @@ def _names(item: dict, given: dict) -> None:
 
 def _attribute_value(session: Session, item: dict) -> None:
     """Attributes items: the attribute must exist; its type decides the value's type."""
-    ident = item.get("AttributeId")
-    whole = _is_number(ident) and (isinstance(ident, int) or ident.is_integer())
-    attribute = get_row(session, Attribute, int(ident)) if whole else None
+    ident = whole_number(item.get("AttributeId"))
+    attribute = get_row(session, Attribute, ident) if isinstance(ident, int) and not isinstance(ident, bool) else None
     if attribute is None:
         raise Invalid
     item["AttributeName"], item["AttributeType"] = attribute.name, attribute.type

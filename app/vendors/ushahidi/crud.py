@@ -9,7 +9,7 @@ from sqlmodel import SQLModel, select
 from app.core import clock
 from app.core.db import MAX_INTEGER, get_row
 from app.core.pagination import page_url, to_int
-from app.core.payload import Payload, read_payload
+from app.core.payload import Payload, read_payload, whole_number
 from app.vendors.ushahidi.access import authorize
 from app.vendors.ushahidi.auth import Caller, Ctx
 from app.vendors.ushahidi.errors import not_found
@@ -131,9 +131,7 @@ def copy_fields(data: dict, fields: FieldSpec, target, errors: list, prefix: str
     for name, (kind, nullable) in fields.items():
         if name not in data:
             continue
-        value = data[name]
-        if kind is int and isinstance(value, float) and value.is_integer():
-            value = int(value)  # a JSON number like 5.0 is an integer
+        value = whole_number(data[name]) if kind is int else data[name]
         if kind is int and (isinstance(value, bool) or isinstance(value, int) and abs(value) > MAX_INTEGER):
             errors.append((f"{prefix}{name}", f"{name} must be a {TYPE_NAMES[kind]}"))
         elif (value is None and nullable) or isinstance(value, kind):

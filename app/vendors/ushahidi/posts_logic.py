@@ -148,7 +148,7 @@ def search_posts(ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_
     if text := q.get("q"):
         like = f"%{text}%"
         match = or_(Post.title.like(like), Post.content.like(like))
-        where.append(or_(match, Post.id == as_id(text)) if as_id(text) is not None else match)
+        where.append(or_(match, Post.id == ident) if (ident := as_id(text)) is not None else match)
     for name, column in (("user", Post.user_id), ("parent", Post.parent_id), ("form", Post.form_id)):
         if values := multi_param(ctx, name):
             where.append(_id_filter(column, values, caller.user_id if caller.user else None))

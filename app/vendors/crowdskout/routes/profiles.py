@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, select
 
 from app.core.db import SessionDep, get_row
+from app.core.payload import whole_number
 from app.vendors.crowdskout.auth import get_caller
 from app.vendors.crowdskout.collections import ALIASES, COLLECTIONS
 from app.vendors.crowdskout.errors import CrowdskoutError, envelope
@@ -93,8 +94,8 @@ async def create_profiles(request: Request, session: SessionDep) -> dict:
 async def update_profiles(request: Request, session: SessionDep) -> dict:
     results = []
     for given in profile_list(await json_body(request)):
-        if isinstance(given, dict) and isinstance(given.get("id"), float) and given["id"].is_integer():
-            given["id"] = int(given["id"])  # a JSON number like 12.0 is an integer
+        if isinstance(given, dict) and "id" in given:
+            given["id"] = whole_number(given["id"])
         if not isinstance(given, dict) or not isinstance(given.get("id"), int) or isinstance(given["id"], bool):
             raise CrowdskoutError(400, "Every profile to update needs its id.")
         results.append(update(session, load(session, given["id"]), given))

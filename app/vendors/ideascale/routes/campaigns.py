@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from app.core import clock
 from app.core.db import SessionDep
+from app.core.payload import whole_number
 from app.vendors.ideascale.auth import Caller, CallerDep
 from app.vendors.ideascale.content import check_text
 from app.vendors.ideascale.errors import IdeaScaleError
@@ -17,7 +18,6 @@ from app.vendors.ideascale.routes.common import (
     maybe_id,
     renderer,
     visible_campaigns,
-    whole_number,
 )
 
 router = APIRouter(prefix="/a/rest/v1")

@@ -30,11 +30,6 @@ def maybe_id(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and int(value) <= MAX_INTEGER else None
 
 
-def whole_number(value):
-    """Jackson reads a JSON number like `25942.0` into a long field; so does the emulator."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
 def parse_id(value: str) -> int:
     """A numeric path id; anything else is INVALID_INPUT (a type mismatch in the real Spring service)."""
     ident = maybe_id(value)

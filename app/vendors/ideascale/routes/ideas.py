@@ -11,7 +11,7 @@ from sqlmodel import func, or_, select
 
 from app.core import clock
 from app.core.db import SessionDep
-from app.core.payload import read_payload
+from app.core.payload import read_payload, whole_number
 from app.vendors.ideascale import ideas as logic
 from app.vendors.ideascale.auth import Caller, CallerDep
 from app.vendors.ideascale.errors import IdeaScaleError
@@ -24,7 +24,6 @@ from app.vendors.ideascale.routes.common import (
     parse_id,
     renderer,
     visible_ideas,
-    whole_number,
 )
 
 router = APIRouter(prefix="/a/rest/v1")

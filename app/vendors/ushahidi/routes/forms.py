@@ -266,7 +266,7 @@ def list_forms(ctx: CtxDep) -> dict:
     if text := q.get("q"):
         where.append(Form.name.like(f"%{text}%"))
     if (parent := q.get("parent")) is not None:
-        where.append(Form.parent_id == as_id(parent) if as_id(parent) is not None else Form.parent_id.is_(None))
+        where.append(Form.parent_id == ident if (ident := as_id(parent)) is not None else Form.parent_id.is_(None))
     paging = read_paging(ctx, "id", "asc", {"id", "name", "created", "updated"})
     rows, total = search(ctx, Form, paging, *where)
     return envelope(ctx, [render_form(ctx, f) for f in rows], total, paging)

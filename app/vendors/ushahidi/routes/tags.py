@@ -108,7 +108,7 @@ def list_tags(ctx: CtxDep) -> dict:
     if value := q.get("type"):
         where.append(Tag.type == value)
     if value := q.get("parent_id"):
-        where.append(Tag.parent_id == as_id(value) if as_id(value) is not None else Tag.parent_id.is_(None))
+        where.append(Tag.parent_id == ident if (ident := as_id(value)) is not None else Tag.parent_id.is_(None))
     if value := q.get("q"):
         where.append(Tag.tag.like(f"%{value}%"))
     if q.get("level") == "parent":
