@@ -17,13 +17,18 @@ RUN useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nolog
     && mkdir -p /data && chown crowdmock /data
 COPY --from=build /opt/crowdmock /opt/crowdmock
 COPY fixtures /opt/crowdmock/fixtures
+# A seeded database for new ones to copy (CROWDMOCK_SEED_CACHE): containers start without seeding.
+RUN CROWDMOCK_DATABASE_URL=sqlite:////tmp/seed.sqlite3 CROWDMOCK_SEED_CACHE=/opt/crowdmock/seeds \
+        CROWDMOCK_FIXTURES_DIR=/opt/crowdmock/fixtures /opt/crowdmock/bin/crowdmock seed \
+    && rm -f /tmp/seed.sqlite3* && test -n "$(ls /opt/crowdmock/seeds)"
 ENV PATH=/opt/crowdmock/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     CROWDMOCK_HOST=0.0.0.0 \
     CROWDMOCK_PORT=8000 \
     CROWDMOCK_DATABASE_URL=sqlite:////data/crowdmock.sqlite3 \
-    CROWDMOCK_FIXTURES_DIR=/opt/crowdmock/fixtures
+    CROWDMOCK_FIXTURES_DIR=/opt/crowdmock/fixtures \
+    CROWDMOCK_SEED_CACHE=/opt/crowdmock/seeds
 USER crowdmock
 WORKDIR /data
 VOLUME ["/data"]

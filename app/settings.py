@@ -1,6 +1,7 @@
 """The one Settings object, read from CROWDMOCK_* environment variables."""
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +10,10 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _user_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "crowdmock"
 
 
 class Settings(BaseSettings):
@@ -75,8 +80,15 @@ class Settings(BaseSettings):
     deterministic: bool = False
     clock: datetime = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
     random_seed: int = 0
+    # Seeded databases kept for new databases to copy instead of seeding (app/core/seedcache.py); "off": none.
+    seed_cache: Path | None = Field(default_factory=_user_cache)
     # Request bodies above this size are refused with 413 in the vendor's error shape.
     max_body_bytes: int = 10 * 1_048_576
+
+    @field_validator("seed_cache", mode="before")
+    @classmethod
+    def _off(cls, value):
+        return None if isinstance(value, str) and value.strip().lower() in ("", "off", "none", "false") else value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -1,14 +1,22 @@
 """Shared fixtures: a fresh in-memory store and app per test, and a live server when a test needs sockets."""
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
-from app.testing import serve
+# Seeded databases are kept for this run only (not in the user's cache): the first store of the run is seeded from
+# the fixtures, the later ones copy it, so both paths run every time. Set before Settings are read.
+os.environ["CROWDMOCK_SEED_CACHE"] = tempfile.mkdtemp(prefix="crowdmock-test-seeds-")
+atexit.register(shutil.rmtree, os.environ["CROWDMOCK_SEED_CACHE"], ignore_errors=True)
+
+from app.main import create_app  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from app.testing import serve  # noqa: E402
 
 if os.environ.get("CROWDMOCK_RECORD_OPENAPI"):  # `make openapi`
     from tests.openapi_recorder import install

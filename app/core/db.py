@@ -78,6 +78,11 @@ def close_engine(engine: Engine) -> None:
         cleanup()
 
 
+def is_private(engine: Engine) -> bool:
+    """Whether the engine's database is a `sqlite://` one's temporary file (this engine's alone)."""
+    return engine in _PRIVATE
+
+
 def remove_database(path: str) -> None:
     """Delete a SQLite file with its WAL and shared-memory files."""
     for name in (path, path + "-wal", path + "-shm"):

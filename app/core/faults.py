@@ -7,8 +7,8 @@ own middleware (request ids, CORS) and its body is rendered by the vendor's own 
 import asyncio
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-import httpx
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,14 +21,19 @@ from app.core.matching import RequestMatcher
 from app.core.reason import DROP_EXTENSION
 
 
-class ConnectionDropped(httpx.RemoteProtocolError):
-    """Raised to an in-process client (httpx over ASGI), which then sees what it would see from a server that
-    hung up: httpx's RemoteProtocolError."""
+@lru_cache(maxsize=1)
+def connection_dropped() -> type[Exception]:
+    """What is raised to an in-process client (httpx over ASGI), which then sees what it would see from a server
+    that hung up: httpx's RemoteProtocolError. httpx is imported only then (a server never needs it)."""
+    import httpx
 
-    crowdmock_fault = True
+    class ConnectionDropped(httpx.RemoteProtocolError):
+        crowdmock_fault = True
 
-    def __init__(self) -> None:
-        super().__init__("Server disconnected without sending a response.")
+        def __init__(self) -> None:
+            super().__init__("Server disconnected without sending a response.")
+
+    return ConnectionDropped
 
 
 @dataclass
@@ -165,7 +170,7 @@ class FaultMiddleware:
                 entry.dropped = True
             drop = scope.get("extensions", {}).get(DROP_EXTENSION)
             if drop is None:
-                raise ConnectionDropped()
+                raise connection_dropped()()
             drop()
             return
         response = rule.response(Request(scope, receive), self.render)

@@ -3,6 +3,7 @@
 import asyncio
 import os
 import secrets
+import shutil
 import sqlite3
 import tempfile
 import weakref
@@ -16,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from app.core import clock
-from app.core.db import WRITE, close_engine, make_engine, remove_database
+from app.core.db import WRITE, close_engine, is_private, make_engine, remove_database
 from app.core.fixtures import FixtureError, UserFixtures, compose
+from app.core.seedcache import SeedCache, template_key
 
 # A vendor's seed loader turns its fixtures folder into rows: [(table model, [row dict, ...]), ...].
 SeedRows = list[tuple[type[SQLModel], list[dict]]]
@@ -68,9 +70,10 @@ class Store:
         user_fixtures: UserFixtures | None = None,
         identities: dict[str, dict[str, tuple[str, ...]]] | None = None,
         follow_recorded: bool = True,
+        seed_cache: SeedCache | None = None,
     ):
         """`user_fixtures`: seed from these; None: from the source this database recorded (when `follow_recorded`),
-        else the default fixtures."""
+        else the default fixtures. `seed_cache`: where seeded databases are kept, for new databases to copy."""
         self.engine = engine
         self.loaders = loaders
         self.after_seed = after_seed or {}
@@ -79,6 +82,7 @@ class Store:
         self.user_fixtures = user_fixtures
         self.identities = identities or {}
         self.follow_recorded = follow_recorded
+        self.seed_cache = seed_cache
         # Connections of writing requests: their transactions begin with SQLite's write lock (app/core/db.py).
         self.writer = engine.execution_options(**{WRITE: True})
         self._write_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -116,17 +120,48 @@ class Store:
         when `reseed`, or when the fixtures differ from those it was seeded from). Raises FixtureError.
 
         All of it is one write transaction, so worker processes starting together on one new database seed it
-        once: the first creates and seeds, the others wait for the lock and then find it seeded."""
+        once: the first creates and seeds, the others wait for the lock and then find it seeded. A new SQLite file
+        starts as a copy of the seed cache's template when there is one, and leaves one when there was not."""
+        template = self._template_key()
+        copied = template is not None and self.seed_cache.copy_into(template, *self._new_file())
         try:
             with self.writer.begin() as conn:
-                self._start(conn, reseed)
+                seeded = self._start(conn, reseed, copied)
         except IntegrityError as exc:
             if self.user_fixtures is None:
                 raise
             raise FixtureError([f"{self.user_fixtures.folder}: {exc.orig}; nothing was changed"]) from exc
+        if template is not None and not copied and seeded == set(self.loaders):
+            self.seed_cache.save(template, Path(self.engine.url.database))
         self.ready = True
 
-    def _start(self, conn: Connection, reseed: bool) -> None:
+    def _new_file(self) -> tuple[Path, bool] | None:
+        """The database file and whether it is private, if it is a SQLite file with nothing in it yet."""
+        if self.engine.dialect.name != "sqlite" or not self.engine.url.database:
+            return None
+        path = Path(self.engine.url.database)
+        private = is_private(self.engine)
+        if private and path.is_file() and path.stat().st_size == 0:
+            return path, True
+        return None if path.exists() else (path, False)
+
+    def _cached_template(self) -> Path | None:
+        """The seed cache's copy of this store's seed, if it has one."""
+        if self.seed_cache is None:
+            return None
+        key = template_key(self.fixtures_dir, self.user_fixtures.source if self.user_fixtures else "defaults")
+        return self.seed_cache.template(key)
+
+    def _template_key(self) -> str | None:
+        """The seed cache's name for this store's seed, if a new database file would use it (not a reseed, nor a
+        database that has data already)."""
+        if self.seed_cache is None or self._new_file() is None:
+            return None
+        self._compose()
+        return template_key(self.fixtures_dir, self.user_fixtures.source if self.user_fixtures else "defaults")
+
+    def _start(self, conn: Connection, reseed: bool, copied: bool) -> set[str]:
+        """The vendors it seeded; a copied template's are only dated to now (their after-seed hooks)."""
         SQLModel.metadata.create_all(conn, tables=[SeedState.__table__, FixtureSource.__table__, Secret.__table__])
         self.token_secret = conn.execute(select(Secret.value).where(Secret.name == "token")).scalar()
         if self.token_secret is None:
@@ -136,19 +171,32 @@ class Store:
         if self.user_fixtures is None and recorded and self.follow_recorded:
             self.user_fixtures = UserFixtures.from_source(recorded)
         source = self.user_fixtures.source if self.user_fixtures else "defaults"
-        if self.user_fixtures:
-            self.fixtures_dir = compose(self.default_fixtures, self.user_fixtures, self.identities)
-        # Loading the seed rows imports every vendor's models, so create_all knows all their tables.
-        for vendor in self.loaders:
-            self.rows(vendor)
-        SQLModel.metadata.create_all(conn)
+        self._compose()
         seeded = set(conn.execute(select(SeedState.vendor)).scalars())
         changed = (recorded or "defaults") != source
         pending = [v for v in self.loaders if reseed or changed or v not in seeded]
+        # A vendor's loader module imports its models, so create_all knows all their tables.
+        for vendor in pending:
+            self.rows(vendor)
+        SQLModel.metadata.create_all(conn)
         self._insert_seed(conn, pending)
+        if copied:
+            for vendor in self.loaders:
+                self._after_seed(conn, vendor)
         if recorded != source:
             conn.execute(delete(FixtureSource.__table__))
             conn.execute(insert(FixtureSource.__table__), [{"id": 1, "source": source}])
+        return set(pending)
+
+    def _compose(self) -> None:
+        """Point the loaders at the user's fixtures laid over the defaults (once: composing writes a folder)."""
+        if self.user_fixtures and self.fixtures_dir == self.default_fixtures:
+            self.fixtures_dir = compose(self.default_fixtures, self.user_fixtures, self.identities)
+
+    def _after_seed(self, conn: Connection, vendor: str) -> None:
+        if vendor in self.after_seed:
+            self.after_seed[vendor](conn)
+        self.mark_seeded(conn, vendor)
 
     def reset(self, vendor: str | None = None) -> list[str]:
         names = [vendor] if vendor else list(self.loaders)
@@ -210,11 +258,15 @@ class Store:
         if self._pristine is None:
             fd, path = tempfile.mkstemp(prefix="crowdmock-seed-", suffix=".sqlite3")
             os.close(fd)
-            pristine = Store(make_engine(f"sqlite:///{path}"), self.loaders, self.fixtures_dir)
-            pristine.start()
-            pristine.engine.dispose()
-            self._pristine = path
             weakref.finalize(self, remove_database, path)
+            template = self._cached_template()
+            if template is not None:
+                shutil.copyfile(template, path)
+            else:
+                pristine = Store(make_engine(f"sqlite:///{path}"), self.loaders, self.fixtures_dir)
+                pristine.start()
+                pristine.engine.dispose()
+            self._pristine = path
         with self.writer.connect() as conn:
             raw = conn.connection.dbapi_connection  # ATTACH cannot run inside a transaction; SQLAlchemy would begin one
             raw.execute("ATTACH DATABASE ? AS pristine", (self._pristine,))
@@ -232,9 +284,7 @@ class Store:
             conn.exec_driver_sql(
                 f'INSERT INTO main."{table.name}" ({columns}) SELECT {columns} FROM pristine."{table.name}"'
             )
-        if vendor in self.after_seed:
-            self.after_seed[vendor](conn)
-        self.mark_seeded(conn, vendor)
+        self._after_seed(conn, vendor)
 
     def _seed(self, vendors: Iterable[str]) -> None:
         with self.writer.begin() as conn:
@@ -246,6 +296,4 @@ class Store:
             for model, rows in self.rows(vendor):
                 if rows:
                     conn.execute(insert(model.__table__), rows)
-            if vendor in self.after_seed:
-                self.after_seed[vendor](conn)
-            self.mark_seeded(conn, vendor)
+            self._after_seed(conn, vendor)
