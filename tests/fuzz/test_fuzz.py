@@ -38,7 +38,13 @@ NOT_IN_SCHEMA = {
         "The query parameter is required",  # `query` or a scan's continuation `token`
     ),
     "crowdynews": ('"reason":"exists"', '"reason":"unique"', '"reason":"mismatch"', "InvalidClientError"),
-    "dosomething": ("Already logged in", "not logged in", "temporarily blocked", "not found"),
+    "dosomething": (
+        "Already logged in",
+        "not logged in",
+        "temporarily blocked",
+        "not found",
+        "provide a vocabulary id",  # a term's `vid` that names no vocabulary
+    ),
     "ideascale": ("_NOT_FOUND", "ALREADY"),
     "ushahidi": (
         "does not exist",
