@@ -185,6 +185,14 @@ def _to_vendor(default: ASGIApp, resolve, vendor_apps: dict[str, ASGIApp]) -> AS
 
 
 def _vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: Faults) -> FastAPI:
+    sub = _build_vendor_app(vendor, settings, store, faults)
+    if settings.gc_freeze:  # built on first use, it lives as long as the server too (see the lifespan)
+        gc.collect()
+        gc.freeze()
+    return sub
+
+
+def _build_vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: Faults) -> FastAPI:
     sub = vendor.build_app(settings)
     sub.state.store, sub.state.settings, sub.state.vendor = store, settings, vendor
     store.reset_hooks[vendor.name] = list(getattr(sub.state, "reset_hooks", []))

@@ -122,8 +122,9 @@ class Store:
         All of it is one write transaction, so worker processes starting together on one new database seed it
         once: the first creates and seeds, the others wait for the lock and then find it seeded. A new SQLite file
         starts as a copy of the seed cache's template when there is one, and leaves one when there was not."""
-        template = self._template_key()
-        copied = template is not None and self.seed_cache.copy_into(template, *self._new_file())
+        new_file = self._new_file() if self.seed_cache is not None else None
+        key = self._seed_key() if new_file else None
+        copied = key is not None and self.seed_cache.copy_into(key, *new_file)
         try:
             with self.writer.begin() as conn:
                 seeded = self._start(conn, reseed, copied)
@@ -131,8 +132,9 @@ class Store:
             if self.user_fixtures is None:
                 raise
             raise FixtureError([f"{self.user_fixtures.folder}: {exc.orig}; nothing was changed"]) from exc
-        if template is not None and not copied and seeded == set(self.loaders):
-            self.seed_cache.save(template, Path(self.engine.url.database))
+        if key is not None and not copied and seeded == set(self.loaders):
+            # Before this process serves; other workers on the new database are still starting by then.
+            self.seed_cache.save(key, new_file[0])
         self.ready = True
 
     def _new_file(self) -> tuple[Path, bool] | None:
@@ -140,25 +142,19 @@ class Store:
         if self.engine.dialect.name != "sqlite" or not self.engine.url.database:
             return None
         path = Path(self.engine.url.database)
-        private = is_private(self.engine)
-        if private and path.is_file() and path.stat().st_size == 0:
-            return path, True
+        if is_private(self.engine):
+            return (path, True) if path.is_file() and path.stat().st_size == 0 else None
         return None if path.exists() else (path, False)
 
-    def _cached_template(self) -> Path | None:
-        """The seed cache's copy of this store's seed, if it has one."""
-        if self.seed_cache is None:
-            return None
-        key = template_key(self.fixtures_dir, self.user_fixtures.source if self.user_fixtures else "defaults")
-        return self.seed_cache.template(key)
+    @property
+    def source(self) -> str:
+        """Where the seed comes from: "defaults" or the user's fixtures (UserFixtures.source)."""
+        return self.user_fixtures.source if self.user_fixtures else "defaults"
 
-    def _template_key(self) -> str | None:
-        """The seed cache's name for this store's seed, if a new database file would use it (not a reseed, nor a
-        database that has data already)."""
-        if self.seed_cache is None or self._new_file() is None:
-            return None
+    def _seed_key(self) -> str:
+        """The seed cache's name for this store's seed."""
         self._compose()
-        return template_key(self.fixtures_dir, self.user_fixtures.source if self.user_fixtures else "defaults")
+        return template_key(self.fixtures_dir, self.source)
 
     def _start(self, conn: Connection, reseed: bool, copied: bool) -> set[str]:
         """The vendors it seeded; a copied template's are only dated to now (their after-seed hooks)."""
@@ -170,7 +166,7 @@ class Store:
         recorded = conn.execute(select(FixtureSource.source)).scalar()
         if self.user_fixtures is None and recorded and self.follow_recorded:
             self.user_fixtures = UserFixtures.from_source(recorded)
-        source = self.user_fixtures.source if self.user_fixtures else "defaults"
+        source = self.source
         self._compose()
         seeded = set(conn.execute(select(SeedState.vendor)).scalars())
         changed = (recorded or "defaults") != source
@@ -259,7 +255,7 @@ class Store:
             fd, path = tempfile.mkstemp(prefix="crowdmock-seed-", suffix=".sqlite3")
             os.close(fd)
             weakref.finalize(self, remove_database, path)
-            template = self._cached_template()
+            template = self.seed_cache.template(self._seed_key()) if self.seed_cache is not None else None
             if template is not None:
                 shutil.copyfile(template, path)
             else:

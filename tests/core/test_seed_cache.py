@@ -110,5 +110,5 @@ def test_a_stale_wal_beside_a_new_database_is_not_joined_to_a_copy(tmp_path):
     open_store(_settings(tmp_path, "a.sqlite3")).start()
     (tmp_path / "b.sqlite3-wal").write_bytes(b"")
     store = open_store(_settings(tmp_path, "b.sqlite3"))
-    assert store.seed_cache.copy_into(store._template_key(), tmp_path / "b.sqlite3", False) is False
+    assert store.seed_cache.copy_into(store._seed_key(), tmp_path / "b.sqlite3", False) is False
     assert not os.path.exists(tmp_path / "b.sqlite3")
