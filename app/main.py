@@ -60,6 +60,7 @@ def open_store(settings: Settings, follow_recorded: bool = True) -> Store:
         {name: vendor.fixture_identities() for name, vendor in VENDORS.items()},
         follow_recorded,
         SeedCache(settings.seed_cache) if settings.seed_cache else None,
+        {name: vendor.import_models for name, vendor in VENDORS.items()},
     )
 
 

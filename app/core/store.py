@@ -71,9 +71,12 @@ class Store:
         identities: dict[str, dict[str, tuple[str, ...]]] | None = None,
         follow_recorded: bool = True,
         seed_cache: SeedCache | None = None,
+        models: dict[str, Callable[[], None]] | None = None,
     ):
         """`user_fixtures`: seed from these; None: from the source this database recorded (when `follow_recorded`),
-        else the default fixtures. `seed_cache`: where seeded databases are kept, for new databases to copy."""
+        else the default fixtures. `seed_cache`: where seeded databases are kept, for new databases to copy.
+        `models`: what imports a vendor's table models (a vendor's loader does too), called when its tables are
+        first needed."""
         self.engine = engine
         self.loaders = loaders
         self.after_seed = after_seed or {}
@@ -83,6 +86,7 @@ class Store:
         self.identities = identities or {}
         self.follow_recorded = follow_recorded
         self.seed_cache = seed_cache
+        self.models = models or {}
         # Connections of writing requests: their transactions begin with SQLite's write lock (app/core/db.py).
         self.writer = engine.execution_options(**{WRITE: True})
         self._write_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -112,6 +116,8 @@ class Store:
         return self._write_turns[loop]
 
     def vendor_tables(self, vendor: str) -> list[Table]:
+        if vendor in self.models:
+            self.models[vendor]()
         prefix = f"{vendor}_"
         return [t for t in SQLModel.metadata.sorted_tables if t.name.startswith(prefix)]
 
@@ -171,10 +177,12 @@ class Store:
         seeded = set(conn.execute(select(SeedState.vendor)).scalars())
         changed = (recorded or "defaults") != source
         pending = [v for v in self.loaders if reseed or changed or v not in seeded]
-        # A vendor's loader module imports its models, so create_all knows all their tables.
-        for vendor in pending:
-            self.rows(vendor)
-        SQLModel.metadata.create_all(conn)
+        if not copied:  # a copy has every table the code knows (its template was made by this code)
+            for vendor in self.loaders:
+                self.vendor_tables(vendor)  # imports the models, so that create_all knows all their tables
+            for vendor in pending:
+                self.rows(vendor)  # a loader imports its models too
+            SQLModel.metadata.create_all(conn)
         self._insert_seed(conn, pending)
         if copied:
             for vendor in self.loaders:

@@ -35,6 +35,10 @@ class Vendor:
     def build_app(self, settings: Settings) -> FastAPI:
         return import_module(f"app.vendors.{self.name}.routes").build_app(settings)
 
+    def import_models(self) -> None:
+        """Its table models: imported when the store first needs the vendor's tables (app/core/store.py)."""
+        import_module(f"app.vendors.{self.name}.models")
+
     def seed(self, folder: Path) -> SeedRows:
         return import_module(f"app.vendors.{self.name}.seed").load(folder)
 

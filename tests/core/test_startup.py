@@ -2,11 +2,14 @@
 garbage collector's scans like the rest of start-up when gc_freeze is on."""
 
 import gc
+import os
+import subprocess
+import sys
 
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.settings import Settings
+from app.settings import PROJECT_ROOT, Settings
 
 
 def test_a_vendor_app_is_built_on_its_first_request_only():
@@ -30,3 +33,41 @@ def test_with_gc_freeze_a_vendor_app_built_later_is_frozen_too():
             assert gc.get_freeze_count() > after_start
     finally:
         gc.unfreeze()
+
+
+LOADED_MODELS = """
+import sys
+from fastapi.testclient import TestClient
+from app.main import create_app
+from app.settings import PROJECT_ROOT, Settings
+
+def loaded():
+    return sorted(m.split(".")[2] for m in sys.modules if m.startswith("app.vendors.") and m.endswith(".models"))
+
+app = create_app(Settings(database_url="sqlite:///" + sys.argv[1]))
+print(loaded())
+with TestClient(app) as client:
+    assert client.get("/ushahidi/api/v3/config").status_code == 200
+    print(loaded())
+"""
+
+
+def test_a_database_copied_from_the_seed_cache_starts_without_the_vendors_models(tmp_path):
+    """A vendor's models are imported when it is first used (only Crowdynews' dating of its items runs at start)."""
+
+    def start(name: str) -> list[str]:
+        env = {**os.environ, "CROWDMOCK_SEED_CACHE": str(tmp_path / "cache")}
+        run = subprocess.run(
+            [sys.executable, "-c", LOADED_MODELS, str(tmp_path / name)],
+            env=env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        return run.stdout.splitlines()
+
+    every = str(["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"])
+    assert start("seeded.sqlite3") == [every, every]  # the first database is seeded: every vendor's rows
+    assert start("copied.sqlite3") == [str(["crowdynews"]), str(["crowdynews", "ushahidi"])]

@@ -1,12 +1,14 @@
 """Loads fixtures/crowdskout/: the OAuth client and user of the contract, the documented token, attributes
-and field options, and profiles covering every collection of the reference."""
+and field options, and profiles covering every collection of the reference.
+
+The table models are imported by the functions that need them, not with this module: a database copied from
+the seed cache (app/core/seedcache.py) starts without importing any vendor's models."""
 
 import json
 from pathlib import Path
 
 from app.core.passwords import hash_password
 from app.core.store import SeedRows
-from app.vendors.crowdskout import models as m
 from app.vendors.crowdskout.collections import COLLECTIONS
 
 # An option's id is unique within its field only.
@@ -18,6 +20,8 @@ def _read(folder: Path, name: str) -> list[dict]:
 
 
 def load(folder: Path) -> SeedRows:
+    from app.vendors.crowdskout import models as m
+
     profiles = _read(folder, "profiles")
     last_ids: dict[str, int] = {}
     for profile in profiles:

@@ -1,6 +1,9 @@
 """Loads fixtures/crowdynews/: the OAuth clients (the contract's `crowdmock` and another customer's, for 403s),
 the documented contract, input, filter set, list, chain and customization at their ids with the rest of two
-contracts, and 300 content items whose dates are kept relative to the seeding time."""
+contracts, and 300 content items whose dates are kept relative to the seeding time.
+
+The table models are imported by the functions that need them, not with this module: a database copied from
+the seed cache (app/core/seedcache.py) starts without importing any vendor's models."""
 
 import json
 from pathlib import Path
@@ -10,7 +13,6 @@ from sqlalchemy.engine import Connection
 
 from app.core import clock
 from app.core.store import SeedRows
-from app.vendors.crowdynews import models as m
 from app.vendors.crowdynews.resources import parse_iso
 
 # A resource record wraps the stored document, whose `_id` is the resource's id.
@@ -22,6 +24,8 @@ def _read(folder: Path, name: str) -> list[dict]:
 
 
 def load(folder: Path) -> SeedRows:
+    from app.vendors.crowdynews import models as m
+
     resources = [
         {
             "id": r["doc"]["_id"],
@@ -42,5 +46,7 @@ def load(folder: Path) -> SeedRows:
 
 def after_seed(conn: Connection) -> None:
     """Fixture items are dated `age` seconds before now, so the default 24-hour window always shows some."""
+    from app.vendors.crowdynews import models as m
+
     table = m.ContentItem.__table__
     conn.execute(update(table).where(table.c.age.is_not(None)).values(date=clock.time() - table.c.age))

@@ -1,13 +1,15 @@
 """Loads fixtures/dosomething/: the seed's examples at their ids (campaigns 362 and 1173, signups 42 and 243,
 reportback 1982, reportback items 85071, 572, 658, 5874, 498, 499, term 123, users 38 and 1700329), the
-contract's administrator, and consistent extra members, signups, reportbacks and kudos."""
+contract's administrator, and consistent extra members, signups, reportbacks and kudos.
+
+The table models are imported by the functions that need them, not with this module: a database copied from
+the seed cache (app/core/seedcache.py) starts without importing any vendor's models."""
 
 import json
 from pathlib import Path
 
 from app.core.passwords import hash_password
 from app.core.store import SeedRows
-from app.vendors.dosomething import models as m
 
 
 def _read(folder: Path, name: str) -> list[dict]:
@@ -35,6 +37,8 @@ def campaign_row(data: dict) -> dict:
 
 
 def load(folder: Path) -> SeedRows:
+    from app.vendors.dosomething import models as m
+
     users = [
         {**{k: v for k, v in u.items() if k != "password"}, "password_hash": hash_password(u["password"])}
         for u in _read(folder, "users")

@@ -1,12 +1,14 @@
 """Loads fixtures/ideascale/: the documented idea 352809 with its campaign, author, funnel and stage, the
 contract's admin and member tokens, and a community of campaign groups, campaigns, funnels with stages,
-300 ideas with votes and comments by 30 members, custom fields and assessment results."""
+300 ideas with votes and comments by 30 members, custom fields and assessment results.
+
+The table models are imported by the functions that need them, not with this module: a database copied from
+the seed cache (app/core/seedcache.py) starts without importing any vendor's models."""
 
 import json
 from pathlib import Path
 
 from app.core.store import SeedRows
-from app.vendors.ideascale import models as m
 
 
 def _read(folder: Path, name: str) -> list[dict]:
@@ -14,6 +16,8 @@ def _read(folder: Path, name: str) -> list[dict]:
 
 
 def load(folder: Path) -> SeedRows:
+    from app.vendors.ideascale import models as m
+
     return [
         (m.Member, _read(folder, "members")),
         (m.ApiToken, _read(folder, "api_tokens")),

@@ -1,11 +1,13 @@
-"""Loads fixtures/ushahidi/ (the documented example payloads plus consistent extra records) into rows."""
+"""Loads fixtures/ushahidi/ (the documented example payloads plus consistent extra records) into rows.
+
+The table models are imported by the functions that need them, not with this module: a database copied from
+the seed cache (app/core/seedcache.py) starts without importing any vendor's models."""
 
 import json
 from pathlib import Path
 
 from app.core.passwords import hash_password
 from app.core.store import SeedRows
-from app.vendors.ushahidi import models as m
 from app.vendors.ushahidi.schemas import parse_time, ref_id
 
 # Keys of a documented payload that are computed on output, not stored.
@@ -29,6 +31,8 @@ def _row(model, record: dict, refs: tuple[str, ...] = (), times: tuple[str, ...]
 
 
 def load(folder: Path) -> SeedRows:
+    from app.vendors.ushahidi import models as m
+
     posts, post_sets = [], []
     for record in _read(folder, "posts"):
         row = _row(
