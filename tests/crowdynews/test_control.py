@@ -283,3 +283,18 @@ def test_bad_bodies(api):
     assert_error(api.get("/collection/nothing"), 404, "NotFoundError")
     moved = api.patch(f"/collection/inputs/{DOCUMENTED_INPUT['_id']}", json={"contractId": CONTRACT_1})
     assert_error(moved, 400, "ValidationError", propertyName="contractId", reason="immutable")
+
+
+def test_every_unique_field_is_looked_up_through_an_index(app):
+    """check_unique runs on every write; a scan of every document of the kind made inserts slow down as they grew."""
+    from app.vendors.crowdynews.models import UNIQUE_FIELDS, unique_field
+    from app.vendors.crowdynews.resources import KINDS
+
+    assert {name for kind in KINDS.values() for name in kind.unique} <= set(UNIQUE_FIELDS)
+    with app.state.store.engine.connect() as conn:
+        for name in UNIQUE_FIELDS:
+            plan = conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN SELECT id FROM crowdynews_resource WHERE kind = ? AND {unique_field(name)} = ?",
+                ("sets", "x"),
+            ).fetchall()
+            assert f"USING INDEX ix_crowdynews_resource_{name}" in str(plan)

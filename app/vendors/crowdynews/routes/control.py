@@ -3,6 +3,7 @@ chains, collections, customizations and publications, each with list, get, creat
 DELETE (204) and the bulk DELETE with `{"ids": [...]}`."""
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy import literal_column
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
@@ -11,7 +12,7 @@ from app.core.payload import read_payload
 from app.vendors.crowdynews import schemas
 from app.vendors.crowdynews.auth import Caller, CallerDep, contract_for
 from app.vendors.crowdynews.errors import CrowdynewsError, validation
-from app.vendors.crowdynews.models import Resource
+from app.vendors.crowdynews.models import Resource, unique_field
 from app.vendors.crowdynews.resources import (
     KIND_BY_PATH,
     KINDS,
@@ -95,10 +96,11 @@ def check_unique(db: DbSession, kind: Kind, doc: dict, customer_id: str, contrac
     for name in kind.unique:
         if doc.get(name) is None:
             continue
-        # Compared in SQLite (json_extract), not by loading every document of the kind: an insert stays cheap.
+        # Compared in SQLite on an index of the field (models.UNIQUE_FIELDS), not by loading or scanning every
+        # document of the kind: an insert stays cheap however many there are.
         query = select(Resource.id).where(Resource.kind == kind.name, Resource.id != doc["_id"])
         query = query.where(Resource.contract_id == contract_id if kind.scoped else Resource.customer_id == customer_id)
-        same = func.json_extract(Resource.doc, f"$.{name}") == doc[name]
+        same = literal_column(unique_field(name)) == doc[name]
         if db.exec(query.where(same, func.json_type(Resource.doc, f"$.{name}") == _json_type(doc[name]))).first():
             raise validation(name, doc[name], "unique", f"A {kind.label} with this {name} already exists.")
 
