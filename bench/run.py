@@ -247,6 +247,29 @@ def compare(
     return result
 
 
+def journal_cost(workdir: Path, workload: Workload, duration: float, rounds: int) -> dict:
+    """Throughput with the journal on (the default) and off, on two new servers, runs alternating."""
+    servers = {
+        "on": start_crowdmock(workdir, None, workdir / "journal-on.sqlite3"),
+        "off": start_crowdmock(workdir, {"CROWDMOCK_JOURNAL_SIZE": "0"}, workdir / "journal-off.sqlite3"),
+    }
+    try:
+        headers = {}
+        for name, server in servers.items():
+            wait_ready(server.base + "/__admin/health")
+            headers[name] = credentials(server.base, workload.vendor)
+            wrk(server.base + workload.path, "GET", headers[name], None, 2)
+        runs: dict[str, list[float]] = {"on": [], "off": []}
+        for _ in range(rounds):
+            for name, server in servers.items():
+                runs[name].append(wrk(server.base + workload.path, "GET", headers[name], None, duration).requests_per_s)
+    finally:
+        for server in servers.values():
+            server.stop()
+    on, off = statistics.fmean(runs["on"]), statistics.fmean(runs["off"])
+    return {"workload": workload.name, "on_rps": round(on), "off_rps": round(off), "cost": round(1 - on / off, 3)}
+
+
 def cold_start(workdir: Path, bodies: Path, url_path: str, headers_for: str, times: int = 5) -> dict:
     """Launch to the first 200 of a vendor GET on a new database (copied from the run's seed cache), and of the
     ceiling's GET; medians of `times`. Also once with an empty seed cache (the first start of an install)."""
@@ -333,26 +356,9 @@ def main() -> int:
         finally:
             crowdmock.stop()
         report["workloads"] = comparisons
-        # Journal on (the default) against off, on the first vendor's GET.
+        # Journal on (the default) against off, on the first vendor's GET: two new servers, runs interleaved.
         first = next(w for w in workloads if w.kind == "get")
-        quiet = start_crowdmock(workdir, {"CROWDMOCK_JOURNAL_SIZE": "0"}, workdir / "journal-off.sqlite3")
-        try:
-            wait_ready(quiet.base + "/__admin/health")
-            off_headers = credentials(quiet.base, first.vendor)
-            wrk(quiet.base + first.path, "GET", off_headers, None, 2)
-            off = statistics.fmean(
-                wrk(quiet.base + first.path, "GET", off_headers, None, args.duration).requests_per_s
-                for _ in range(args.rounds)
-            )
-        finally:
-            quiet.stop()
-        on = next(c["crowdmock_rps"] for c in comparisons if c["workload"] == first.name)
-        report["journal"] = {
-            "workload": first.name,
-            "on_rps": on,
-            "off_rps": round(off),
-            "cost": round(1 - on / off, 3),
-        }
+        report["journal"] = journal_cost(workdir, first, args.duration, args.rounds)
         if not args.quick:
             report["cold_start"] = cold_start(workdir, bodies_file, first.path, first.vendor)
         ceiling.stop()
