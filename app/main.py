@@ -84,11 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.gc_freeze:
-            # What start-up made (routes, schemas, seed rows) lives as long as the server: out of the collector's
-            # way, so that its full collections under load scan only what requests make (they stalled every
-            # client for ~100 ms: p99 40x the median).
-            gc.collect()
-            gc.freeze()
+            _freeze_long_lived()
         yield
         # `docker stop` / Ctrl-C: connections closed, WAL checkpointed. A private (`sqlite://`) database is kept until
         # the process ends, since an in-process app may be started again (each TestClient context, schemathesis).
@@ -185,15 +181,15 @@ def _to_vendor(default: ASGIApp, resolve, vendor_apps: dict[str, ASGIApp]) -> AS
     return route
 
 
+def _freeze_long_lived() -> None:
+    """What start-up and each vendor's first request build (routes, schemas, models) lives as long as the server:
+    out of the garbage collector's way, so that its full collections under load scan only what requests make (they
+    stalled every client for ~100 ms: p99 40x the median)."""
+    gc.collect()
+    gc.freeze()
+
+
 def _vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: Faults) -> FastAPI:
-    sub = _build_vendor_app(vendor, settings, store, faults)
-    if settings.gc_freeze:  # built on first use, it lives as long as the server too (see the lifespan)
-        gc.collect()
-        gc.freeze()
-    return sub
-
-
-def _build_vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: Faults) -> FastAPI:
     sub = vendor.build_app(settings)
     sub.state.store, sub.state.settings, sub.state.vendor = store, settings, vendor
     store.reset_hooks[vendor.name] = list(getattr(sub.state, "reset_hooks", []))
@@ -213,4 +209,6 @@ def _build_vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: 
         await not_found(scope, receive, send)
 
     sub.router.default = no_route
+    if settings.gc_freeze:  # built on the vendor's first request, after start-up froze the rest
+        _freeze_long_lived()
     return sub

@@ -64,12 +64,12 @@ class Settings(BaseSettings):
     # Request journal (/__admin/requests): the newest N requests are kept; 0 turns it off. Request and
     # response bodies are kept up to journal_body_bytes each.
     journal_size: int = 1000
+    journal_body_bytes: int = 65536
     # Move what start-up made out of the garbage collector's scans (`crowdmock serve` turns it on; not for apps
     # made in-process, e.g. one per test, whose start-up objects would then never be collected).
     gc_freeze: bool = False
     # Repeated vendor GETs answered from the last identical answer while the database is unchanged (app/core/cache.py).
     response_cache: bool = True
-    journal_body_bytes: int = 65536
     # CORS for every vendor and the admin API. Credentialed requests are allowed for these origins ("*": any
     # origin, which is then echoed back, as browsers require for credentials).
     cors_enabled: bool = True
