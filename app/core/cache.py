@@ -64,20 +64,19 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope["query_string"], tuple(scope["headers"]))
-        found = self.entries.get(key)
-        current = found is not None and found.version == self.version()
-        # Fresh; or just expired while one identical request is already making the new answer.
-        if current and (found.expires > time.monotonic() or key in self.pending):
-            await self._replay(found_vendor, scope, found, send)
-            return
-        if key in self.pending:  # the database changed and the new answer is being made: wait for it
-            await asyncio.shield(self.pending[key])
+        while True:
             found = self.entries.get(key)
-            if found is not None and found.version == self.version():
+            current = found is not None and found.version == self.version()
+            # Fresh; or just expired while one identical request is already making the new answer.
+            if current and (found.expires > time.monotonic() or key in self.pending):
                 await self._replay(found_vendor, scope, found, send)
-            else:
-                await self.app(scope, receive, send)
-            return
+                return
+            if key not in self.pending:
+                break
+            # The new answer is being made: wait for it. If it cannot be reused (something committed meanwhile, or
+            # it is not a 200), the first waiter makes the next one and the others wait again, instead of all of
+            # them querying at once (a burst that opened every pooled connection and grew the heap).
+            await asyncio.shield(self.pending[key])
         version = self.version()
         self.pending[key] = asyncio.get_running_loop().create_future()
         try:

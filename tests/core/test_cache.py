@@ -93,3 +93,48 @@ def test_only_successful_gets_are_kept(client, app, admin):
         assert client.get("/ushahidi/api/v3/tags/999", headers=admin).status_code == 404
         client.post("/ushahidi/api/v3/tags", json={"tag": "New", "type": "category"}, headers=admin)
     assert _cache(app).hits == 0
+
+
+def test_identical_requests_waiting_on_an_answer_that_cannot_be_kept_query_one_at_a_time():
+    """A commit while the answer is being made spoils it; the requests waiting for it then take turns (the first
+    makes the next answer, which the rest reuse) instead of all querying at once."""
+    import asyncio
+
+    from app.core.journal import Journal
+
+    version = [1]
+    calls, running, most = [0], [0], [0]
+
+    async def vendor_app(scope, receive, send):
+        calls[0] += 1
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        for _ in range(3):
+            await asyncio.sleep(0)  # the others arrive meanwhile
+        if calls[0] == 1:
+            version[0] += 1  # another connection commits while the first answer is made
+        running[0] -= 1
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": f"v{version[0]}".encode()})
+
+    cache = ResponseCache(vendor_app, lambda: version[0], lambda path: ("v", "/v"), lambda: False, Journal(0, 0))
+
+    async def get() -> bytes:
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/v/x", "query_string": b"", "headers": []}
+        await cache(scope, None, send)
+        assert sent[0]["status"] == 200
+        return sent[1]["body"]
+
+    async def burst() -> list[bytes]:
+        return await asyncio.gather(*(get() for _ in range(8)))
+
+    bodies = asyncio.run(burst())
+    assert most[0] == 1
+    assert calls[0] == 2  # the spoiled answer, then one that the six others reuse
+    assert bodies == [b"v2"] * 8
+    assert cache.hits == 6
