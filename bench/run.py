@@ -6,7 +6,9 @@ ceiling, crowdmock so that the machine's drift cancels, and every figure is also
 Per vendor: GET of a seeded resource, GET of a list page, POST of a new resource (persisted), each at
 CONNECTIONS connections for DURATION seconds after a warm-up (requests/s, p50, p99, non-2xx). Also: cold start
 (launch to the first 200 of a vendor GET on a new database, median of 5), RSS idle and after the load, reset
-latency (bench/reset.py) and journal on versus off. Results: bench/results/bench.json and bench/results/bench.md.
+latency (bench/reset.py) and journal on versus off. And the stack's floor (bench/floor.py: the ceiling plus SQLModel
+on a WAL SQLite file): its cold start, RSS and one-row POSTs, which show what no crowdmock on this stack can beat.
+Results: bench/results/bench.json and bench/results/bench.md.
 
     .venv/bin/python bench/run.py [--duration 10] [--vendors ushahidi,ideascale] [--quick]
 """
@@ -36,6 +38,7 @@ RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "request.lua"
 SERVER_CORE, LOAD_CORE = "0", "1"
 CONNECTIONS = 32
+ECHO_BODY = '{"title":"Bench {n}","content":"x","tags":["a","b"],"n":1}'  # what the ceiling's and floor's POSTs get
 
 
 @dataclass
@@ -135,13 +138,14 @@ def start_crowdmock(workdir: Path, env_extra: dict | None = None, database: Path
     return Server(process, f"http://127.0.0.1:{port}", log)
 
 
-def start_ceiling(workdir: Path, bodies: Path) -> Server:
-    """The bare app, with the uvicorn settings of `crowdmock serve` (app/cli.py) but crowdmock's own protocol."""
+def start_ceiling(workdir: Path, bodies: Path, floor: Path | None = None) -> Server:
+    """The bare app, with the uvicorn settings of `crowdmock serve` (app/cli.py) but crowdmock's own protocol; with
+    `floor` (a database file) the stack's floor (bench/floor.py) instead."""
     port = free_port()
-    log = workdir / f"ceiling-{port}.log"
+    log = workdir / f"{'floor' if floor else 'ceiling'}-{port}.log"
     command = [
         str(ROOT / ".venv" / "bin" / "uvicorn"),
-        "bench.ceiling:app",
+        "bench.floor:app" if floor else "bench.ceiling:app",
         "--port",
         str(port),
         "--log-level",
@@ -149,7 +153,7 @@ def start_ceiling(workdir: Path, bodies: Path) -> Server:
         "--timeout-graceful-shutdown",
         "5",
     ]
-    env = {**os.environ, "CEILING_BODIES": str(bodies)}
+    env = {**os.environ, "CEILING_BODIES": str(bodies), **({"FLOOR_DATABASE": str(floor)} if floor else {})}
     process = subprocess.Popen(
         ["taskset", "-c", SERVER_CORE, *command], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
@@ -234,7 +238,7 @@ def compare(
 ) -> Comparison:
     method = "POST" if workload.body else "GET"
     ceiling_path = "/echo" if workload.body else f"/{workload.name}"
-    ceiling_body = '{"title":"Bench {n}","content":"x","tags":["a","b"],"n":1}' if workload.body else None
+    ceiling_body = ECHO_BODY if workload.body else None
     json_headers = {**headers, "Content-Type": "application/json"} if workload.body else headers
     result = Comparison(workload.name)
     wrk(crowdmock.base + workload.path, method, json_headers, workload.body, 2)  # warm-up
@@ -270,6 +274,35 @@ def journal_cost(workdir: Path, workload: Workload, duration: float, rounds: int
     return {"workload": workload.name, "on_rps": round(on), "off_rps": round(off), "cost": round(1 - on / off, 3)}
 
 
+def stack_floor(workdir: Path, bodies: Path, ceiling: Server, duration: float, rounds: int) -> dict:
+    """The stack's floor (bench/floor.py) beside the ceiling: RSS idle, and POSTs inserting a row through a SQLModel
+    session and through the sqlite3 module against the ceiling's echo, runs alternating."""
+    floor = start_ceiling(workdir, bodies, workdir / "floor.sqlite3")
+    json_headers = {"Content-Type": "application/json"}
+    targets = {"ceiling": ceiling.base + "/echo", "orm": floor.base + "/orm", "raw": floor.base + "/raw"}
+    try:
+        wait_ready(floor.base + "/health")
+        time.sleep(1)
+        rss = floor.rss_mb()
+        for url in targets.values():
+            wrk(url, "POST", json_headers, ECHO_BODY, 2)  # warm-up
+        runs: dict[str, list[float]] = {name: [] for name in targets}
+        for _ in range(rounds):
+            for name, url in targets.items():
+                runs[name].append(wrk(url, "POST", json_headers, ECHO_BODY, duration).requests_per_s)
+    finally:
+        floor.stop()
+    rps = {name: statistics.fmean(values) for name, values in runs.items()}
+    return {
+        "rss_idle_mb": round(rss, 1),
+        "ceiling_post_rps": round(rps["ceiling"]),
+        "orm_post_rps": round(rps["orm"]),
+        "orm_post_ratio": round(rps["orm"] / rps["ceiling"], 2),
+        "raw_post_rps": round(rps["raw"]),
+        "raw_post_ratio": round(rps["raw"] / rps["ceiling"], 2),
+    }
+
+
 def cold_start(workdir: Path, bodies: Path, url_path: str, headers_for: str, times: int = 5) -> dict:
     """Launch to the first 200 of a vendor GET on a new database (copied from the run's seed cache), and of the
     ceiling's GET; medians of `times`. Also once with an empty seed cache (the first start of an install)."""
@@ -286,23 +319,29 @@ def cold_start(workdir: Path, bodies: Path, url_path: str, headers_for: str, tim
         finally:
             server.stop()
 
-    ours, bare = [], []
+    def launch_bare(floor: Path | None = None) -> float:
+        started = time.perf_counter()
+        server = start_ceiling(workdir, bodies, floor)
+        try:
+            wait_ready(server.base + "/health")
+            return time.perf_counter() - started
+        finally:
+            server.stop()
+
+    ours, bare, floors = [], [], []
     for n in range(times):
         ours.append(launch(workdir / f"cold-{n}.sqlite3"))
-        started = time.perf_counter()
-        ceiling = start_ceiling(workdir, bodies)
-        try:
-            wait_ready(ceiling.base + "/health")
-            bare.append(time.perf_counter() - started)
-        finally:
-            ceiling.stop()
+        bare.append(launch_bare())
+        floors.append(launch_bare(workdir / f"cold-floor-{n}.sqlite3"))
     first = launch(workdir / "cold-first.sqlite3", {"CROWDMOCK_SEED_CACHE": str(workdir / "empty-seeds")})
-    ours_ms, bare_ms = statistics.median(ours) * 1000, statistics.median(bare) * 1000
+    ours_ms, bare_ms, floor_ms = (statistics.median(values) * 1000 for values in (ours, bare, floors))
     return {
         "crowdmock_ms": round(ours_ms),
         "ceiling_ms": round(bare_ms),
         "ratio": round(ours_ms / bare_ms, 2),
         "first_start_ms": round(first * 1000),
+        "floor_ms": round(floor_ms),
+        "floor_ratio": round(floor_ms / bare_ms, 2),
     }
 
 
@@ -359,6 +398,7 @@ def main() -> int:
         # Journal on (the default) against off, on the first vendor's GET: two new servers, runs interleaved.
         first = next(w for w in workloads if w.kind == "get")
         report["journal"] = journal_cost(workdir, first, args.duration, args.rounds)
+        report["floor"] = stack_floor(workdir, bodies_file, ceiling, args.duration, args.rounds)
         if not args.quick:
             report["cold_start"] = cold_start(workdir, bodies_file, first.path, first.vendor)
         ceiling.stop()
@@ -399,6 +439,15 @@ def markdown(report: dict) -> str:
             f"Cold start: crowdmock {c['crowdmock_ms']} ms, ceiling {c['ceiling_ms']} ms ({c['ratio']}x); "
             f"the first start of an install (empty seed cache): {c['first_start_ms']} ms."
         )
+    f, c = report["floor"], report.get("cold_start")
+    started = f"cold start {c['floor_ms']} ms ({c['floor_ratio']}x the ceiling's); " if c else ""
+    lines.append(
+        "The stack's floor (bench/floor.py: the ceiling plus SQLModel on a WAL SQLite file, nothing of crowdmock): "
+        + started
+        + f"RSS idle {f['rss_idle_mb']} MB ({f['rss_idle_mb'] / idle['ceiling']:.2f}x); POST inserting one row "
+        f"through a SQLModel session {f['orm_post_rps']} req/s ({f['orm_post_ratio']}x the ceiling's echo, "
+        f"{f['ceiling_post_rps']}), through the sqlite3 module {f['raw_post_rps']} req/s ({f['raw_post_ratio']}x)."
+    )
     if "reset" in report:
         r = report["reset"]
         lines.append(f"Reset: {json.dumps(r)}")
