@@ -27,10 +27,13 @@ MAX_BODY = 1 << 20
 
 
 class CachedAnswer:
-    __slots__ = ("start", "body", "version", "expires")
+    __slots__ = ("start", "body", "version", "expires", "request")
 
-    def __init__(self, start: Message, body: bytes, version: int, expires: float):
+    def __init__(self, start: Message, body: bytes, version: int, expires: float, request: Scope):
         self.start, self.body, self.version, self.expires = start, body, version, expires
+        # What the journal records of each request it answers: the same for all of them (the cache key), so that
+        # journal entries share it rather than keep every request's own header list alive.
+        self.request = request
 
 
 class ResponseCache:
@@ -106,7 +109,8 @@ class ResponseCache:
         await self.app(scope, receive, keeping_send)
         # The request itself may have written (a session touch): then its answer is not reusable.
         if keep and start is not None and self.version() == version:
-            self.entries[key] = CachedAnswer(start, b"".join(chunks), version, time.monotonic() + TTL)
+            request = {"method": "GET", "path": key[0], "query_string": key[1], "headers": key[2]}
+            self.entries[key] = CachedAnswer(start, b"".join(chunks), version, time.monotonic() + TTL, request)
             self.entries.move_to_end(key)
             while len(self.entries) > MAX_ENTRIES:
                 self.entries.popitem(last=False)
@@ -117,4 +121,4 @@ class ResponseCache:
         await send({**answer.start, "headers": list(answer.start["headers"])})  # a copy: servers may add to it
         await send({"type": "http.response.body", "body": answer.body})
         if self.journal.enabled:
-            self.journal.add_answer(vendor, scope, answer.start, answer.body, started)
+            self.journal.add_answer(vendor, answer.request, answer.start, answer.body, started)

@@ -75,7 +75,7 @@ class Entry:
         self.path = scope["path"]
         self.query = scope.get("query_string", b"").decode("latin-1")
         self.raw_headers = scope.get("headers", [])
-        self.body, self.body_size = bytearray(), 0
+        self.body, self.body_size = b"", 0
         self.status: int | None = None
         self.raw_response_headers: list = []
         # The answer's bytes object itself when it fits (a cached answer is then shared, not copied).

@@ -81,11 +81,15 @@ def test_faults_credentials_and_origins_are_honoured(client, app, admin):
 def test_answers_from_the_cache_are_journaled(client, app, admin):
     client.delete("/__admin/requests")
     for _ in range(3):
-        client.get(TAG, headers=admin)
+        client.get(TAG, params={"format": "json"}, headers={**admin, "X-Trace": "abc"})
     entries = client.get("/__admin/requests", params={"path": TAG}).json()["requests"]
     assert [e["status"] for e in entries] == [200, 200, 200]
     assert len({e["response_body"] for e in entries}) == 1
     assert _cache(app).hits == 2
+    for entry in entries:  # what each request sent, recorded alike whether answered from the cache or not
+        assert (entry["method"], entry["path"], entry["query"], entry["body"]) == ("GET", TAG, "format=json", "")
+        assert entry["headers"]["x-trace"] == "abc"
+        assert entry["headers"]["authorization"] == admin["Authorization"]
 
 
 def test_only_successful_gets_are_kept(client, app, admin):
