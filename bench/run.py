@@ -305,7 +305,8 @@ def stack_floor(workdir: Path, bodies: Path, ceiling: Server, duration: float, r
 
 def cold_start(workdir: Path, bodies: Path, url_path: str, headers_for: str, times: int = 5) -> dict:
     """Launch to the first 200 of a vendor GET on a new database (copied from the run's seed cache), and of the
-    ceiling's GET; medians of `times`. Also once with an empty seed cache (the first start of an install)."""
+    ceiling's and the floor's GET; medians of `times`. Also once with an empty seed cache (the first start of an
+    install)."""
 
     def launch(database: Path, env: dict | None = None) -> float:
         started = time.perf_counter()

@@ -1,11 +1,13 @@
 """The response cache (app/core/cache.py): a repeated vendor GET is answered from the last identical answer, byte for
 byte, and never once anything changed, a fault rule exists or the request differs (credentials, Origin)."""
 
+import asyncio
 import sqlite3
 
 import pytest
 
 from app.core.cache import ResponseCache
+from app.core.journal import Journal
 from tests.credentials import admin_headers
 
 TAG = "/ushahidi/api/v3/tags/1"
@@ -102,10 +104,6 @@ def test_only_successful_gets_are_kept(client, app, admin):
 def test_identical_requests_waiting_on_an_answer_that_cannot_be_kept_query_one_at_a_time():
     """A commit while the answer is being made spoils it; the requests waiting for it then take turns (the first
     makes the next answer, which the rest reuse) instead of all querying at once."""
-    import asyncio
-
-    from app.core.journal import Journal
-
     version = [1]
     calls, running, most = [0], [0], [0]
 
