@@ -72,7 +72,7 @@ class ResponseCache:
             current = found is not None and found.version == self.version()
             # Fresh; or just expired while one identical request is already making the new answer.
             if current and (found.expires > time.monotonic() or key in self.pending):
-                await self._replay(found_vendor, scope, found, send)
+                await self._replay(found_vendor, found, send)
                 return
             if key not in self.pending:
                 break
@@ -115,7 +115,7 @@ class ResponseCache:
             while len(self.entries) > MAX_ENTRIES:
                 self.entries.popitem(last=False)
 
-    async def _replay(self, vendor: tuple[str, str], scope: Scope, answer: CachedAnswer, send: Send) -> None:
+    async def _replay(self, vendor: tuple[str, str], answer: CachedAnswer, send: Send) -> None:
         self.hits += 1
         started = time.perf_counter()
         await send({**answer.start, "headers": list(answer.start["headers"])})  # a copy: servers may add to it

@@ -40,6 +40,9 @@ class Vendor:
         import_module(f"app.vendors.{self.name}.models")
 
     def seed(self, folder: Path) -> SeedRows:
+        """The seed module's `load(folder)`. Seed modules import their table models inside their functions, not at
+        the top: a database copied from the seed cache (app/core/seedcache.py) runs the after-seed hooks without
+        importing any vendor's models."""
         return import_module(f"app.vendors.{self.name}.seed").load(folder)
 
     def render_error(self) -> ErrorRenderer:

@@ -1,8 +1,7 @@
 """Loads fixtures/crowdskout/: the OAuth client and user of the contract, the documented token, attributes
 and field options, and profiles covering every collection of the reference.
 
-The table models are imported by the functions that need them, not with this module: a database copied from
-the seed cache (app/core/seedcache.py) starts without importing any vendor's models."""
+Its table models are imported inside the functions, as app/core/vendor.py (Vendor.seed) explains."""
 
 import json
 from pathlib import Path

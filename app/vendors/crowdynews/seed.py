@@ -2,8 +2,7 @@
 the documented contract, input, filter set, list, chain and customization at their ids with the rest of two
 contracts, and 300 content items whose dates are kept relative to the seeding time.
 
-The table models are imported by the functions that need them, not with this module: a database copied from
-the seed cache (app/core/seedcache.py) starts without importing any vendor's models."""
+Its table models are imported inside the functions, as app/core/vendor.py (Vendor.seed) explains."""
 
 import json
 from pathlib import Path

@@ -2,8 +2,7 @@
 reportback 1982, reportback items 85071, 572, 658, 5874, 498, 499, term 123, users 38 and 1700329), the
 contract's administrator, and consistent extra members, signups, reportbacks and kudos.
 
-The table models are imported by the functions that need them, not with this module: a database copied from
-the seed cache (app/core/seedcache.py) starts without importing any vendor's models."""
+Its table models are imported inside the functions, as app/core/vendor.py (Vendor.seed) explains."""
 
 import json
 from pathlib import Path

@@ -2,8 +2,7 @@
 contract's admin and member tokens, and a community of campaign groups, campaigns, funnels with stages,
 300 ideas with votes and comments by 30 members, custom fields and assessment results.
 
-The table models are imported by the functions that need them, not with this module: a database copied from
-the seed cache (app/core/seedcache.py) starts without importing any vendor's models."""
+Its table models are imported inside the functions, as app/core/vendor.py (Vendor.seed) explains."""
 
 import json
 from pathlib import Path

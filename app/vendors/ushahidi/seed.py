@@ -1,7 +1,6 @@
 """Loads fixtures/ushahidi/ (the documented example payloads plus consistent extra records) into rows.
 
-The table models are imported by the functions that need them, not with this module: a database copied from
-the seed cache (app/core/seedcache.py) starts without importing any vendor's models."""
+Its table models are imported inside the functions, as app/core/vendor.py (Vendor.seed) explains."""
 
 import json
 from pathlib import Path
