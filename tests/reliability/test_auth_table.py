@@ -134,9 +134,10 @@ def _jwt_variants(token: str, secret: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    """Two apps on one database: `then` mints credentials a day before `now` checks them (so they are expired)."""
+    """Two apps on one database: `then` mints credentials a day before `now` checks them (so they are expired).
+    Their id generators are seeded apart: with one seed, whichever minted second drew the other's session id."""
     url = f"sqlite:///{tmp_path_factory.mktemp('auth') / 'auth.sqlite3'}"
-    then = TestClient(create_app(Settings(database_url=url, deterministic=True, clock=THEN)))
+    then = TestClient(create_app(Settings(database_url=url, deterministic=True, clock=THEN, random_seed=1)))
     now_app = create_app(Settings(database_url=url, deterministic=True, clock=NOW))
     with then, TestClient(now_app) as now:
         yield then, now, now_app.state.settings.token_secret
