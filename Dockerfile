@@ -1,25 +1,29 @@
 # crowdmock: every vendor on port 8000, state in /data (a volume), healthy once seeded.
 #   docker build -t crowdmock . && docker run -p 8000:8000 -v crowdmock-data:/data crowdmock
 
-# Build stage: install the package and its dependencies into a virtual environment.
+# Build stage: build the wheel (fixtures and data files inside it), then install it and the locked dependencies
+# (requirements/serve.txt) into a virtual environment. The source tree itself is never installed.
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 RUN python -m venv /opt/crowdmock
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
+COPY requirements ./requirements
 COPY app ./app
-RUN /opt/crowdmock/bin/pip install --no-compile . \
+COPY fixtures ./fixtures
+RUN /opt/crowdmock/bin/pip wheel --no-deps --wheel-dir /wheels . \
+    && /opt/crowdmock/bin/pip install --no-compile -r requirements/serve.txt \
+    && /opt/crowdmock/bin/pip install --no-compile --no-deps /wheels/crowdmock-*.whl \
     && /opt/crowdmock/bin/python -m compileall -q /opt/crowdmock/lib
 
-# Runtime stage: the environment, the fixtures and a non-root user; no build tools.
+# Runtime stage: the environment (the fixtures are in the package) and a non-root user; no build tools.
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin crowdmock \
     && mkdir -p /data && chown crowdmock /data
 COPY --from=build /opt/crowdmock /opt/crowdmock
-COPY fixtures /opt/crowdmock/fixtures
 # A seeded database for new ones to copy (CROWDMOCK_SEED_CACHE): containers start without seeding.
 RUN CROWDMOCK_DATABASE_URL=sqlite:////tmp/seed.sqlite3 CROWDMOCK_SEED_CACHE=/opt/crowdmock/seeds \
-        CROWDMOCK_FIXTURES_DIR=/opt/crowdmock/fixtures /opt/crowdmock/bin/crowdmock seed \
+        /opt/crowdmock/bin/crowdmock seed \
     && rm -f /tmp/seed.sqlite3* && test -n "$(ls /opt/crowdmock/seeds)"
 ENV PATH=/opt/crowdmock/bin:$PATH \
     PYTHONUNBUFFERED=1 \
@@ -27,7 +31,6 @@ ENV PATH=/opt/crowdmock/bin:$PATH \
     CROWDMOCK_HOST=0.0.0.0 \
     CROWDMOCK_PORT=8000 \
     CROWDMOCK_DATABASE_URL=sqlite:////data/crowdmock.sqlite3 \
-    CROWDMOCK_FIXTURES_DIR=/opt/crowdmock/fixtures \
     CROWDMOCK_SEED_CACHE=/opt/crowdmock/seeds
 USER crowdmock
 WORKDIR /data

@@ -1,18 +1,30 @@
 # Two commands do all the set-up: `make run` and `make test`. Both create .venv when it is missing.
+# Dependencies come from the locks in requirements/ (`make lock` writes them from pyproject.toml's ranges); `make
+# run` installs what serving needs, `make test` adds the test tools. crowdmock itself is an editable install.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+SERVE_STAMP := $(VENV)/.installed-serve
+TEST_STAMP := $(VENV)/.installed-test
+PIP := $(BIN)/python -m pip install -q
 
-.PHONY: run test fuzz openapi bench browser lint format clean
+.PHONY: run test fuzz openapi bench browser lint format clean lock dist package-check
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) --upgrade pip
 
-run: $(STAMP)
+$(SERVE_STAMP): pyproject.toml requirements/serve.txt | $(BIN)/python
+	$(PIP) -r requirements/serve.txt
+	$(PIP) --no-deps -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml requirements/test.txt | $(BIN)/python
+	$(PIP) -r requirements/test.txt
+	$(PIP) --no-deps -e .
+	touch $(SERVE_STAMP) $@
+
+run: $(SERVE_STAMP)
 	$(BIN)/crowdmock serve
 
 # The dashboard's browser test drives Debian's chromium; install it when we can (root with apt-get), else the
@@ -22,18 +34,18 @@ browser:
 		{ apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }; } || \
 		echo "chromium not installed: the dashboard browser test will be skipped"
 
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(BIN)/ruff check app tests
 	$(BIN)/ruff format --check app tests
 	$(BIN)/pytest
 
 # A longer schemathesis search than the test suite's (same fixed seed; CROWDMOCK_FUZZ_EXAMPLES per operation).
-fuzz: $(STAMP)
+fuzz: $(TEST_STAMP)
 	CROWDMOCK_FUZZ_EXAMPLES=$${CROWDMOCK_FUZZ_EXAMPLES:-100} $(BIN)/pytest -o addopts= -q tests/fuzz
 
 # Re-records what the OpenAPI documents show of request bodies, parameters and answers from the test suite's
 # exchanges (tests/openapi_recorder.py) into app/vendors/<vendor>/openapi.json. Run it after changing a response.
-openapi: $(STAMP)
+openapi: $(TEST_STAMP)
 	rm -f .openapi-recording.jsonl
 	CROWDMOCK_RECORD_OPENAPI=$(CURDIR)/.openapi-recording.jsonl $(BIN)/pytest -o addopts= -q -p no:cacheprovider \
 		--ignore=tests/fuzz --ignore=tests/reliability tests
@@ -42,14 +54,31 @@ openapi: $(STAMP)
 
 # crowdmock against a bare FastAPI ceiling (bench/run.py): wrk on one core, the server on the other. Installs
 # Debian's wrk when it can (root with apt-get). Results in bench/results/.
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 		{ apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-format: $(STAMP)
+# The locks: every dependency pinned, for `make run`, `make test` and CI; pyproject.toml keeps open ranges for users.
+lock: $(TEST_STAMP)
+	$(PIP) pip-tools
+	for lock in serve test; do \
+		$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --annotation-style=line \
+			$$( [ $$lock = test ] && echo --extra dev ) -o requirements/$$lock.txt pyproject.toml; done
+
+# The sdist and the wheel, in dist/.
+dist: $(TEST_STAMP)
+	rm -rf dist
+	$(BIN)/python -m build -q --outdir dist .
+
+# crowdmock as a user meets it: the wheel in a new virtualenv outside the checkout, `crowdmock serve`, and a user
+# project with its own `app/` package using the plugin's fixtures (.ci/package-check).
+package-check: dist
+	bash .ci/package-check dist
+
+format: $(TEST_STAMP)
 	$(BIN)/ruff format app tests
 	$(BIN)/ruff check --fix app tests
 
 clean:
-	rm -rf $(VENV) data/*.sqlite3*
+	rm -rf $(VENV) dist build data/*.sqlite3*

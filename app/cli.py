@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from app.settings import Settings
+from crowdmock.settings import Settings
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -23,7 +23,7 @@ def _serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     os.environ["CROWDMOCK_HOST"], os.environ["CROWDMOCK_PORT"] = host, str(port)
-    from app.vendors import VENDORS
+    from crowdmock.vendors import VENDORS
 
     if settings.vendor and settings.vendor not in VENDORS:
         print(f"unknown vendor {settings.vendor!r}; known: {', '.join(VENDORS)}", file=sys.stderr)
@@ -38,7 +38,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  {vendor.title:<14} {base}{'' if settings.vendor else vendor.prefix}")
     sys.stdout.flush()
     uvicorn.run(
-        "app.main:create_app",
+        "crowdmock.main:create_app",
         factory=True,
         host=host,
         port=port,
@@ -47,14 +47,14 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         timeout_graceful_shutdown=5,
         # Writes vendor reason phrases into the status line (app/core/reason.py).
-        http="app.core.reason:ReasonPhraseProtocol",
+        http="crowdmock.core.reason:ReasonPhraseProtocol",
     )
     return 0
 
 
 def _open_store(settings: Settings):
     """The configured database, created and seeded if new (what `serve` would open)."""
-    from app.main import open_store
+    from crowdmock.main import open_store
 
     store = open_store(settings)
     store.start()
@@ -68,8 +68,8 @@ def _print_fixture_problems(folder, problems: list[str]) -> None:
 
 
 def _fixtures_valid(settings: Settings) -> bool:
-    from app.core.fixtures import FixtureError, UserFixtures, compose
-    from app.vendors import VENDORS
+    from crowdmock.core.fixtures import FixtureError, UserFixtures, compose
+    from crowdmock.vendors import VENDORS
 
     try:
         compose(
@@ -84,8 +84,8 @@ def _fixtures_valid(settings: Settings) -> bool:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from app.core.fixtures import FixtureError
-    from app.main import open_store
+    from crowdmock.core.fixtures import FixtureError
+    from crowdmock.main import open_store
 
     settings = Settings()
     if args.fixtures:
@@ -105,7 +105,7 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _known_vendors(names: list[str] | None) -> bool:
-    from app.vendors import VENDORS
+    from crowdmock.vendors import VENDORS
 
     unknown = [n for n in names or () if n not in VENDORS]
     if unknown:
@@ -127,7 +127,7 @@ def _reset(args: argparse.Namespace) -> int:
 def _snapshot(args: argparse.Namespace) -> int:
     import orjson
 
-    from app.core import snapshot
+    from crowdmock.core import snapshot
 
     if args.action == "export" and not _known_vendors(args.vendor):
         return 2
@@ -163,7 +163,7 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 
 def _routes(args: argparse.Namespace) -> int:
-    from app.vendors import VENDORS
+    from crowdmock.vendors import VENDORS
 
     settings = Settings(database_url="sqlite://")
     for vendor in VENDORS.values():
@@ -176,7 +176,10 @@ def _routes(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from crowdmock import __version__
+
     parser = argparse.ArgumentParser(prog="crowdmock", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"crowdmock {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve every vendor (or one) over HTTP")

@@ -10,24 +10,24 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.admin.context import Admin
-from app.admin.errors import error_response
-from app.admin.routes import build_admin_app
-from app.core import clock
-from app.core.bodies import BufferedBodyMiddleware
-from app.core.cache import ResponseCache
-from app.core.db import make_engine
-from app.core.docs import install_offline_docs
-from app.core.faults import FaultMiddleware, Faults
-from app.core.fixtures import UserFixtures
-from app.core.journal import Journal, JournalMiddleware, mark_unmatched, vendor_resolver
-from app.core.routing import HeadAsGetMiddleware, HostRoutingMiddleware
-from app.core.seedcache import SeedCache
-from app.core.store import Store
-from app.core.vendor import Vendor
-from app.dashboard.routes import router as dashboard_router
-from app.settings import Settings
-from app.vendors import VENDORS
+from crowdmock.admin.context import Admin
+from crowdmock.admin.errors import error_response
+from crowdmock.admin.routes import build_admin_app
+from crowdmock.core import clock
+from crowdmock.core.bodies import BufferedBodyMiddleware
+from crowdmock.core.cache import ResponseCache
+from crowdmock.core.db import make_engine
+from crowdmock.core.docs import install_offline_docs
+from crowdmock.core.faults import FaultMiddleware, Faults
+from crowdmock.core.fixtures import UserFixtures
+from crowdmock.core.journal import Journal, JournalMiddleware, mark_unmatched, vendor_resolver
+from crowdmock.core.routing import HeadAsGetMiddleware, HostRoutingMiddleware
+from crowdmock.core.seedcache import SeedCache
+from crowdmock.core.store import Store
+from crowdmock.core.vendor import Vendor
+from crowdmock.dashboard.routes import router as dashboard_router
+from crowdmock.settings import Settings
+from crowdmock.vendors import VENDORS
 
 # "*" covers requests without credentials; credentialed ones (cookies) need the names.
 EXPOSED_HEADERS = [

@@ -3,13 +3,17 @@
 import json
 import os
 from datetime import datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+def default_fixtures() -> Path:
+    """The fixtures that ship inside the package (`crowdmock.fixtures`, the repository's fixtures/ folder)."""
+    return Path(str(files("crowdmock.fixtures")))
 
 
 def _user_cache() -> Path:
@@ -27,7 +31,7 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     # Serve only this vendor, at the root (`crowdmock serve --vendor NAME`).
     vendor: str | None = None
-    fixtures_dir: Path = PROJECT_ROOT / "fixtures"
+    fixtures_dir: Path = Field(default_factory=default_fixtures)
     # A folder of your own fixture files (<vendor>/<file>.json) laid over the defaults, or used instead of them
     # when fixtures_replace (see `crowdmock seed --help`). Unset: whatever the database was last seeded from.
     fixtures: Path | None = None

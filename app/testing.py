@@ -19,9 +19,9 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
-from app.vendors import VENDORS
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
+from crowdmock.vendors import VENDORS
 
 
 class Crowdmock:
@@ -83,7 +83,7 @@ def serve(settings: Settings) -> Iterator[str]:
         create_app(settings),
         host="127.0.0.1",
         port=port,
-        http="app.core.reason:ReasonPhraseProtocol",
+        http="crowdmock.core.reason:ReasonPhraseProtocol",
         log_level="warning",
     )
     server = uvicorn.Server(config)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from app.testing import free_port
+from crowdmock.testing import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ def main() -> int:
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "CROWDMOCK_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}
-        cmd = [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)]
+        cmd = [sys.executable, "-c", "from crowdmock.cli import main; main()", "serve", "--port", str(port)]
         server = subprocess.Popen([*cmd, "--log-level", "warning"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         try:
             base = f"http://127.0.0.1:{port}"

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 os.environ["CROWDMOCK_SEED_CACHE"] = tempfile.mkdtemp(prefix="crowdmock-test-seeds-")
 atexit.register(shutil.rmtree, os.environ["CROWDMOCK_SEED_CACHE"], ignore_errors=True)
 
-from app.main import create_app  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from app.testing import serve  # noqa: E402
+from crowdmock.main import create_app  # noqa: E402
+from crowdmock.settings import Settings  # noqa: E402
+from crowdmock.testing import serve  # noqa: E402
 
 if os.environ.get("CROWDMOCK_RECORD_OPENAPI"):  # `make openapi`
     from tests.openapi_recorder import install

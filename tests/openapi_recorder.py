@@ -4,7 +4,7 @@ from handlers that read raw requests: request bodies, query and path parameter t
 
     python -m tests.openapi_recorder build FILE   # writes app/vendors/<vendor>/openapi.json
 
-The written files are merged into the documents by `app.core.openapi.document_recorded`."""
+The written files are merged into the documents by `crowdmock.core.openapi.document_recorded`."""
 
 import importlib
 import json
@@ -136,7 +136,7 @@ def infer(values: list, answer: bool = False, open_fields: dict | None = None, t
 
 
 def _open_fields(vendor: str) -> dict:
-    return getattr(importlib.import_module(f"app.vendors.{vendor}.schemas"), "OPEN_FIELDS", {})
+    return getattr(importlib.import_module(f"crowdmock.vendors.{vendor}.schemas"), "OPEN_FIELDS", {})
 
 
 NON_BLANK = {"minLength": 1, "pattern": r"\S"}
@@ -161,7 +161,7 @@ def _resource(path: str) -> str:
 def _request_fields(vendor: str, parent: str, properties: dict) -> None:
     """Lays the vendor's schemas.request_fields() over request fields, at any depth: `parent.name` (parent: the
     enclosing property, or the path's resource at the top, e.g. `tags.type`, `attributes.type`) or `name`."""
-    made = getattr(importlib.import_module(f"app.vendors.{vendor}.schemas"), "request_fields", None)
+    made = getattr(importlib.import_module(f"crowdmock.vendors.{vendor}.schemas"), "request_fields", None)
     fields = made() if made else {}
     for name, prop in properties.items():
         extra = fields.get(f"{parent}.{name}", fields.get(name))

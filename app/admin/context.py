@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.admin.errors import AdminError
-from app.core.faults import Faults
-from app.core.journal import Journal
-from app.core.store import Store
-from app.core.vendor import Vendor
-from app.settings import Settings
+from crowdmock.admin.errors import AdminError
+from crowdmock.core.faults import Faults
+from crowdmock.core.journal import Journal
+from crowdmock.core.store import Store
+from crowdmock.core.vendor import Vendor
+from crowdmock.settings import Settings
 
 
 @dataclass

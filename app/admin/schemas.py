@@ -6,9 +6,9 @@ from typing import Any, Literal
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.core.faults import FaultRule
-from app.core.matching import RequestMatcher
-from app.core.payload import whole_number
+from crowdmock.core.faults import FaultRule
+from crowdmock.core.matching import RequestMatcher
+from crowdmock.core.payload import whole_number
 
 # For the OpenAPI document (doc only: the handlers answer unknown names with the admin API's own errors).
 VENDOR_NAMES = {"enum": ["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"]}

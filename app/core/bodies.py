@@ -8,9 +8,9 @@ when Content-Length declares it, else as soon as the bytes received pass the lim
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.db import SAFE_METHODS
-from app.core.errors import ErrorRenderer
-from app.settings import Settings
+from crowdmock.core.db import SAFE_METHODS
+from crowdmock.core.errors import ErrorRenderer
+from crowdmock.settings import Settings
 
 
 class BodyTooLarge(Exception):

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.journal import Journal
+from crowdmock.core.journal import Journal
 
 TTL = 1.0  # seconds an answer may be reused
 MAX_ENTRIES = 2048

@@ -15,8 +15,3 @@ class Credentials:
 
 class UnknownUser(Exception):
     """The requested user does not exist in the vendor's store."""
-
-
-def as_id(text: str) -> int | None:
-    """A user given as a number (a uid or id) rather than a name or e-mail."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else None

@@ -90,13 +90,24 @@ def remove_database(path: str) -> None:
             os.remove(name)
 
 
-def as_id(text: str) -> int | None:
-    """A decimal id from a query or body string: None unless ASCII digits; digits beyond SQLite's INTEGER become
-    -1, an id no row has (binding them would fail)."""
+def parse_id(value: str | int) -> int | None:
+    """A record id given as ASCII digits (or an int) within SQLite's INTEGER range; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value)
     if not (text.isascii() and text.isdigit()):
         return None
-    value = int(text)
-    return value if value <= MAX_INTEGER else -1
+    number = int(text)
+    return number if number <= MAX_INTEGER else None
+
+
+def lookup_id(text: str) -> int | None:
+    """A decimal id to filter by: None unless ASCII digits; digits beyond SQLite's INTEGER become -1, an id no row
+    has (binding them would fail), so that the filter matches nothing rather than being ignored."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    ident = parse_id(text)
+    return -1 if ident is None else ident
 
 
 def get_row(session: Session, model: type, ident: Any):

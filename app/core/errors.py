@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
-from app.core.journal import mark_unmatched
+from crowdmock.core.journal import mark_unmatched
 
 log = logging.getLogger("crowdmock")
 

@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core import clock
-from app.core.errors import ErrorRenderer, status_phrase
-from app.core.journal import ENTRY_KEY
-from app.core.matching import RequestMatcher
-from app.core.reason import DROP_EXTENSION
+from crowdmock.core import clock
+from crowdmock.core.errors import ErrorRenderer, status_phrase
+from crowdmock.core.journal import ENTRY_KEY
+from crowdmock.core.matching import RequestMatcher
+from crowdmock.core.reason import DROP_EXTENSION
 
 
 @lru_cache(maxsize=1)

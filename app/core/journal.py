@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.matching import RequestMatcher
+from crowdmock.core.matching import RequestMatcher
 
 # The scope key under which the entry of the request in flight travels (copies of the scope share it).
 ENTRY_KEY = "crowdmock.journal_entry"

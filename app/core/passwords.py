@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 
-from app.core import clock
+from crowdmock.core import clock
 
 ITERATIONS = 1000
 

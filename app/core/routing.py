@@ -4,7 +4,7 @@ from fnmatch import fnmatch
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.vendor import HOST_ROUTED_ORIGIN
+from crowdmock.core.vendor import HOST_ROUTED_ORIGIN
 
 
 class HostRoutingMiddleware:

@@ -16,9 +16,9 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-import app
+import crowdmock
 
-CODE = Path(app.__file__).resolve().parent
+CODE = Path(crowdmock.__file__).resolve().parent
 PREFIX = "seed-"
 # Templates of other code or fixtures are deleted once unused this long (another install may still want its own).
 STALE_SECONDS = 7 * 86400

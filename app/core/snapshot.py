@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from app.core import clock
-from app.core.store import Store
+from crowdmock.core import clock
+from crowdmock.core.store import Store
 
 FORMAT, VERSION = "crowdmock-snapshot", 1
 _SQLITE_INT = 2**63

@@ -16,10 +16,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
-from app.core import clock
-from app.core.db import WRITE, close_engine, is_private, make_engine, remove_database
-from app.core.fixtures import FixtureError, UserFixtures, compose
-from app.core.seedcache import SeedCache, template_key
+from crowdmock.core import clock
+from crowdmock.core.db import WRITE, close_engine, is_private, make_engine, remove_database
+from crowdmock.core.fixtures import FixtureError, UserFixtures, compose
+from crowdmock.core.seedcache import SeedCache, template_key
 
 # A vendor's seed loader turns its fixtures folder into rows: [(table model, [row dict, ...]), ...].
 SeedRows = list[tuple[type[SQLModel], list[dict]]]

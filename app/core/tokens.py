@@ -2,7 +2,7 @@
 
 from jose import JWTError, jwt
 
-from app.core import clock
+from crowdmock.core import clock
 
 ALGORITHM = "HS256"
 

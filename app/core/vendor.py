@@ -8,10 +8,10 @@ from fastapi import FastAPI, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.core.credentials import Credentials
-from app.core.errors import ErrorRenderer
-from app.core.store import AfterSeed, SeedRows
-from app.settings import Settings
+from crowdmock.core.credentials import Credentials
+from crowdmock.core.errors import ErrorRenderer
+from crowdmock.core.store import AfterSeed, SeedRows
+from crowdmock.settings import Settings
 
 # Set by Host routing: the public origin to link to when a request came in on a vendor's real hostname.
 HOST_ROUTED_ORIGIN = "crowdmock.host_origin"
@@ -19,7 +19,7 @@ HOST_ROUTED_ORIGIN = "crowdmock.host_origin"
 
 @dataclass(frozen=True, eq=False)
 class Vendor:
-    """A vendor package `app.vendors.<name>`: its `routes.build_app(settings)` and `seed.load(folder)` are
+    """A vendor package `crowdmock.vendors.<name>`: its `routes.build_app(settings)` and `seed.load(folder)` are
     imported on first use, so listing the registry stays cheap."""
 
     name: str
@@ -33,27 +33,27 @@ class Vendor:
     real_bases: tuple[tuple[str, str], ...] = field(default=())
 
     def build_app(self, settings: Settings) -> FastAPI:
-        return import_module(f"app.vendors.{self.name}.routes").build_app(settings)
+        return import_module(f"crowdmock.vendors.{self.name}.routes").build_app(settings)
 
     def import_models(self) -> None:
         """Its table models: imported when the store first needs the vendor's tables (app/core/store.py)."""
-        import_module(f"app.vendors.{self.name}.models")
+        import_module(f"crowdmock.vendors.{self.name}.models")
 
     def seed(self, folder: Path) -> SeedRows:
         """The seed module's `load(folder)`. Seed modules import their table models inside their functions, not at
         the top: a database copied from the seed cache (app/core/seedcache.py) runs the after-seed hooks without
         importing any vendor's models."""
-        return import_module(f"app.vendors.{self.name}.seed").load(folder)
+        return import_module(f"crowdmock.vendors.{self.name}.seed").load(folder)
 
     def render_error(self) -> ErrorRenderer:
         """The vendor's `errors.render_error(request, status, message, headers)` (fault responses use it)."""
-        return import_module(f"app.vendors.{self.name}.errors").render_error
+        return import_module(f"crowdmock.vendors.{self.name}.errors").render_error
 
     def mint_credentials(
         self, engine: Engine, settings: Settings, user: str | None, scopes: list[str] | None, ttl: int | None
     ) -> Credentials:
         """Ready-to-use credentials from the vendor's `auth.mint_credentials` (raises UnknownUser)."""
-        mint = import_module(f"app.vendors.{self.name}.auth").mint_credentials
+        mint = import_module(f"crowdmock.vendors.{self.name}.auth").mint_credentials
         with Session(engine, expire_on_commit=False) as db:
             return mint(db, settings, user, scopes, ttl)
 
@@ -74,15 +74,18 @@ class Vendor:
     def fixture_identities(self) -> dict[str, tuple[str, ...]]:
         """The seed module's optional IDENTITIES: fixture file stem -> the dotted fields that identify a record in
         it, where that is not the record's first field (app/core/fixtures.py)."""
-        return getattr(import_module(f"app.vendors.{self.name}.seed"), "IDENTITIES", {})
+        return getattr(import_module(f"crowdmock.vendors.{self.name}.seed"), "IDENTITIES", {})
 
     def after_seed(self) -> AfterSeed | None:
         """The seed module's optional `after_seed(conn)`."""
-        return getattr(import_module(f"app.vendors.{self.name}.seed"), "after_seed", None)
+        return getattr(import_module(f"crowdmock.vendors.{self.name}.seed"), "after_seed", None)
 
 
-def public_base(request: Request, settings: Settings, prefix: str) -> str:
-    """Scheme, host and prefix that the vendor's `url` fields start with (no trailing slash)."""
+def public_base(request: Request) -> str:
+    """Scheme, host and prefix that the vendor's `url` fields start with (no trailing slash), for a request to a
+    vendor's app (its state holds the settings and the vendor)."""
+    settings: Settings = request.app.state.settings
+    prefix = request.app.state.vendor.prefix
     origin = request.scope.get(HOST_ROUTED_ORIGIN)
     if origin:
         return origin

@@ -1,5 +1,7 @@
 """The dashboard at `/`: vendors, credentials, the live request journal, faults and reset."""
 
+from importlib.resources import files
 from pathlib import Path
 
-STATIC_DIR = Path(__file__).parent / "static"
+# Installed inside the package (pyproject.toml's package-data); a plain folder in any non-zipped install.
+STATIC_DIR = Path(str(files("crowdmock.dashboard") / "static"))

@@ -6,7 +6,7 @@ from html import escape
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.vendors import VENDORS
+from crowdmock.vendors import VENDORS
 
 router = APIRouter()
 STATIC = "/__admin/static/dashboard"

@@ -2,8 +2,8 @@
 
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
 
 USHAHIDI_LOGIN = {
     "grant_type": "password",

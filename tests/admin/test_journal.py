@@ -3,8 +3,8 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
 
 IDEASCALE_MEMBER = {"api_token": "00000000-0000-4000-8000-000000000002"}
 

@@ -4,9 +4,9 @@ offline, every vendor's real hostnames, and single-vendor serving at the root.""
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
-from app.vendors import VENDORS
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
+from crowdmock.vendors import VENDORS
 
 PREFLIGHT = {
     "Origin": "http://localhost:5173",

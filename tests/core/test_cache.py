@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from app.core.cache import ResponseCache
-from app.core.journal import Journal
+from crowdmock.core.cache import ResponseCache
+from crowdmock.core.journal import Journal
 from tests.credentials import admin_headers
 
 TAG = "/ushahidi/api/v3/tags/1"
@@ -38,8 +38,8 @@ def test_a_repeated_get_is_answered_from_the_cache_byte_for_byte(client, app, ad
 def test_the_cache_answers_as_the_uncached_app_does(client, app, admin):
     from fastapi.testclient import TestClient
 
-    from app.main import create_app
-    from app.settings import Settings
+    from crowdmock.main import create_app
+    from crowdmock.settings import Settings
 
     cached = [client.get(TAG, headers=admin) for _ in range(2)][-1]
     uncached_app = create_app(Settings(database_url="sqlite://", response_cache=False))

@@ -5,9 +5,10 @@ import json
 import pytest
 from sqlmodel import Session
 
-from app.cli import main
-from app.core.db import make_engine
-from app.vendors.ushahidi.models import Post
+import crowdmock
+from crowdmock.cli import main
+from crowdmock.core.db import make_engine
+from crowdmock.vendors.ushahidi.models import Post
 
 
 @pytest.fixture
@@ -82,3 +83,10 @@ def test_help_on_every_command(capsys):
             main(argv)
         assert done.value.code == 0
         assert "usage: crowdmock" in capsys.readouterr().out
+
+
+def test_version_prints_the_package_version(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"crowdmock {crowdmock.__version__}\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.cli import main
-from app.main import create_app
-from app.settings import Settings
+from crowdmock.cli import main
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
 
 ADMIN = {"Accept": "application/json", "api_token": "00000000-0000-4000-8000-000000000001"}
 

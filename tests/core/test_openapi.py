@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from app.core.openapi import _untyped, document_recorded
+from crowdmock.core.openapi import _untyped, document_recorded
 from tests.openapi_recorder import build, infer
 
 DOCUMENTS = ["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi", "__admin"]

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from app.core import clock
-from app.main import create_app, open_store
-from app.settings import PROJECT_ROOT, Settings
+from crowdmock.core import clock
+from crowdmock.main import create_app, open_store
+from crowdmock.settings import Settings, default_fixtures
 from tests.credentials import admin_headers
 
-TAG = json.loads((PROJECT_ROOT / "fixtures" / "ushahidi" / "tags.json").read_text())[0]
+TAG = json.loads((default_fixtures() / "ushahidi" / "tags.json").read_text())[0]
 VENDORS = ("crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi")
 
 

@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from app.testing import free_port
+from crowdmock.testing import free_port
 
 
 def test_serve_one_vendor_at_the_root():
@@ -16,7 +16,7 @@ def test_serve_one_vendor_at_the_root():
     cmd = [
         sys.executable,
         "-c",
-        "from app.cli import main; main()",
+        "from crowdmock.cli import main; main()",
         "serve",
         "--vendor",
         "ushahidi",

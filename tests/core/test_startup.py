@@ -8,8 +8,8 @@ import sys
 
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import PROJECT_ROOT, Settings
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
 
 
 def test_a_vendor_app_is_built_on_its_first_request_only():
@@ -38,11 +38,11 @@ def test_with_gc_freeze_a_vendor_app_built_later_is_frozen_too():
 LOADED_MODELS = """
 import sys
 from fastapi.testclient import TestClient
-from app.main import create_app
-from app.settings import PROJECT_ROOT, Settings
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
 
 def loaded():
-    return sorted(m.split(".")[2] for m in sys.modules if m.startswith("app.vendors.") and m.endswith(".models"))
+    return sorted(m.split(".")[2] for m in sys.modules if m.startswith("crowdmock.vendors.") and m.endswith(".models"))
 
 app = create_app(Settings(database_url="sqlite:///" + sys.argv[1]))
 print(loaded())
@@ -60,7 +60,7 @@ def test_a_database_copied_from_the_seed_cache_starts_without_the_vendors_models
         run = subprocess.run(
             [sys.executable, "-c", LOADED_MODELS, str(tmp_path / name)],
             env=env,
-            cwd=PROJECT_ROOT,
+            cwd=tmp_path,
             capture_output=True,
             text=True,
             timeout=120,

@@ -3,12 +3,12 @@
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from app.core.db import make_engine
-from app.core.store import Store
-from app.main import create_app
-from app.settings import Settings
-from app.vendors import VENDORS
-from app.vendors.ushahidi.models import Post
+from crowdmock.core.db import make_engine
+from crowdmock.core.store import Store
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
+from crowdmock.vendors import VENDORS
+from crowdmock.vendors.ushahidi.models import Post
 
 
 def _store(url: str) -> Store:

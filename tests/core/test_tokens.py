@@ -1,4 +1,4 @@
-from app.core.tokens import issue_jwt, read_jwt
+from crowdmock.core.tokens import issue_jwt, read_jwt
 
 
 def test_round_trip():

@@ -47,7 +47,7 @@ def test_traits_counts(cs):
 def test_scroll_expires_an_hour_after_its_last_use(cs, app):
     from sqlmodel import Session
 
-    from app.vendors.crowdskout.models import Scroll
+    from crowdmock.vendors.crowdskout.models import Scroll
 
     first = cs.put('/v1/segment/scan?query=(NameExists = "Yes")').json()["data"]
     with Session(app.state.store.engine) as session:

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app.core.tokens import issue_jwt
+from crowdmock.core.tokens import issue_jwt
 from tests.crowdskout.conftest import AUTHORIZE, REDIRECT
 
 LOGIN = {**AUTHORIZE, "email": "demo@crowdskout.com", "password": "password"}
@@ -142,7 +142,7 @@ def test_oauth_tracking(cs):
 def test_expired_code_is_refused(cs, app):
     from sqlmodel import Session
 
-    from app.vendors.crowdskout.models import AuthCode
+    from crowdmock.vendors.crowdskout.models import AuthCode
 
     code = get_code(cs)
     with Session(app.state.store.engine) as session:

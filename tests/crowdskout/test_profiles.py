@@ -50,7 +50,7 @@ def test_unknown_profile_is_404(cs):
 
 
 def test_every_collection_of_the_reference_is_seeded(cs):
-    from app.vendors.crowdskout.collections import COLLECTIONS
+    from crowdmock.vendors.crowdskout.collections import COLLECTIONS
 
     seen = set()
     for pid in range(1, 33):

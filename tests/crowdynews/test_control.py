@@ -287,8 +287,8 @@ def test_bad_bodies(api):
 
 def test_every_unique_field_is_looked_up_through_an_index(app):
     """check_unique runs on every write; a scan of every document of the kind made inserts slow down as they grew."""
-    from app.vendors.crowdynews.models import UNIQUE_FIELDS, unique_field
-    from app.vendors.crowdynews.resources import KINDS
+    from crowdmock.vendors.crowdynews.models import UNIQUE_FIELDS, unique_field
+    from crowdmock.vendors.crowdynews.resources import KINDS
 
     assert {name for kind in KINDS.values() for name in kind.unique} <= set(UNIQUE_FIELDS)
     with app.state.store.engine.connect() as conn:

@@ -2,7 +2,7 @@
 
 import json
 
-from app.settings import PROJECT_ROOT
+from crowdmock.settings import default_fixtures
 
 BASE = "http://testserver/dosomething/api/v1"
 CAMPAIGN_KEYS = [
@@ -14,7 +14,7 @@ CAMPAIGN_KEYS = [
 
 
 def documented(nid: str) -> dict:
-    campaigns = json.loads((PROJECT_ROOT / "fixtures/dosomething/campaigns.json").read_text("utf-8"))
+    campaigns = json.loads((default_fixtures() / "dosomething/campaigns.json").read_text("utf-8"))
     return next(c for c in campaigns if c["id"] == nid)
 
 

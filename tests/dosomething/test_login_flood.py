@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.settings import Settings
+from crowdmock.settings import Settings
 from tests.dosomething.conftest import BATMAN
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import Session, select
 
-from app.vendors.dosomething.models import Session as DrupalSession
+from crowdmock.vendors.dosomething.models import Session as DrupalSession
 from tests.dosomething.conftest import BATMAN
 
 # (method, path, body with every required argument)

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.core.failures import FailureGroup
 
-from app.main import create_app
-from app.settings import Settings
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
 from tests.credentials import admin_headers
 from tests.shapes import ERROR_SHAPES, body_of, is_detail
 

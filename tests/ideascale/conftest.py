@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.vendors.ideascale.auth import multipass_encode
+from crowdmock.vendors.ideascale.auth import multipass_encode
 from tests.conftest import VendorClient
 
 ADMIN = {"api_token": "00000000-0000-4000-8000-000000000001"}

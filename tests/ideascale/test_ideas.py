@@ -3,7 +3,7 @@ content rules, attachments, deletion and votes."""
 
 import pytest
 
-from app.vendors.ideascale.listing import IDEA_ORDERS
+from crowdmock.vendors.ideascale.listing import IDEA_ORDERS
 from tests.ideascale.conftest import MEMBER
 
 BASE = "http://testserver/ideascale"

@@ -6,8 +6,8 @@ import os
 import sqlite3
 from collections import Counter
 
-from app.settings import Settings
-from app.testing import serve
+from crowdmock.settings import Settings
+from crowdmock.testing import serve
 from tests.reliability import workload
 
 WRITES_PER_VENDOR = int(os.environ.get("CROWDMOCK_LOAD_WRITES", "30"))

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
-from app.testing import serve
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
+from crowdmock.testing import serve
 
 LIMIT = 4096
 IDEASCALE_ADMIN = {"api_token": "00000000-0000-4000-8000-000000000001"}

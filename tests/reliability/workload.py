@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from app.testing import free_port
+from crowdmock.testing import free_port
 from tests.credentials import VENDORS, admin_headers
 
 IDEA = 352809
@@ -114,7 +114,7 @@ def start_server(database: str, workers: int = 1) -> tuple[subprocess.Popen, str
     """`crowdmock serve` as its own process (several uvicorn workers when asked); returns it and its base URL."""
     port = free_port()
     env = {**os.environ, "CROWDMOCK_DATABASE_URL": database}
-    command = [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)]
+    command = [sys.executable, "-c", "from crowdmock.cli import main; main()", "serve", "--port", str(port)]
     process = subprocess.Popen(
         [*command, "--workers", str(workers), "--log-level", "warning"],
         env=env,

@@ -4,12 +4,12 @@ import json
 
 import pytest
 
-from app.settings import PROJECT_ROOT
+from crowdmock.settings import default_fixtures
 from tests.conftest import VendorClient
 
 SECRET = "35e7f0bca957836d05ca0492211b0ac707671261"
 DOC_HOST = "https://ushahididocs.api.ushahidi.io"
-FIXTURES = PROJECT_ROOT / "fixtures" / "ushahidi"
+FIXTURES = default_fixtures() / "ushahidi"
 
 
 class Ushahidi(VendorClient):

@@ -2,7 +2,7 @@
 
 import base64
 
-from app.core.tokens import issue_jwt
+from crowdmock.core.tokens import issue_jwt
 from tests.ushahidi.conftest import SECRET
 
 PASSWORD = {

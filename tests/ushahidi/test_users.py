@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, select
 
-from app.vendors.ushahidi.models import ResetToken
+from crowdmock.vendors.ushahidi.models import ResetToken
 
 
 def test_me_returns_the_full_own_record(ush, user):

@@ -4,12 +4,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.admin import errors
-from app.admin.context import Admin
-from app.admin.routes import faults, requests, state, system
-from app.core.docs import STATIC_DIR, install_offline_docs
-from app.core.openapi import document_errors
-from app.dashboard import STATIC_DIR as DASHBOARD_STATIC_DIR
+from crowdmock.admin import errors
+from crowdmock.admin.context import Admin
+from crowdmock.admin.routes import faults, requests, state, system
+from crowdmock.core.docs import STATIC_DIR, install_offline_docs
+from crowdmock.core.openapi import document_errors
+from crowdmock.dashboard import STATIC_DIR as DASHBOARD_STATIC_DIR
 
 
 class JsonBodies:

@@ -3,9 +3,9 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from app.admin.context import AdminDep
-from app.admin.errors import AdminError
-from app.admin.schemas import Cleared, ErrorBody, Fault, FaultList, FaultSpec
+from crowdmock.admin.context import AdminDep
+from crowdmock.admin.errors import AdminError
+from crowdmock.admin.schemas import Cleared, ErrorBody, Fault, FaultList, FaultSpec
 
 router = APIRouter(prefix="/faults", tags=["faults"])
 

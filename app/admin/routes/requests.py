@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from app.admin.context import Admin, AdminDep
-from app.admin.errors import AdminError
-from app.admin.schemas import (
+from crowdmock.admin.context import Admin, AdminDep
+from crowdmock.admin.errors import AdminError
+from crowdmock.admin.schemas import (
     SINCE,
     Cleared,
     CountResult,
@@ -19,7 +19,7 @@ from app.admin.schemas import (
     RequestCount,
     vendor_query,
 )
-from app.core.matching import RequestMatcher
+from crowdmock.core.matching import RequestMatcher
 
 router = APIRouter(prefix="/requests", tags=["journal"])
 ERRORS = {422: {"model": ErrorBody}}

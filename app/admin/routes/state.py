@@ -5,11 +5,11 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from app.admin.context import AdminDep
-from app.admin.errors import AdminError
-from app.admin.schemas import ErrorBody, Snapshot, SnapshotLoaded, TokenRequest, TokenResult, vendor_query
-from app.core import snapshot
-from app.core.credentials import UnknownUser
+from crowdmock.admin.context import AdminDep
+from crowdmock.admin.errors import AdminError
+from crowdmock.admin.schemas import ErrorBody, Snapshot, SnapshotLoaded, TokenRequest, TokenResult, vendor_query
+from crowdmock.core import snapshot
+from crowdmock.core.credentials import UnknownUser
 
 router = APIRouter(tags=["state"])
 

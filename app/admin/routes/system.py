@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from app.admin.context import AdminDep
-from app.admin.schemas import ErrorBody, Health, ResetResult, VendorList, vendor_query
-from app.core import clock
+from crowdmock.admin.context import AdminDep
+from crowdmock.admin.schemas import ErrorBody, Health, ResetResult, VendorList, vendor_query
+from crowdmock.core import clock
 
 router = APIRouter(tags=["system"])
 

@@ -1,6 +1,6 @@
 """Crowdskout API v1 (https://api.crowdskout.com), served at /crowdskout."""
 
-from app.core.vendor import Vendor
+from crowdmock.core.vendor import Vendor
 
 VENDOR = Vendor(
     name="crowdskout",

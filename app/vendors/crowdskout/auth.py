@@ -9,14 +9,14 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from sqlmodel import Session, select
 
-from app.core import clock
-from app.core.credentials import Credentials, UnknownUser, as_id
-from app.core.db import SessionDep
-from app.core.passwords import verify_password
-from app.core.tokens import issue_jwt, read_jwt
-from app.settings import Settings
-from app.vendors.crowdskout.errors import DENIED, CrowdskoutError, OAuthError, invalid_client, invalid_request
-from app.vendors.crowdskout.models import AuthCode, OAuthClient, StaticToken, User
+from crowdmock.core import clock
+from crowdmock.core.credentials import Credentials, UnknownUser
+from crowdmock.core.db import SessionDep, parse_id
+from crowdmock.core.passwords import verify_password
+from crowdmock.core.tokens import issue_jwt, read_jwt
+from crowdmock.settings import Settings
+from crowdmock.vendors.crowdskout.errors import DENIED, CrowdskoutError, OAuthError, invalid_client, invalid_request
+from crowdmock.vendors.crowdskout.models import AuthCode, OAuthClient, StaticToken, User
 
 VENDOR_CLAIM = "crowdskout"
 TOKEN_TTL = 315_360_000  # ten years, as the documented token response says
@@ -169,7 +169,7 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 def mint_credentials(db: Session, settings: Settings, user: str | None, scopes, ttl: int | None) -> Credentials:
     """`POST /__admin/tokens`: a bearer token for the user (e-mail or id), as the OAuth flows issue it."""
     ident = user or "demo@crowdskout.com"
-    uid = as_id(ident)
+    uid = parse_id(ident)
     row = db.get(User, uid) if uid is not None else db.exec(select(User).where(User.email == ident.lower())).first()
     if row is None:
         raise UnknownUser(f"no Crowdskout user {ident!r}")

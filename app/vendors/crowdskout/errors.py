@@ -8,8 +8,8 @@ league/oauth2-server's {"error", "error_description"}.
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.core.errors import install_error_handlers, status_phrase
-from app.core.openapi import document_errors
+from crowdmock.core.errors import install_error_handlers, status_phrase
+from crowdmock.core.openapi import document_errors
 
 DENIED = "The resource owner or authorization server denied the request."
 

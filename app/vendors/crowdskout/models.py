@@ -2,7 +2,7 @@
 
 from sqlmodel import Field, SQLModel
 
-from app.core.db import json_field
+from crowdmock.core.db import json_field
 
 
 class OAuthClient(SQLModel, table=True):

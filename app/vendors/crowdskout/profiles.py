@@ -5,11 +5,11 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from app.core import clock
-from app.core.db import get_row
-from app.core.payload import whole_number
-from app.vendors.crowdskout.collections import ALIASES, COLLECTIONS, FIELD_ALIASES, Collection
-from app.vendors.crowdskout.models import Attribute, FieldOption, ItemCounter, Profile
+from crowdmock.core import clock
+from crowdmock.core.db import get_row
+from crowdmock.core.payload import whole_number
+from crowdmock.vendors.crowdskout.collections import ALIASES, COLLECTIONS, FIELD_ALIASES, Collection
+from crowdmock.vendors.crowdskout.models import Attribute, FieldOption, ItemCounter, Profile
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "rev", "hon", "sir", "mx"}

@@ -7,8 +7,8 @@ OPEN_FIELDS = {"id": {"type": ["number", "string", "null"]}, "value": {}}
 def request_fields() -> dict[str, dict]:
     """What the OpenAPI document says of request fields beyond what the test suite sent (`parent.name` or `name`
     -> schema; tests/openapi_recorder.py): the values the handlers accept."""
-    from app.vendors.crowdskout.collections import COLLECTIONS
-    from app.vendors.crowdskout.routes.attributes import TYPES
+    from crowdmock.vendors.crowdskout.collections import COLLECTIONS
+    from crowdmock.vendors.crowdskout.routes.attributes import TYPES
 
     return {
         "access_token.grant_type": {"enum": ["authorization_code", "password"]},

@@ -6,9 +6,9 @@ Its table models are imported inside the functions, as app/core/vendor.py (Vendo
 import json
 from pathlib import Path
 
-from app.core.passwords import hash_password
-from app.core.store import SeedRows
-from app.vendors.crowdskout.collections import COLLECTIONS
+from crowdmock.core.passwords import hash_password
+from crowdmock.core.store import SeedRows
+from crowdmock.vendors.crowdskout.collections import COLLECTIONS
 
 # An option's id is unique within its field only.
 IDENTITIES = {"field_options": ("field", "id")}
@@ -19,7 +19,7 @@ def _read(folder: Path, name: str) -> list[dict]:
 
 
 def load(folder: Path) -> SeedRows:
-    from app.vendors.crowdskout import models as m
+    from crowdmock.vendors.crowdskout import models as m
 
     profiles = _read(folder, "profiles")
     last_ids: dict[str, int] = {}

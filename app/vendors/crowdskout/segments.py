@@ -5,9 +5,9 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from app.core import clock
-from app.vendors.crowdskout.collections import COLLECTIONS
-from app.vendors.crowdskout.models import Profile, Scroll
+from crowdmock.core import clock
+from crowdmock.vendors.crowdskout.collections import COLLECTIONS
+from crowdmock.vendors.crowdskout.models import Profile, Scroll
 
 SCROLL_PAGE = 100
 SCROLL_TTL = 3600  # research 1.1: a scroll expires 60 minutes after its last use

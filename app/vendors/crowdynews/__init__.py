@@ -1,7 +1,7 @@
 """Crowdynews Web APIs: Control (api.crowdynews.com), Content (q.crowdynews.com) and auth
 (auth.crowdynews.com), served at /crowdynews, /crowdynews/q and /crowdynews/auth."""
 
-from app.core.vendor import Vendor
+from crowdmock.core.vendor import Vendor
 
 VENDOR = Vendor(
     name="crowdynews",

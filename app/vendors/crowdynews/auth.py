@@ -12,11 +12,11 @@ from urllib.parse import unquote
 from fastapi import Depends, Request
 from sqlmodel import Session as DbSession
 
-from app.core import clock
-from app.core.credentials import Credentials, UnknownUser
-from app.core.db import SessionDep
-from app.vendors.crowdynews.errors import CrowdynewsError
-from app.vendors.crowdynews.models import Client, Resource, Token
+from crowdmock.core import clock
+from crowdmock.core.credentials import Credentials, UnknownUser
+from crowdmock.core.db import SessionDep
+from crowdmock.vendors.crowdynews.errors import CrowdynewsError
+from crowdmock.vendors.crowdynews.models import Client, Resource, Token
 
 
 @dataclass

@@ -6,9 +6,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core import clock
-from app.core.errors import install_error_handlers, status_phrase
-from app.core.openapi import document_errors
+from crowdmock.core import clock
+from crowdmock.core.errors import install_error_handlers, status_phrase
+from crowdmock.core.openapi import document_errors
 
 NAMES = {
     400: "BadRequestError",

@@ -4,7 +4,7 @@ documents as Mongo stored them) and Content API items."""
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-from app.core.db import json_field
+from crowdmock.core.db import json_field
 
 
 class Client(SQLModel, table=True):

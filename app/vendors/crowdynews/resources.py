@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from app.core import clock
-from app.vendors.crowdynews.errors import CrowdynewsError, validation
+from crowdmock.core import clock
+from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
 
 HEX_ID = re.compile(r"^[0-9a-f]{24}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

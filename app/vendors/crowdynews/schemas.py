@@ -1,7 +1,7 @@
 """The Control API's request bodies and documents as JSON Schema, for the OpenAPI document: made from each kind's
 field list (resources.py), so that they say what `clean` and `check` accept (research 2.2, 2.3)."""
 
-from app.vendors.crowdynews.resources import COLLECTION_TYPES, OPERATORS, READ_ONLY, SERVICES, Field, Kind
+from crowdmock.vendors.crowdynews.resources import COLLECTION_TYPES, OPERATORS, READ_ONLY, SERVICES, Field, Kind
 
 RESOURCE_ID = {"type": "string", "pattern": "^[0-9a-f]{24}$"}
 TIMESTAMP = {"type": "string", "description": "ISO 8601 with milliseconds, UTC (`2016-03-02T13:05:14.137Z`)."}

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
-from app.core import clock
-from app.core.store import SeedRows
-from app.vendors.crowdynews.resources import parse_iso
+from crowdmock.core import clock
+from crowdmock.core.store import SeedRows
+from crowdmock.vendors.crowdynews.resources import parse_iso
 
 # A resource record wraps the stored document, whose `_id` is the resource's id.
 IDENTITIES = {"resources": ("doc._id",)}
@@ -23,7 +23,7 @@ def _read(folder: Path, name: str) -> list[dict]:
 
 
 def load(folder: Path) -> SeedRows:
-    from app.vendors.crowdynews import models as m
+    from crowdmock.vendors.crowdynews import models as m
 
     resources = [
         {
@@ -45,7 +45,7 @@ def load(folder: Path) -> SeedRows:
 
 def after_seed(conn: Connection) -> None:
     """Fixture items are dated `age` seconds before now, so the default 24-hour window always shows some."""
-    from app.vendors.crowdynews import models as m
+    from crowdmock.vendors.crowdynews import models as m
 
     table = m.ContentItem.__table__
     conn.execute(update(table).where(table.c.age.is_not(None)).values(date=clock.time() - table.c.age))

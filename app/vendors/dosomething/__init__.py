@@ -1,6 +1,6 @@
 """DoSomething.org API v1 (https://www.dosomething.org/api/v1), served at /dosomething."""
 
-from app.core.vendor import Vendor
+from crowdmock.core.vendor import Vendor
 
 VENDOR = Vendor(
     name="dosomething",

@@ -14,11 +14,11 @@ from fastapi import Depends, Request
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
-from app.core import clock
-from app.core.credentials import Credentials, UnknownUser, as_id
-from app.core.db import SessionDep
-from app.vendors.dosomething.errors import ServicesError
-from app.vendors.dosomething.models import Session, User
+from crowdmock.core import clock
+from crowdmock.core.credentials import Credentials, UnknownUser
+from crowdmock.core.db import SessionDep, parse_id
+from crowdmock.vendors.dosomething.errors import ServicesError
+from crowdmock.vendors.dosomething.models import Session, User
 
 # The documented session name's hash part; Drupal derives it from the cookie domain, so it is fixed per site.
 SESSION_HASH = "8de1794320df15914c40c2b37d51eff2"
@@ -132,7 +132,7 @@ def cookie_header(request: Request, sid: str, delete: bool = False) -> str:
 def mint_credentials(db: DbSession, settings, user: str | None, scopes, ttl: int | None) -> Credentials:
     """`POST /__admin/tokens`: a logged-in session of the user (name, e-mail or uid) and its CSRF token."""
     ident = user or "batman"
-    uid = as_id(ident)
+    uid = parse_id(ident)
     row = db.get(User, uid) if uid is not None else find_login(db, ident)
     if row is None or row.status != 1:
         raise UnknownUser(f"no active DoSomething user {ident!r}")

@@ -9,9 +9,9 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from app.core.errors import install_error_handlers
-from app.core.openapi import document_errors
-from app.core.reason import ReasonJSONResponse, ReasonResponse
+from crowdmock.core.errors import install_error_handlers
+from crowdmock.core.openapi import document_errors
+from crowdmock.core.reason import ReasonJSONResponse, ReasonResponse
 
 API_PREFIX = "/api/v1"
 # Resources of the endpoint; a known resource with an unknown operation is "Could not find the controller."

@@ -9,11 +9,11 @@ from pathlib import PurePosixPath
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
-from app.core import clock
-from app.vendors.dosomething.auth import Caller
-from app.vendors.dosomething.errors import ServicesError
-from app.vendors.dosomething.models import Node, Reportback, ReportbackFile, Signup, StoredFile, User
-from app.vendors.dosomething.services import get, whole
+from crowdmock.core import clock
+from crowdmock.vendors.dosomething.auth import Caller
+from crowdmock.vendors.dosomething.errors import ServicesError
+from crowdmock.vendors.dosomething.models import Node, Reportback, ReportbackFile, Signup, StoredFile, User
+from crowdmock.vendors.dosomething.services import get, whole
 
 REVIEW_STATUSES = ("approved", "promoted", "excluded", "flagged")
 FILES_URL = "/sites/default/files/"

@@ -6,8 +6,8 @@ from collections import defaultdict
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
-from app.core.db import MAX_INTEGER
-from app.vendors.dosomething.models import Kudos, Node, Reportback, ReportbackFile, Signup, Term, User
+from crowdmock.core.db import MAX_INTEGER
+from crowdmock.vendors.dosomething.models import Kudos, Node, Reportback, ReportbackFile, Signup, Term, User
 
 PUBLIC_STATUSES = ("promoted", "approved")
 DEFAULT_CAPTION = "DoSomething? Just did!"

@@ -7,8 +7,8 @@ Its table models are imported inside the functions, as app/core/vendor.py (Vendo
 import json
 from pathlib import Path
 
-from app.core.passwords import hash_password
-from app.core.store import SeedRows
+from crowdmock.core.passwords import hash_password
+from crowdmock.core.store import SeedRows
 
 
 def _read(folder: Path, name: str) -> list[dict]:
@@ -36,7 +36,7 @@ def campaign_row(data: dict) -> dict:
 
 
 def load(folder: Path) -> SeedRows:
-    from app.vendors.dosomething import models as m
+    from crowdmock.vendors.dosomething import models as m
 
     users = [
         {**{k: v for k, v in u.items() if k != "password"}, "password_hash": hash_password(u["password"])}

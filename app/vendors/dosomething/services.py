@@ -6,9 +6,9 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from app.core.db import MAX_INTEGER
-from app.core.payload import parse_json
-from app.vendors.dosomething.errors import ServicesError
+from crowdmock.core.db import parse_id
+from crowdmock.core.payload import parse_json
+from crowdmock.vendors.dosomething.errors import ServicesError
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -74,19 +74,16 @@ def require(data: dict | None, *names: str) -> dict:
 
 
 MAX_INT = 2**31 - 1  # counts, pages, quantities: PHP's 32-bit int
-_DIGITS = re.compile(r"[0-9]+")
 
 
-def as_id(value) -> int | None:
-    """A record id from a path or parameter: digits only and within SQLite's range, else None."""
-    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
-    number = int(text) if _DIGITS.fullmatch(text) else None
-    return number if number is not None and number <= MAX_INTEGER else None
+def trimmed_id(value) -> int | None:
+    """A record id from a path or parameter (Drupal trims it first): digits only and within SQLite's range."""
+    return parse_id(value.strip() if isinstance(value, str) else value)
 
 
 def get(db, model, value):
     """db.get by an id taken from the request; None when it cannot be an id."""
-    ident = as_id(value)
+    ident = trimmed_id(value)
     return db.get(model, ident) if ident is not None else None
 
 
@@ -112,4 +109,4 @@ def csv(value) -> list[str]:
 
 
 def csv_ints(value) -> list[int]:
-    return [n for n in map(as_id, csv(value)) if n is not None]
+    return [n for n in map(trimmed_id, csv(value)) if n is not None]

@@ -1,6 +1,6 @@
 """IdeaScale REST API v1 (https://<workspace>.ideascale.com/a/rest/v1), served at /ideascale."""
 
-from app.core.vendor import Vendor
+from crowdmock.core.vendor import Vendor
 
 VENDOR = Vendor(
     name="ideascale",

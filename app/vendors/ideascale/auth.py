@@ -15,12 +15,12 @@ from fastapi import Depends, Request
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
-from app.core import clock
-from app.core.credentials import Credentials, UnknownUser, as_id
-from app.core.db import SessionDep
-from app.settings import Settings
-from app.vendors.ideascale.errors import IdeaScaleError
-from app.vendors.ideascale.models import ApiToken, Member
+from crowdmock.core import clock
+from crowdmock.core.credentials import Credentials, UnknownUser
+from crowdmock.core.db import SessionDep, parse_id
+from crowdmock.settings import Settings
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.vendors.ideascale.models import ApiToken, Member
 
 _IV = bytes(16)
 
@@ -131,7 +131,7 @@ def mint_credentials(db: DbSession, settings: Settings, user: str | None, scopes
     community). `user` is an e-mail, a member name or an id; the default is the contract's member."""
     ident = user or "00000000-0000-4000-8000-000000000002"
     token_row = db.get(ApiToken, ident)
-    uid = token_row.member_id if token_row else as_id(ident)
+    uid = token_row.member_id if token_row else parse_id(ident)
     if uid is not None:
         member = db.get(Member, uid)
     else:

@@ -3,8 +3,8 @@ types of content"): HTML tags, over-long text and curse words, each refused with
 
 import re
 
-from app.settings import Settings
-from app.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.settings import Settings
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -4,8 +4,8 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.core.errors import install_error_handlers, status_phrase
-from app.core.openapi import document_errors
+from crowdmock.core.errors import install_error_handlers, status_phrase
+from crowdmock.core.openapi import document_errors
 
 # key -> (HTTP status, message), as the seed lists them.
 ERRORS: dict[str, tuple[int, str]] = {

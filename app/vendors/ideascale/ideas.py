@@ -4,12 +4,12 @@ counts of their idea or comment, and deletions taking their votes and comments a
 from sqlmodel import Session as DbSession
 from sqlmodel import delete, func, select
 
-from app.core import clock
-from app.settings import Settings
-from app.vendors.ideascale.auth import Caller
-from app.vendors.ideascale.content import check_text
-from app.vendors.ideascale.errors import IdeaScaleError
-from app.vendors.ideascale.models import Campaign, Comment, CustomField, Idea, Stage, Vote
+from crowdmock.core import clock
+from crowdmock.settings import Settings
+from crowdmock.vendors.ideascale.auth import Caller
+from crowdmock.vendors.ideascale.content import check_text
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.vendors.ideascale.models import Campaign, Comment, CustomField, Idea, Stage, Vote
 
 TITLE_LIMIT = 255
 

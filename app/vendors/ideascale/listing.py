@@ -4,8 +4,8 @@ order keys (research-ideascale 3.2 and the seed's list)."""
 from fastapi.responses import JSONResponse
 from sqlalchemy import func
 
-from app.vendors.ideascale.errors import IdeaScaleError
-from app.vendors.ideascale.models import Idea, Member
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.vendors.ideascale.models import Idea, Member
 
 # The ten keys real clients send (research 3.2) and the seed's list; each maps to ORDER BY terms.
 IDEA_ORDERS = {

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
-from app.core.db import MAX_INTEGER
-from app.vendors.ideascale.listing import IDEA_ORDERS, MAX_INT, MEMBER_ORDERS
-from app.vendors.ideascale.models import (
+from crowdmock.core.db import MAX_INTEGER
+from crowdmock.vendors.ideascale.listing import IDEA_ORDERS, MAX_INT, MEMBER_ORDERS
+from crowdmock.vendors.ideascale.models import (
     Campaign,
     CampaignGroup,
     Comment,

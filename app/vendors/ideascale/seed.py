@@ -7,7 +7,7 @@ Its table models are imported inside the functions, as app/core/vendor.py (Vendo
 import json
 from pathlib import Path
 
-from app.core.store import SeedRows
+from crowdmock.core.store import SeedRows
 
 
 def _read(folder: Path, name: str) -> list[dict]:
@@ -15,7 +15,7 @@ def _read(folder: Path, name: str) -> list[dict]:
 
 
 def load(folder: Path) -> SeedRows:
-    from app.vendors.ideascale import models as m
+    from crowdmock.vendors.ideascale import models as m
 
     return [
         (m.Member, _read(folder, "members")),

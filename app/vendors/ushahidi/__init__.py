@@ -1,6 +1,6 @@
 """Ushahidi Platform API v3 (https://<deployment>.api.ushahidi.io), served at /ushahidi."""
 
-from app.core.vendor import Vendor
+from crowdmock.core.vendor import Vendor
 
 VENDOR = Vendor(
     name="ushahidi",

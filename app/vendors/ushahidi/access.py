@@ -1,8 +1,8 @@
 """`allowed_privileges` per resource and caller (research-ushahidi 1.7), and the refusal that follows."""
 
-from app.vendors.ushahidi.auth import Caller, Ctx
-from app.vendors.ushahidi.errors import MSG_NO_TOKEN, UshahidiError, unauthorized
-from app.vendors.ushahidi.models import Form, Post, Set, Tag, User
+from crowdmock.vendors.ushahidi.auth import Caller, Ctx
+from crowdmock.vendors.ushahidi.errors import MSG_NO_TOKEN, UshahidiError, unauthorized
+from crowdmock.vendors.ushahidi.models import Form, Post, Set, Tag, User
 
 ALL = ("read", "create", "update", "delete", "search")
 READ_SEARCH = ["read", "search"]

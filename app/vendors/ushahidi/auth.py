@@ -8,15 +8,15 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session, select
 
-from app.core import clock
-from app.core.credentials import Credentials, UnknownUser, as_id
-from app.core.db import SessionDep, get_row
-from app.core.passwords import verify_password
-from app.core.tokens import issue_jwt, read_jwt
-from app.core.vendor import public_base
-from app.settings import Settings
-from app.vendors.ushahidi.errors import MSG_DENIED, MSG_SCOPE, OAuthError, UshahidiError, unauthorized
-from app.vendors.ushahidi.models import OAuthClient, Role, User
+from crowdmock.core import clock
+from crowdmock.core.credentials import Credentials, UnknownUser
+from crowdmock.core.db import SessionDep, get_row, parse_id
+from crowdmock.core.passwords import verify_password
+from crowdmock.core.tokens import issue_jwt, read_jwt
+from crowdmock.core.vendor import public_base
+from crowdmock.settings import Settings
+from crowdmock.vendors.ushahidi.errors import MSG_DENIED, MSG_SCOPE, OAuthError, UshahidiError, unauthorized
+from crowdmock.vendors.ushahidi.models import OAuthClient, Role, User
 
 VENDOR_CLAIM = "ushahidi"
 # research-ushahidi 1.6 (AuthServiceProvider::defineScopes); `collections` is accepted beside `sets`.
@@ -140,7 +140,7 @@ class Ctx:
 
 def get_ctx(request: Request, session: SessionDep, caller: CallerDep) -> Ctx:
     settings: Settings = request.app.state.settings
-    base = public_base(request, settings, request.app.state.vendor.prefix)
+    base = public_base(request)
     return Ctx(request, session, caller, settings, base)
 
 
@@ -288,7 +288,7 @@ def grant_token(session: Session, settings: Settings, params: dict, authorizatio
 def mint_credentials(db: Session, settings: Settings, user: str | None, scopes, ttl: int | None) -> Credentials:
     """`POST /__admin/tokens`: a bearer token for the user (e-mail or id) with the given scopes (default all)."""
     ident = user or "robbie@ushahidi.com"
-    uid = as_id(ident)
+    uid = parse_id(ident)
     row = db.get(User, uid) if uid is not None else db.exec(select(User).where(User.email == ident.lower())).first()
     if row is None:
         raise UnknownUser(f"no Ushahidi user {ident!r}")

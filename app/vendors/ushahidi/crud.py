@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
-from app.core import clock
-from app.core.db import MAX_INTEGER, get_row
-from app.core.pagination import page_url, to_int
-from app.core.payload import Payload, read_payload, whole_number
-from app.vendors.ushahidi.access import authorize
-from app.vendors.ushahidi.auth import Caller, Ctx
-from app.vendors.ushahidi.errors import not_found
+from crowdmock.core import clock
+from crowdmock.core.db import MAX_INTEGER, get_row
+from crowdmock.core.pagination import page_url, to_int
+from crowdmock.core.payload import Payload, read_payload, whole_number
+from crowdmock.vendors.ushahidi.access import authorize
+from crowdmock.vendors.ushahidi.auth import Caller, Ctx
+from crowdmock.vendors.ushahidi.errors import not_found
 
 
 @dataclass

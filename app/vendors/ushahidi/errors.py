@@ -3,8 +3,8 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.core.errors import install_error_handlers
-from app.core.openapi import document_errors
+from crowdmock.core.errors import install_error_handlers
+from crowdmock.core.openapi import document_errors
 
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="OAuth"'}
 MSG_UNAUTHORIZED = "Unauthorized."

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from app.core.db import json_field
+from crowdmock.core.db import json_field
 
 
 class OAuthClient(SQLModel, table=True):

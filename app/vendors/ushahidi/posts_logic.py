@@ -6,13 +6,13 @@ import re
 from sqlalchemy import or_
 from sqlmodel import select
 
-from app.core import clock
-from app.core.db import as_id, get_row
-from app.vendors.ushahidi.access import is_published_to, post_privileges
-from app.vendors.ushahidi.auth import Ctx
-from app.vendors.ushahidi.crud import Paging, multi_param
-from app.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, PostSet, Role, Tag
-from app.vendors.ushahidi.schemas import empty_as_list, parse_time, ref_id, w3c
+from crowdmock.core import clock
+from crowdmock.core.db import get_row, lookup_id
+from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
+from crowdmock.vendors.ushahidi.auth import Ctx
+from crowdmock.vendors.ushahidi.crud import Paging, multi_param
+from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, PostSet, Role, Tag
+from crowdmock.vendors.ushahidi.schemas import empty_as_list, parse_time, ref_id, w3c
 
 STATUSES = ("published", "draft", "archived")
 ORDER_COLUMNS = {"id", "created", "updated", "post_date", "title", "status"}
@@ -98,7 +98,7 @@ def _id_filter(column, values: list[str], caller_id: int | None = None):
             with_null = True
         elif v == "me" and caller_id is not None:
             ids.append(caller_id)
-        elif (ident := as_id(v)) is not None:
+        elif (ident := lookup_id(v)) is not None:
             ids.append(ident)
     clauses = []
     if ids:
@@ -148,14 +148,14 @@ def search_posts(ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_
     if text := q.get("q"):
         like = f"%{text}%"
         match = or_(Post.title.like(like), Post.content.like(like))
-        where.append(or_(match, Post.id == ident) if (ident := as_id(text)) is not None else match)
+        where.append(or_(match, Post.id == ident) if (ident := lookup_id(text)) is not None else match)
     for name, column in (("user", Post.user_id), ("parent", Post.parent_id), ("form", Post.form_id)):
         if values := multi_param(ctx, name):
             where.append(_id_filter(column, values, caller.user_id if caller.user else None))
     for name in ("post_id", "id"):
         if values := multi_param(ctx, name):
-            where.append(Post.id.in_([i for i in map(as_id, values) if i is not None]))
-    set_ids = [i for i in map(as_id, multi_param(ctx, "set")) if i is not None]
+            where.append(Post.id.in_([i for i in map(lookup_id, values) if i is not None]))
+    set_ids = [i for i in map(lookup_id, multi_param(ctx, "set")) if i is not None]
     if set_id is not None:
         set_ids = [set_id]
     if set_ids or multi_param(ctx, "set"):
@@ -185,8 +185,8 @@ def search_posts(ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_
 
     if not caller.can("Manage Posts"):
         posts = [p for p in posts if caller.owns(p.user_id) or is_published_to(p, caller.role)]
-    tag_any = [i for i in map(as_id, multi_param(ctx, "tags") + multi_param(ctx, "tags[any]")) if i is not None]
-    tag_all = [i for i in map(as_id, multi_param(ctx, "tags[all]")) if i is not None]
+    tag_any = [i for i in map(lookup_id, multi_param(ctx, "tags") + multi_param(ctx, "tags[any]")) if i is not None]
+    tag_all = [i for i in map(lookup_id, multi_param(ctx, "tags[all]")) if i is not None]
     if tag_any:
         posts = [p for p in posts if set(p.tags or []) & set(tag_any)]
     if tag_all:
@@ -250,8 +250,8 @@ def _tag_ids(ctx: Ctx, raw, errors: list, pointer: str) -> list[int]:
     ids = []
     for item in raw:
         ident = item.get("id") if isinstance(item, dict) else item
-        if isinstance(ident, str) and as_id(ident) is not None:
-            ident = as_id(ident)
+        if isinstance(ident, str) and lookup_id(ident) is not None:
+            ident = lookup_id(ident)
         if isinstance(ident, bool) or not isinstance(ident, int) or get_row(ctx.session, Tag, ident) is None:
             errors.append((pointer, f"tag {ident} does not exist"))
         elif ident not in ids:

@@ -79,9 +79,9 @@ ROLE_NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}, "des
 def request_fields() -> dict[str, dict]:
     """What the OpenAPI document says of request fields beyond what the test suite sent (`resource.name` or `name`
     -> schema; tests/openapi_recorder.py): the values each resource's validation accepts."""
-    from app.vendors.ushahidi.routes.forms import ATTRIBUTE_TYPES
-    from app.vendors.ushahidi.routes.messages import CONTACT_TYPES, MESSAGE_STATUSES
-    from app.vendors.ushahidi.routes.sets import VIEWS
+    from crowdmock.vendors.ushahidi.routes.forms import ATTRIBUTE_TYPES
+    from crowdmock.vendors.ushahidi.routes.messages import CONTACT_TYPES, MESSAGE_STATUSES
+    from crowdmock.vendors.ushahidi.routes.sets import VIEWS
 
     return {
         "view": {"enum": list(VIEWS)},

@@ -5,9 +5,9 @@ Its table models are imported inside the functions, as app/core/vendor.py (Vendo
 import json
 from pathlib import Path
 
-from app.core.passwords import hash_password
-from app.core.store import SeedRows
-from app.vendors.ushahidi.schemas import parse_time, ref_id
+from crowdmock.core.passwords import hash_password
+from crowdmock.core.store import SeedRows
+from crowdmock.vendors.ushahidi.schemas import parse_time, ref_id
 
 # Keys of a documented payload that are computed on output, not stored.
 COMPUTED = {"url", "allowed_privileges"}
@@ -30,7 +30,7 @@ def _row(model, record: dict, refs: tuple[str, ...] = (), times: tuple[str, ...]
 
 
 def load(folder: Path) -> SeedRows:
-    from app.vendors.ushahidi import models as m
+    from crowdmock.vendors.ushahidi import models as m
 
     posts, post_sets = [], []
     for record in _read(folder, "posts"):

@@ -1,14 +1,14 @@
 """Assembles the Crowdskout sub-application."""
 
-from pathlib import Path
+from importlib.resources import files
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.openapi import document_recorded, document_security
-from app.settings import Settings
-from app.vendors.crowdskout import auth, errors
-from app.vendors.crowdskout.routes import attributes, fields, oauth, profiles
+from crowdmock.core.openapi import document_recorded, document_security
+from crowdmock.settings import Settings
+from crowdmock.vendors.crowdskout import auth, errors
+from crowdmock.vendors.crowdskout.routes import attributes, fields, oauth, profiles
 
 
 class DropApiKey:
@@ -24,7 +24,7 @@ class DropApiKey:
         await self.app(scope, receive, send)
 
 
-RECORDED = Path(__file__).parent.parent / "openapi.json"  # make openapi
+RECORDED = files("crowdmock.vendors.crowdskout") / "openapi.json"  # make openapi
 
 
 def build_app(settings: Settings) -> FastAPI:

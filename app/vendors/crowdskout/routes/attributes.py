@@ -3,12 +3,12 @@
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import func, select
 
-from app.core.db import SessionDep, get_row
-from app.core.pagination import to_int
-from app.vendors.crowdskout.auth import get_caller
-from app.vendors.crowdskout.errors import CrowdskoutError, envelope
-from app.vendors.crowdskout.models import Attribute, Profile
-from app.vendors.crowdskout.routes.common import json_body
+from crowdmock.core.db import SessionDep, get_row
+from crowdmock.core.pagination import to_int
+from crowdmock.vendors.crowdskout.auth import get_caller
+from crowdmock.vendors.crowdskout.errors import CrowdskoutError, envelope
+from crowdmock.vendors.crowdskout.models import Attribute, Profile
+from crowdmock.vendors.crowdskout.routes.common import json_body
 
 router = APIRouter(prefix="/v1", tags=["attributes"], dependencies=[Depends(get_caller)])
 TYPES = ("Radio", "Checkbox", "Text", "Number", "Tag", "Date", "Datetime")

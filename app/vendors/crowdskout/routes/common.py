@@ -2,8 +2,8 @@
 
 from fastapi import Request
 
-from app.core.payload import read_payload
-from app.vendors.crowdskout.errors import CrowdskoutError
+from crowdmock.core.payload import read_payload
+from crowdmock.vendors.crowdskout.errors import CrowdskoutError
 
 
 async def json_body(request: Request) -> dict:

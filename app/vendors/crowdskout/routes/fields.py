@@ -3,13 +3,13 @@
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import select
 
-from app.core.db import SessionDep
-from app.vendors.crowdskout.auth import CallerDep, get_caller
-from app.vendors.crowdskout.collections import COLLECTIONS
-from app.vendors.crowdskout.errors import CrowdskoutError, envelope
-from app.vendors.crowdskout.models import FieldOption
-from app.vendors.crowdskout.routes.common import json_body
-from app.vendors.crowdskout.segments import BadQuery, scan, traits
+from crowdmock.core.db import SessionDep
+from crowdmock.vendors.crowdskout.auth import CallerDep, get_caller
+from crowdmock.vendors.crowdskout.collections import COLLECTIONS
+from crowdmock.vendors.crowdskout.errors import CrowdskoutError, envelope
+from crowdmock.vendors.crowdskout.models import FieldOption
+from crowdmock.vendors.crowdskout.routes.common import json_body
+from crowdmock.vendors.crowdskout.segments import BadQuery, scan, traits
 
 router = APIRouter(prefix="/v1", tags=["fields"], dependencies=[Depends(get_caller)])
 FIELD_COLLECTION = {field: c.name for c in COLLECTIONS.values() for field in c.fields}

@@ -6,10 +6,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app.core.db import SessionDep
-from app.core.payload import read_payload
-from app.vendors.crowdskout.auth import CallerDep, check_authorize_params, grant_token, issue_code, login
-from app.vendors.crowdskout.errors import envelope
+from crowdmock.core.db import SessionDep
+from crowdmock.core.payload import read_payload
+from crowdmock.vendors.crowdskout.auth import CallerDep, check_authorize_params, grant_token, issue_code, login
+from crowdmock.vendors.crowdskout.errors import envelope
 
 router = APIRouter(prefix="/oauth", tags=["oauth"])
 PASSED = ("client_id", "redirect_uri", "response_type", "state")

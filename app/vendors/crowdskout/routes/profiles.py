@@ -3,15 +3,15 @@
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, select
 
-from app.core.db import SessionDep, get_row
-from app.core.payload import whole_number
-from app.vendors.crowdskout.auth import get_caller
-from app.vendors.crowdskout.collections import ALIASES, COLLECTIONS
-from app.vendors.crowdskout.errors import CrowdskoutError, envelope
-from app.vendors.crowdskout.models import Profile
-from app.vendors.crowdskout.profiles import apply_profile, render_profile, select_items
-from app.vendors.crowdskout.routes.common import json_body
-from app.vendors.crowdskout.segments import differs
+from crowdmock.core.db import SessionDep, get_row
+from crowdmock.core.payload import whole_number
+from crowdmock.vendors.crowdskout.auth import get_caller
+from crowdmock.vendors.crowdskout.collections import ALIASES, COLLECTIONS
+from crowdmock.vendors.crowdskout.errors import CrowdskoutError, envelope
+from crowdmock.vendors.crowdskout.models import Profile
+from crowdmock.vendors.crowdskout.profiles import apply_profile, render_profile, select_items
+from crowdmock.vendors.crowdskout.routes.common import json_body
+from crowdmock.vendors.crowdskout.segments import differs
 
 router = APIRouter(prefix="/v1", tags=["profile"], dependencies=[Depends(get_caller)])
 

@@ -1,16 +1,16 @@
 """Assembles the Crowdynews sub-application: the Control API at the root (with and without `/v1`), the Content
 API under `/q` and the authorization server under `/auth`, as the contract's three mock bases."""
 
-from pathlib import Path
+from importlib.resources import files
 
 from fastapi import FastAPI
 
-from app.core.openapi import document_recorded, document_security
-from app.settings import Settings
-from app.vendors.crowdynews import auth, errors
-from app.vendors.crowdynews.routes import content, control, oauth
+from crowdmock.core.openapi import document_recorded, document_security
+from crowdmock.settings import Settings
+from crowdmock.vendors.crowdynews import auth, errors
+from crowdmock.vendors.crowdynews.routes import content, control, oauth
 
-RECORDED = Path(__file__).parent.parent / "openapi.json"  # make openapi
+RECORDED = files("crowdmock.vendors.crowdynews") / "openapi.json"  # make openapi
 
 
 def build_app(settings: Settings) -> FastAPI:

@@ -7,7 +7,7 @@ import orjson
 from fastapi import Request
 from fastapi.responses import Response
 
-from app.core.vendor import HOST_ROUTED_ORIGIN, public_base
+from crowdmock.core.vendor import HOST_ROUTED_ORIGIN, public_base
 
 
 def conditional(request: Request, payload, last_modified: float | None, cache_control: str, status: int = 200):
@@ -50,4 +50,4 @@ def q_base(request: Request) -> str:
             if host.startswith(prefix):
                 host = "q." + host[len(prefix) :]
         return f"{scheme}://{host}"
-    return public_base(request, request.app.state.settings, request.app.state.vendor.prefix) + "/q"
+    return public_base(request) + "/q"

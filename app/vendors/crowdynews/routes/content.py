@@ -8,14 +8,14 @@ from fastapi import APIRouter, Request, Response
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.core.payload import read_payload
-from app.vendors.crowdynews.auth import CallerDep, contract_for
-from app.vendors.crowdynews.errors import CrowdynewsError, validation
-from app.vendors.crowdynews.models import ContentItem, Resource
-from app.vendors.crowdynews.resources import iso
-from app.vendors.crowdynews.routes.common import conditional, q_base
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep
+from crowdmock.core.payload import read_payload
+from crowdmock.vendors.crowdynews.auth import CallerDep, contract_for
+from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
+from crowdmock.vendors.crowdynews.models import ContentItem, Resource
+from crowdmock.vendors.crowdynews.resources import iso
+from crowdmock.vendors.crowdynews.routes.common import conditional, q_base
 
 router = APIRouter(prefix="/q/v1")
 SERVICES = ("twitter", "facebook", "youtube", "instagram", "rss", "flickr", "vimeo", "tumblr", "vk", "weibo")

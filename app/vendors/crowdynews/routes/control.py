@@ -7,13 +7,13 @@ from sqlalchemy import literal_column
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
-from app.core.db import SessionDep
-from app.core.payload import read_payload
-from app.vendors.crowdynews import schemas
-from app.vendors.crowdynews.auth import Caller, CallerDep, contract_for
-from app.vendors.crowdynews.errors import CrowdynewsError, validation
-from app.vendors.crowdynews.models import Resource, unique_field
-from app.vendors.crowdynews.resources import (
+from crowdmock.core.db import SessionDep
+from crowdmock.core.payload import read_payload
+from crowdmock.vendors.crowdynews import schemas
+from crowdmock.vendors.crowdynews.auth import Caller, CallerDep, contract_for
+from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
+from crowdmock.vendors.crowdynews.models import Resource, unique_field
+from crowdmock.vendors.crowdynews.resources import (
     KIND_BY_PATH,
     KINDS,
     Kind,
@@ -23,7 +23,7 @@ from app.vendors.crowdynews.resources import (
     parse_iso,
     updated_document,
 )
-from app.vendors.crowdynews.routes.common import conditional, q_base
+from crowdmock.vendors.crowdynews.routes.common import conditional, q_base
 
 router = APIRouter()
 CACHE = "private, max-age=0, must-revalidate"

@@ -6,12 +6,12 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.core.payload import read_payload
-from app.vendors.crowdynews.auth import basic_client, issue, valid_token
-from app.vendors.crowdynews.errors import CrowdynewsError, validation
-from app.vendors.crowdynews.models import Client
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep
+from crowdmock.core.payload import read_payload
+from crowdmock.vendors.crowdynews.auth import basic_client, issue, valid_token
+from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
+from crowdmock.vendors.crowdynews.models import Client
 
 router = APIRouter(prefix="/auth/v1/oauth")
 

@@ -1,16 +1,16 @@
 """Assembles the DoSomething sub-application (the Phoenix site's `api/v1` Services endpoint)."""
 
 import re
-from pathlib import Path
+from importlib.resources import files
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.openapi import document_recorded, document_security
-from app.core.ratelimit import RateLimiter
-from app.settings import Settings
-from app.vendors.dosomething import auth, errors, schemas
-from app.vendors.dosomething.routes import campaigns, kudos, reportbacks, signups, system, terms, users
+from crowdmock.core.openapi import document_recorded, document_security
+from crowdmock.core.ratelimit import RateLimiter
+from crowdmock.settings import Settings
+from crowdmock.vendors.dosomething import auth, errors, schemas
+from crowdmock.vendors.dosomething.routes import campaigns, kudos, reportbacks, signups, system, terms, users
 
 _SUFFIX = re.compile(r"^(?P<path>/api/v1/.+?)\.(?P<ext>[^./]+)$")
 
@@ -38,7 +38,7 @@ class FormatSuffix:
         await self.app(scope, receive, send)
 
 
-RECORDED = Path(__file__).parent.parent / "openapi.json"  # make openapi
+RECORDED = files("crowdmock.vendors.dosomething") / "openapi.json"  # make openapi
 
 
 def build_app(settings: Settings) -> FastAPI:

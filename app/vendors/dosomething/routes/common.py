@@ -5,15 +5,15 @@ from math import ceil
 from fastapi import Request
 from sqlmodel import Session as DbSession
 
-from app.core.vendor import public_base
-from app.vendors.dosomething.auth import Caller
-from app.vendors.dosomething.schemas import Renderer
+from crowdmock.core.vendor import public_base
+from crowdmock.vendors.dosomething.auth import Caller
+from crowdmock.vendors.dosomething.schemas import Renderer
 
 DEFAULT_COUNT = 25
 
 
 def renderer(request: Request, db: DbSession, caller: Caller) -> Renderer:
-    base = public_base(request, request.app.state.settings, request.app.state.vendor.prefix)
+    base = public_base(request)
     return Renderer(db, base, reviewer=caller.is_admin)
 
 

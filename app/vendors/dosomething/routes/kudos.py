@@ -3,13 +3,13 @@
 from fastapi import APIRouter, Request
 from sqlmodel import select
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.vendors.dosomething.auth import CallerDep, access_denied, authorize
-from app.vendors.dosomething.errors import missing
-from app.vendors.dosomething.models import Kudos, ReportbackFile, Term, User
-from app.vendors.dosomething.routes.common import DEFAULT_COUNT, renderer
-from app.vendors.dosomething.services import csv, csv_ints, get, query_params, read_data, require, whole
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep
+from crowdmock.vendors.dosomething.auth import CallerDep, access_denied, authorize
+from crowdmock.vendors.dosomething.errors import missing
+from crowdmock.vendors.dosomething.models import Kudos, ReportbackFile, Term, User
+from crowdmock.vendors.dosomething.routes.common import DEFAULT_COUNT, renderer
+from crowdmock.vendors.dosomething.services import csv, csv_ints, get, query_params, read_data, require, whole
 
 router = APIRouter(prefix="/api/v1")
 KUDOS_VOCABULARY = "kudos"

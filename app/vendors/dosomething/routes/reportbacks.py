@@ -4,15 +4,15 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import select
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.vendors.dosomething import reportbacks as rb_logic
-from app.vendors.dosomething.auth import CallerDep, authorize
-from app.vendors.dosomething.errors import ServicesError, missing
-from app.vendors.dosomething.models import Reportback, ReportbackFile, StoredFile
-from app.vendors.dosomething.routes.common import DEFAULT_COUNT, paged, renderer
-from app.vendors.dosomething.schemas import Renderer
-from app.vendors.dosomething.services import csv, csv_ints, flag, get, query_params, read_data, require, whole
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep
+from crowdmock.vendors.dosomething import reportbacks as rb_logic
+from crowdmock.vendors.dosomething.auth import CallerDep, authorize
+from crowdmock.vendors.dosomething.errors import ServicesError, missing
+from crowdmock.vendors.dosomething.models import Reportback, ReportbackFile, StoredFile
+from crowdmock.vendors.dosomething.routes.common import DEFAULT_COUNT, paged, renderer
+from crowdmock.vendors.dosomething.schemas import Renderer
+from crowdmock.vendors.dosomething.services import csv, csv_ints, flag, get, query_params, read_data, require, whole
 
 router = APIRouter()
 DEFAULT_STATUSES = ["promoted", "approved"]

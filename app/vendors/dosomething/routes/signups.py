@@ -3,12 +3,12 @@
 from fastapi import APIRouter, Request
 from sqlmodel import select
 
-from app.core.db import SessionDep
-from app.vendors.dosomething.auth import CallerDep
-from app.vendors.dosomething.errors import missing
-from app.vendors.dosomething.models import Signup
-from app.vendors.dosomething.routes.common import renderer
-from app.vendors.dosomething.services import csv_ints, get, query_params
+from crowdmock.core.db import SessionDep
+from crowdmock.vendors.dosomething.auth import CallerDep
+from crowdmock.vendors.dosomething.errors import missing
+from crowdmock.vendors.dosomething.models import Signup
+from crowdmock.vendors.dosomething.routes.common import renderer
+from crowdmock.vendors.dosomething.services import csv_ints, get, query_params
 
 router = APIRouter(prefix="/api/v1")
 

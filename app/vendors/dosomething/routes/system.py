@@ -5,10 +5,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import func, select
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.core.passwords import verify_password
-from app.vendors.dosomething.auth import (
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep
+from crowdmock.core.passwords import verify_password
+from crowdmock.vendors.dosomething.auth import (
     CallerDep,
     authorize,
     cookie_header,
@@ -17,9 +17,9 @@ from app.vendors.dosomething.auth import (
     open_session,
     session_name,
 )
-from app.vendors.dosomething.errors import ServicesError
-from app.vendors.dosomething.models import Session, User, Variable
-from app.vendors.dosomething.services import as_id, read_data, require
+from crowdmock.vendors.dosomething.errors import ServicesError
+from crowdmock.vendors.dosomething.models import Session, User, Variable
+from crowdmock.vendors.dosomething.services import read_data, require, trimmed_id
 
 router = APIRouter(prefix="/api/v1")
 ACCOUNT_KEYS = ("theme", "signature", "signature_format")
@@ -133,8 +133,8 @@ def member_count(db) -> int:
     """The site's cached member count variable (set_variable can change it), else the users stored."""
     row = db.get(Variable, "dosomething_user_member_count")
     value = (row.value or {}).get("value") if row else None
-    if as_id(value) is not None:
-        return as_id(value)
+    if trimmed_id(value) is not None:
+        return trimmed_id(value)
     return db.exec(select(func.count()).select_from(User)).one()
 
 

@@ -7,12 +7,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import select
 
-from app.core.db import SessionDep
-from app.vendors.dosomething.auth import CallerDep, authorize
-from app.vendors.dosomething.errors import ServicesError
-from app.vendors.dosomething.models import Node, Reportback, ReportbackFile, Term
-from app.vendors.dosomething.routes.common import DEFAULT_COUNT, renderer
-from app.vendors.dosomething.services import as_id, csv, get, query_params, read_data, require, whole
+from crowdmock.core.db import SessionDep
+from crowdmock.vendors.dosomething.auth import CallerDep, authorize
+from crowdmock.vendors.dosomething.errors import ServicesError
+from crowdmock.vendors.dosomething.models import Node, Reportback, ReportbackFile, Term
+from crowdmock.vendors.dosomething.routes.common import DEFAULT_COUNT, renderer
+from crowdmock.vendors.dosomething.services import csv, get, query_params, read_data, require, trimmed_id, whole
 
 router = APIRouter(prefix="/api/v1")
 CAUSE_VOCABULARY = "cause"
@@ -69,9 +69,9 @@ def term_inbox(tid: str, request: Request, db: SessionDep, caller: CallerDep) ->
     q = query_params(request)
     count = whole(q.get("count"), DEFAULT_COUNT, minimum=1)
     offset = whole(q.get("offset"), 0, minimum=0)
-    if as_id(tid) is None:
+    if trimmed_id(tid) is None:
         return []
-    files = list(db.exec(_pending(db, as_id(tid)).order_by(ReportbackFile.fid).offset(offset).limit(count)))
+    files = list(db.exec(_pending(db, trimmed_id(tid)).order_by(ReportbackFile.fid).offset(offset).limit(count)))
     r = renderer(request, db, caller)
     r.preload(nids={f.nid for f in files})
     out = []

@@ -11,15 +11,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import func, select
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.core.passwords import hash_password
-from app.core.vendor import public_base
-from app.vendors.dosomething import reportbacks as rb_logic
-from app.vendors.dosomething.auth import Caller, CallerDep, authorize
-from app.vendors.dosomething.errors import ServicesError
-from app.vendors.dosomething.models import User
-from app.vendors.dosomething.services import get, query_params, read_data, whole
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep
+from crowdmock.core.passwords import hash_password
+from crowdmock.core.vendor import public_base
+from crowdmock.vendors.dosomething import reportbacks as rb_logic
+from crowdmock.vendors.dosomething.auth import Caller, CallerDep, authorize
+from crowdmock.vendors.dosomething.errors import ServicesError
+from crowdmock.vendors.dosomething.models import User
+from crowdmock.vendors.dosomething.services import get, query_params, read_data, whole
 
 router = APIRouter(prefix="/api/v1")
 AUTHENTICATED = {"2": "authenticated user"}
@@ -169,5 +169,5 @@ async def password_reset_url(uid: str, request: Request, db: SessionDep, caller:
     secret = request.app.state.settings.token_secret.encode()
     digest = hmac.new(secret, f"{now}{user.login}{user.uid}{user.password_hash}".encode(), hashlib.sha256).digest()
     token = base64.urlsafe_b64encode(digest).decode().rstrip("=")
-    site = public_base(request, request.app.state.settings, request.app.state.vendor.prefix)
+    site = public_base(request)
     return JSONResponse([f"{site}/user/reset/{user.uid}/{now}/{token}/login"])

@@ -1,15 +1,15 @@
 """Assembles the IdeaScale sub-application (`/a/rest/v1` of one community)."""
 
-from pathlib import Path
+from importlib.resources import files
 
 from fastapi import FastAPI
 
-from app.core.openapi import document_recorded, document_security
-from app.settings import Settings
-from app.vendors.ideascale import auth, errors, schemas
-from app.vendors.ideascale.routes import campaigns, comments, community, ideas, members
+from crowdmock.core.openapi import document_recorded, document_security
+from crowdmock.settings import Settings
+from crowdmock.vendors.ideascale import auth, errors, schemas
+from crowdmock.vendors.ideascale.routes import campaigns, comments, community, ideas, members
 
-RECORDED = Path(__file__).parent.parent / "openapi.json"  # make openapi
+RECORDED = files("crowdmock.vendors.ideascale") / "openapi.json"  # make openapi
 
 
 def build_app(settings: Settings) -> FastAPI:

@@ -4,14 +4,14 @@ idea form (custom fields, fields, ideaSubmissionConfig)."""
 from fastapi import APIRouter, Request
 from sqlmodel import select
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.core.payload import whole_number
-from app.vendors.ideascale.auth import Caller, CallerDep
-from app.vendors.ideascale.content import check_text
-from app.vendors.ideascale.errors import IdeaScaleError
-from app.vendors.ideascale.models import Campaign, CampaignGroup, CustomField, Funnel
-from app.vendors.ideascale.routes.common import (
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep
+from crowdmock.core.payload import whole_number
+from crowdmock.vendors.ideascale.auth import Caller, CallerDep
+from crowdmock.vendors.ideascale.content import check_text
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.vendors.ideascale.models import Campaign, CampaignGroup, CustomField, Funnel
+from crowdmock.vendors.ideascale.routes.common import (
     campaign_counts,
     get_campaign,
     json_body,

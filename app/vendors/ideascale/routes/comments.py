@@ -4,14 +4,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import func, select
 
-from app.core.db import SessionDep
-from app.vendors.ideascale import ideas as logic
-from app.vendors.ideascale.auth import Caller, CallerDep
-from app.vendors.ideascale.errors import IdeaScaleError
-from app.vendors.ideascale.listing import Paging
-from app.vendors.ideascale.models import Comment, Idea, Vote
-from app.vendors.ideascale.routes.common import get_comment, get_idea, json_body, renderer, visible_ideas
-from app.vendors.ideascale.routes.ideas import vote_list
+from crowdmock.core.db import SessionDep
+from crowdmock.vendors.ideascale import ideas as logic
+from crowdmock.vendors.ideascale.auth import Caller, CallerDep
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.vendors.ideascale.listing import Paging
+from crowdmock.vendors.ideascale.models import Comment, Idea, Vote
+from crowdmock.vendors.ideascale.routes.common import get_comment, get_idea, json_body, renderer, visible_ideas
+from crowdmock.vendors.ideascale.routes.ideas import vote_list
 
 router = APIRouter(prefix="/a/rest/v1")
 

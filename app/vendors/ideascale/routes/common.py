@@ -4,17 +4,17 @@ from fastapi import Request
 from sqlmodel import Session as DbSession
 from sqlmodel import func, or_, select
 
-from app.core.db import MAX_INTEGER
-from app.core.payload import read_payload
-from app.core.vendor import public_base
-from app.vendors.ideascale.auth import Caller
-from app.vendors.ideascale.errors import IdeaScaleError
-from app.vendors.ideascale.models import Campaign, Comment, Idea
-from app.vendors.ideascale.schemas import Renderer
+from crowdmock.core.db import MAX_INTEGER
+from crowdmock.core.payload import read_payload
+from crowdmock.core.vendor import public_base
+from crowdmock.vendors.ideascale.auth import Caller
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.vendors.ideascale.models import Campaign, Comment, Idea
+from crowdmock.vendors.ideascale.schemas import Renderer
 
 
 def renderer(request: Request, db: DbSession, caller: Caller) -> Renderer:
-    base = public_base(request, request.app.state.settings, request.app.state.vendor.prefix)
+    base = public_base(request)
     return Renderer(db, base, caller.actor)
 
 

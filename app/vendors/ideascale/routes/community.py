@@ -7,14 +7,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import delete, func, select
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.vendors.ideascale import ideas as logic
-from app.vendors.ideascale.auth import CallerDep
-from app.vendors.ideascale.content import check_text
-from app.vendors.ideascale.errors import IdeaScaleError
-from app.vendors.ideascale.listing import Paging
-from app.vendors.ideascale.models import (
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep
+from crowdmock.vendors.ideascale import ideas as logic
+from crowdmock.vendors.ideascale.auth import CallerDep
+from crowdmock.vendors.ideascale.content import check_text
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.vendors.ideascale.listing import Paging
+from crowdmock.vendors.ideascale.models import (
     ApiToken,
     AssessmentResult,
     Comment,
@@ -27,7 +27,7 @@ from app.vendors.ideascale.models import (
     StoredFile,
     Vote,
 )
-from app.vendors.ideascale.routes.common import json_body, maybe_id, parse_id, renderer, visible_ideas
+from crowdmock.vendors.ideascale.routes.common import json_body, maybe_id, parse_id, renderer, visible_ideas
 
 router = APIRouter(prefix="/a/rest/v1")
 files = APIRouter()

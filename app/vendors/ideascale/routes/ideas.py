@@ -9,15 +9,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import func, or_, select
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.core.payload import read_payload, whole_number
-from app.vendors.ideascale import ideas as logic
-from app.vendors.ideascale.auth import Caller, CallerDep
-from app.vendors.ideascale.errors import IdeaScaleError
-from app.vendors.ideascale.listing import IDEA_ORDERS, Paging
-from app.vendors.ideascale.models import Campaign, Idea, Stage, StoredFile, Vote
-from app.vendors.ideascale.routes.common import (
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep
+from crowdmock.core.payload import read_payload, whole_number
+from crowdmock.vendors.ideascale import ideas as logic
+from crowdmock.vendors.ideascale.auth import Caller, CallerDep
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.vendors.ideascale.listing import IDEA_ORDERS, Paging
+from crowdmock.vendors.ideascale.models import Campaign, Idea, Stage, StoredFile, Vote
+from crowdmock.vendors.ideascale.routes.common import (
     get_campaign,
     get_idea,
     json_body,

@@ -8,17 +8,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import func, or_, select
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.core.payload import read_payload
-from app.vendors.ideascale.auth import Caller, CallerDep, member_by_email
-from app.vendors.ideascale.content import check_text
-from app.vendors.ideascale.errors import IdeaScaleError
-from app.vendors.ideascale.listing import MEMBER_ORDERS, Paging
-from app.vendors.ideascale.models import Comment, Idea, Member, SentEmail, StoredFile, Vote
-from app.vendors.ideascale.routes.comments import comment_list
-from app.vendors.ideascale.routes.common import json_body, parse_id, renderer
-from app.vendors.ideascale.routes.ideas import PAGED, idea_list, vote_list
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep
+from crowdmock.core.payload import read_payload
+from crowdmock.vendors.ideascale.auth import Caller, CallerDep, member_by_email
+from crowdmock.vendors.ideascale.content import check_text
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.vendors.ideascale.listing import MEMBER_ORDERS, Paging
+from crowdmock.vendors.ideascale.models import Comment, Idea, Member, SentEmail, StoredFile, Vote
+from crowdmock.vendors.ideascale.routes.comments import comment_list
+from crowdmock.vendors.ideascale.routes.common import json_body, parse_id, renderer
+from crowdmock.vendors.ideascale.routes.ideas import PAGED, idea_list, vote_list
 
 router = APIRouter(prefix="/a/rest/v1")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

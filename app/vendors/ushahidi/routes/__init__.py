@@ -1,16 +1,16 @@
 """Assembles the Ushahidi sub-application: routers, error envelope, OPTIONS and JSONP."""
 
 import re
-from pathlib import Path
+from importlib.resources import files
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI
 
-from app.core.openapi import document_recorded, document_security
-from app.core.ratelimit import RateLimiter
-from app.settings import Settings
-from app.vendors.ushahidi import auth, errors
-from app.vendors.ushahidi.access import (
+from crowdmock.core.openapi import document_recorded, document_security
+from crowdmock.core.ratelimit import RateLimiter
+from crowdmock.settings import Settings
+from crowdmock.vendors.ushahidi import auth, errors
+from crowdmock.vendors.ushahidi.access import (
     ALL,
     READ_SEARCH,
     form_privileges,
@@ -19,8 +19,8 @@ from app.vendors.ushahidi.access import (
     tag_privileges,
     user_privileges,
 )
-from app.vendors.ushahidi.auth import CtxDep
-from app.vendors.ushahidi.routes import config, data, forms, messages, posts, reference, sets, tags, users
+from crowdmock.vendors.ushahidi.auth import CtxDep
+from crowdmock.vendors.ushahidi.routes import config, data, forms, messages, posts, reference, sets, tags, users
 
 # OPTIONS /api/v3/<resource>: the privileges a caller has on that kind of resource (research 1.2).
 OPTIONS_PRIVILEGES = {
@@ -74,7 +74,7 @@ class JsonpMiddleware:
         await self.app(scope, receive, capture)
 
 
-RECORDED = Path(__file__).parent.parent / "openapi.json"  # make openapi
+RECORDED = files("crowdmock.vendors.ushahidi") / "openapi.json"  # make openapi
 
 
 def build_app(settings: Settings) -> FastAPI:

@@ -3,12 +3,12 @@
 from fastapi import APIRouter
 from sqlmodel import select
 
-from app.core.db import get_row
-from app.vendors.ushahidi.access import ALL, READ_SEARCH, authorize, deny
-from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import body, multi_param
-from app.vendors.ushahidi.errors import UshahidiError
-from app.vendors.ushahidi.models import ConfigGroup
+from crowdmock.core.db import get_row
+from crowdmock.vendors.ushahidi.access import ALL, READ_SEARCH, authorize, deny
+from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
+from crowdmock.vendors.ushahidi.crud import body, multi_param
+from crowdmock.vendors.ushahidi.errors import UshahidiError
+from crowdmock.vendors.ushahidi.models import ConfigGroup
 
 router = APIRouter(prefix="/api/v3/config", tags=["config"], dependencies=[require_scope("config")])
 PUBLIC = ("features", "site", "deployment_id", "map")

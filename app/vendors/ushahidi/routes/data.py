@@ -8,11 +8,11 @@ import struct
 from fastapi import APIRouter, Response
 from sqlmodel import select
 
-from app.core.db import as_id, get_row
-from app.core.payload import read_payload
-from app.vendors.ushahidi.access import ALL, admin_only, authorize
-from app.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import (
+from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core.payload import read_payload
+from crowdmock.vendors.ushahidi.access import ALL, admin_only, authorize
+from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
+from crowdmock.vendors.ushahidi.crud import (
     body,
     copy_fields,
     envelope,
@@ -21,10 +21,10 @@ from app.vendors.ushahidi.crud import (
     search,
     time_now,
 )
-from app.vendors.ushahidi.errors import not_found, validation_failed
-from app.vendors.ushahidi.models import Csv, ExportJob, Media, Post
-from app.vendors.ushahidi.posts_logic import _uniqid, slugify, validate_post
-from app.vendors.ushahidi.schemas import w3c
+from crowdmock.vendors.ushahidi.errors import not_found, validation_failed
+from crowdmock.vendors.ushahidi.models import Csv, ExportJob, Media, Post
+from crowdmock.vendors.ushahidi.posts_logic import _uniqid, slugify, validate_post
+from crowdmock.vendors.ushahidi.schemas import w3c
 
 exports = APIRouter(prefix="/api/v3/exports/jobs", tags=["exports"], dependencies=[require_scope("posts")])
 csv_router = APIRouter(prefix="/api/v3/csv", tags=["csv"], dependencies=[require_scope("csv")])
@@ -78,8 +78,8 @@ def list_jobs(ctx: CtxDep) -> dict:
     user = ctx.request.query_params.get("user")
     if user == "me" or not ctx.caller.can(BULK):
         where.append(ExportJob.user_id == ctx.caller.user_id)
-    elif user and as_id(user) is not None:
-        where.append(ExportJob.user_id == as_id(user))
+    elif user and lookup_id(user) is not None:
+        where.append(ExportJob.user_id == lookup_id(user))
     if entity := ctx.request.query_params.get("entity_type"):
         where.append(ExportJob.entity_type == entity)
     paging = read_paging(ctx, "id", "asc", {"id", "created", "status"})
@@ -338,8 +338,8 @@ def image_size(data: bytes) -> tuple[int | None, int | None]:
 @media.get("")
 def list_media(ctx: CtxDep) -> dict:
     where = []
-    if (user := ctx.request.query_params.get("user")) and as_id(user) is not None:
-        where.append(Media.user_id == as_id(user))
+    if (user := ctx.request.query_params.get("user")) and lookup_id(user) is not None:
+        where.append(Media.user_id == lookup_id(user))
     paging = read_paging(ctx, "id", "asc", {"id", "created"})
     rows, total = search(ctx, Media, paging, *where)
     return envelope(ctx, [render_media(ctx, m) for m in rows], total, paging)

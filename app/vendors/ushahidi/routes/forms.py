@@ -3,11 +3,11 @@
 from fastapi import APIRouter
 from sqlmodel import delete, select
 
-from app.core import clock
-from app.core.db import as_id, get_row
-from app.vendors.ushahidi.access import authorize, form_privileges
-from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import (
+from crowdmock.core import clock
+from crowdmock.core.db import get_row, lookup_id
+from crowdmock.vendors.ushahidi.access import authorize, form_privileges
+from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
+from crowdmock.vendors.ushahidi.crud import (
     body,
     copy_fields,
     envelope,
@@ -16,9 +16,9 @@ from app.vendors.ushahidi.crud import (
     search,
     time_now,
 )
-from app.vendors.ushahidi.errors import not_found, validation_failed
-from app.vendors.ushahidi.models import Form, FormAttribute, FormRole, FormStage, Post, Role
-from app.vendors.ushahidi.schemas import w3c
+from crowdmock.vendors.ushahidi.errors import not_found, validation_failed
+from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormRole, FormStage, Post, Role
+from crowdmock.vendors.ushahidi.schemas import w3c
 
 router = APIRouter(prefix="/api/v3/forms", tags=["forms"], dependencies=[require_scope("forms")])
 
@@ -266,7 +266,7 @@ def list_forms(ctx: CtxDep) -> dict:
     if text := q.get("q"):
         where.append(Form.name.like(f"%{text}%"))
     if (parent := q.get("parent")) is not None:
-        where.append(Form.parent_id == ident if (ident := as_id(parent)) is not None else Form.parent_id.is_(None))
+        where.append(Form.parent_id == ident if (ident := lookup_id(parent)) is not None else Form.parent_id.is_(None))
     paging = read_paging(ctx, "id", "asc", {"id", "name", "created", "updated"})
     rows, total = search(ctx, Form, paging, *where)
     return envelope(ctx, [render_form(ctx, f) for f in rows], total, paging)
@@ -287,8 +287,10 @@ async def create_form(ctx: CtxDep) -> dict:
 def all_attributes(ctx: CtxDep) -> dict:
     authorize(ctx, form_privileges(ctx.caller, None), "search", "form_attributes", 0)
     where = []
-    if (form_id := ctx.request.query_params.get("form_id")) and as_id(form_id) is not None:
-        where.append(FormAttribute.form_stage_id.in_(select(FormStage.id).where(FormStage.form_id == as_id(form_id))))
+    if (form_id := ctx.request.query_params.get("form_id")) and lookup_id(form_id) is not None:
+        where.append(
+            FormAttribute.form_stage_id.in_(select(FormStage.id).where(FormStage.form_id == lookup_id(form_id)))
+        )
     paging = read_paging(ctx, "priority", "asc", {"id", "priority", "label", "key"})
     rows, total = search(ctx, FormAttribute, paging, *where)
     return envelope(ctx, [render_attribute(ctx, a) for a in rows], total, paging)
@@ -298,8 +300,8 @@ def all_attributes(ctx: CtxDep) -> dict:
 def all_stages(ctx: CtxDep) -> dict:
     authorize(ctx, form_privileges(ctx.caller, None), "search", "form_stages", 0)
     where = []
-    if (form_id := ctx.request.query_params.get("form_id")) and as_id(form_id) is not None:
-        where.append(FormStage.form_id == as_id(form_id))
+    if (form_id := ctx.request.query_params.get("form_id")) and lookup_id(form_id) is not None:
+        where.append(FormStage.form_id == lookup_id(form_id))
     paging = read_paging(ctx, "priority", "asc", {"id", "priority", "label"})
     rows, total = search(ctx, FormStage, paging, *where)
     return envelope(ctx, [render_stage(ctx, s) for s in rows], total, paging)

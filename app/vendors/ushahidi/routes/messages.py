@@ -3,10 +3,10 @@
 from fastapi import APIRouter
 from sqlmodel import select
 
-from app.core.db import as_id, get_row
-from app.vendors.ushahidi.access import ALL, authorize
-from app.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import (
+from crowdmock.core.db import get_row, lookup_id
+from crowdmock.vendors.ushahidi.access import ALL, authorize
+from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
+from crowdmock.vendors.ushahidi.crud import (
     body,
     copy_fields,
     envelope,
@@ -16,10 +16,10 @@ from app.vendors.ushahidi.crud import (
     search,
     time_now,
 )
-from app.vendors.ushahidi.errors import not_found, validation_failed
-from app.vendors.ushahidi.models import Contact, Message, Post, User
-from app.vendors.ushahidi.posts_logic import render_one
-from app.vendors.ushahidi.schemas import ref_id, w3c
+from crowdmock.vendors.ushahidi.errors import not_found, validation_failed
+from crowdmock.vendors.ushahidi.models import Contact, Message, Post, User
+from crowdmock.vendors.ushahidi.posts_logic import render_one
+from crowdmock.vendors.ushahidi.schemas import ref_id, w3c
 
 messages = APIRouter(prefix="/api/v3/messages", tags=["messages"], dependencies=[require_scope("messages")])
 contacts = APIRouter(prefix="/api/v3/contacts", tags=["contacts"], dependencies=[require_scope("contacts")])
@@ -122,7 +122,7 @@ def list_messages(ctx: CtxDep) -> dict:
         ("parent", Message.parent_id),
         ("post", Message.post_id),
     ):
-        if values := [i for i in map(as_id, multi_param(ctx, name)) if i is not None]:
+        if values := [i for i in map(lookup_id, multi_param(ctx, name)) if i is not None]:
             where.append(column.in_(values))
     if text := q.get("q"):
         where.append(Message.message.like(f"%{text}%"))
@@ -221,8 +221,8 @@ def list_contacts(ctx: CtxDep) -> dict:
     ):
         if value := q.get(name):
             where.append(column == value)
-    if (user := q.get("user")) and as_id(user) is not None:
-        where.append(Contact.user_id == as_id(user))
+    if (user := q.get("user")) and lookup_id(user) is not None:
+        where.append(Contact.user_id == lookup_id(user))
     paging = read_paging(ctx, "id", "asc", {"id", "created", "contact"})
     rows, total = search(ctx, Contact, paging, *where)
     return envelope(ctx, [render_contact(ctx, c) for c in rows], total, paging)

@@ -6,15 +6,15 @@ from collections import Counter
 from fastapi import APIRouter, Response
 from sqlmodel import delete, select
 
-from app.core.db import get_row
-from app.core.pagination import to_int
-from app.core.payload import read_payload
-from app.vendors.ushahidi.access import authorize, post_privileges
-from app.vendors.ushahidi.auth import CtxDep, require_scope
-from app.vendors.ushahidi.crud import envelope, get_or_404, page, read_paging, time_now
-from app.vendors.ushahidi.errors import MalformedPostJson, UshahidiError, validation_failed
-from app.vendors.ushahidi.models import Form, FormAttribute, Post, PostSet, Tag
-from app.vendors.ushahidi.posts_logic import (
+from crowdmock.core.db import get_row
+from crowdmock.core.pagination import to_int
+from crowdmock.core.payload import read_payload
+from crowdmock.vendors.ushahidi.access import authorize, post_privileges
+from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
+from crowdmock.vendors.ushahidi.crud import envelope, get_or_404, page, read_paging, time_now
+from crowdmock.vendors.ushahidi.errors import MalformedPostJson, UshahidiError, validation_failed
+from crowdmock.vendors.ushahidi.models import Form, FormAttribute, Post, PostSet, Tag
+from crowdmock.vendors.ushahidi.posts_logic import (
     ORDER_COLUMNS,
     _point_values,
     _uniqid,

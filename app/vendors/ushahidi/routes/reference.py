@@ -3,11 +3,11 @@
 from fastapi import APIRouter
 from sqlmodel import select
 
-from app.vendors.ushahidi.access import READ_SEARCH, admin_only, authorize, managed
-from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import body, envelope, get_or_404, page, read_paging, search
-from app.vendors.ushahidi.errors import UshahidiError, validation_failed
-from app.vendors.ushahidi.models import CountryCode, DataProvider, Permission, Role, User
+from crowdmock.vendors.ushahidi.access import READ_SEARCH, admin_only, authorize, managed
+from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
+from crowdmock.vendors.ushahidi.crud import body, envelope, get_or_404, page, read_paging, search
+from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
+from crowdmock.vendors.ushahidi.models import CountryCode, DataProvider, Permission, Role, User
 
 country_codes = APIRouter(
     prefix="/api/v3/country-codes", tags=["country-codes"], dependencies=[require_scope("country_codes")]

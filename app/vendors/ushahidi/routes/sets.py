@@ -3,15 +3,15 @@
 from fastapi import APIRouter
 from sqlmodel import delete, select
 
-from app.core.db import as_id, get_row
-from app.vendors.ushahidi.access import authorize, post_privileges, set_privileges
-from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import body, envelope, read_paging, search, time_now
-from app.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
-from app.vendors.ushahidi.models import Post, PostSet, Role, Set
-from app.vendors.ushahidi.posts_logic import render_one
-from app.vendors.ushahidi.routes.posts import list_posts
-from app.vendors.ushahidi.schemas import ref_id, w3c
+from crowdmock.core.db import get_row, lookup_id
+from crowdmock.vendors.ushahidi.access import authorize, post_privileges, set_privileges
+from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
+from crowdmock.vendors.ushahidi.crud import body, envelope, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
+from crowdmock.vendors.ushahidi.models import Post, PostSet, Role, Set
+from crowdmock.vendors.ushahidi.posts_logic import render_one
+from crowdmock.vendors.ushahidi.routes.posts import list_posts
+from crowdmock.vendors.ushahidi.schemas import ref_id, w3c
 
 collections = APIRouter(
     prefix="/api/v3/collections", tags=["collections"], dependencies=[require_scope("collections", "sets")]
@@ -61,8 +61,8 @@ def list_sets(ctx: Ctx, is_search: bool) -> dict:
     where = [Set.search == is_search]
     if text := q.get("q"):
         where.append(Set.name.like(f"%{text}%"))
-    if (user := q.get("user_id")) and as_id(user) is not None:
-        where.append(Set.user_id == as_id(user))
+    if (user := q.get("user_id")) and lookup_id(user) is not None:
+        where.append(Set.user_id == lookup_id(user))
     if (featured := q.get("featured")) is not None:
         where.append(Set.featured == (featured.lower() in ("1", "true")))
     paging = read_paging(ctx, "id", "asc", {"id", "created", "updated", "name", "featured"})

@@ -5,14 +5,14 @@ import re
 from fastapi import APIRouter
 from sqlmodel import select
 
-from app.core.db import as_id, get_row
-from app.vendors.ushahidi.access import authorize, tag_privileges
-from app.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from app.vendors.ushahidi.crud import body, copy_fields, envelope, get_or_404, read_paging, search, time_now
-from app.vendors.ushahidi.errors import validation_failed
-from app.vendors.ushahidi.models import Form, Post, Role, Tag
-from app.vendors.ushahidi.posts_logic import slugify
-from app.vendors.ushahidi.schemas import ref_id, w3c
+from crowdmock.core.db import get_row, lookup_id
+from crowdmock.vendors.ushahidi.access import authorize, tag_privileges
+from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
+from crowdmock.vendors.ushahidi.crud import body, copy_fields, envelope, get_or_404, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.errors import validation_failed
+from crowdmock.vendors.ushahidi.models import Form, Post, Role, Tag
+from crowdmock.vendors.ushahidi.posts_logic import slugify
+from crowdmock.vendors.ushahidi.schemas import ref_id, w3c
 
 router = APIRouter(prefix="/api/v3/tags", tags=["tags"], dependencies=[require_scope("tags")])
 HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -108,7 +108,7 @@ def list_tags(ctx: CtxDep) -> dict:
     if value := q.get("type"):
         where.append(Tag.type == value)
     if value := q.get("parent_id"):
-        where.append(Tag.parent_id == ident if (ident := as_id(value)) is not None else Tag.parent_id.is_(None))
+        where.append(Tag.parent_id == ident if (ident := lookup_id(value)) is not None else Tag.parent_id.is_(None))
     if value := q.get("q"):
         where.append(Tag.tag.like(f"%{value}%"))
     if q.get("level") == "parent":

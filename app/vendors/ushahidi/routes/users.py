@@ -7,16 +7,16 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import or_
 from sqlmodel import select
 
-from app.core import clock
-from app.core.db import SessionDep, get_row
-from app.core.passwords import hash_password
-from app.core.payload import read_payload
-from app.vendors.ushahidi.access import authorize, user_privileges
-from app.vendors.ushahidi.auth import Ctx, CtxDep, grant_token, require_scope
-from app.vendors.ushahidi.crud import body, envelope, get_or_404, read_paging, search, time_now
-from app.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
-from app.vendors.ushahidi.models import ConfigGroup, Contact, Post, ResetToken, Role, Set, User
-from app.vendors.ushahidi.schemas import w3c
+from crowdmock.core import clock
+from crowdmock.core.db import SessionDep, get_row
+from crowdmock.core.passwords import hash_password
+from crowdmock.core.payload import read_payload
+from crowdmock.vendors.ushahidi.access import authorize, user_privileges
+from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, grant_token, require_scope
+from crowdmock.vendors.ushahidi.crud import body, envelope, get_or_404, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
+from crowdmock.vendors.ushahidi.models import ConfigGroup, Contact, Post, ResetToken, Role, Set, User
+from crowdmock.vendors.ushahidi.schemas import w3c
 
 oauth = APIRouter(tags=["oauth"])
 public = APIRouter(prefix="/api/v3", tags=["index"])
