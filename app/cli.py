@@ -75,7 +75,7 @@ def _fixtures_valid(settings: Settings) -> bool:
         compose(
             settings.fixtures_dir,
             UserFixtures(settings.fixtures, settings.fixtures_replace),
-            {name: vendor.fixture_identities() for name, vendor in VENDORS.items()},
+            {name: vendor.fixture_identities for name, vendor in VENDORS.items()},
         )
     except FixtureError as exc:
         _print_fixture_problems(settings.fixtures, exc.problems)
@@ -99,7 +99,7 @@ def _seed(args: argparse.Namespace) -> int:
     finally:
         store.close()
     how = f"{settings.fixtures} {'instead of' if settings.fixtures_replace else 'on top of'} the defaults"
-    print(f"seeded {', '.join(store.loaders)} from {how if settings.fixtures else 'the defaults'}")
+    print(f"seeded {', '.join(store.vendors)} from {how if settings.fixtures else 'the defaults'}")
     print(f"  into {settings.database_url}; resets go back to this seed")
     return 0
 
@@ -135,7 +135,7 @@ def _snapshot(args: argparse.Namespace) -> int:
     store = _open_store(settings)
     try:
         if args.action == "export":
-            data = orjson.dumps(snapshot.export(store, args.vendor or list(store.loaders)))
+            data = orjson.dumps(snapshot.export(store, args.vendor or list(store.vendors)))
             if args.file in (None, "-"):
                 sys.stdout.buffer.write(data + b"\n")
             else:

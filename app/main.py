@@ -6,22 +6,18 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from fastapi import FastAPI
-from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.admin.context import Admin
 from crowdmock.admin.errors import error_response
 from crowdmock.admin.routes import build_admin_app
 from crowdmock.core import clock
-from crowdmock.core.bodies import BufferedBodyMiddleware
-from crowdmock.core.cache import ResponseCache
 from crowdmock.core.db import make_engine
 from crowdmock.core.docs import install_offline_docs
-from crowdmock.core.faults import FaultMiddleware, Faults
+from crowdmock.core.faults import Faults
 from crowdmock.core.fixtures import UserFixtures
-from crowdmock.core.journal import Journal, JournalMiddleware, mark_unmatched, vendor_resolver
-from crowdmock.core.routing import HeadAsGetMiddleware, HostRoutingMiddleware
+from crowdmock.core.journal import Journal, vendor_resolver
+from crowdmock.core.pipeline import install_server_pipeline, install_vendor_pipeline
 from crowdmock.core.seedcache import SeedCache
 from crowdmock.core.store import Store
 from crowdmock.core.vendor import Vendor
@@ -29,38 +25,17 @@ from crowdmock.dashboard.routes import router as dashboard_router
 from crowdmock.settings import Settings
 from crowdmock.vendors import VENDORS
 
-# "*" covers requests without credentials; credentialed ones (cookies) need the names.
-EXPOSED_HEADERS = [
-    "*",
-    "X-Request-Id",
-    "Retry-After",
-    "Location",
-    "Link",
-    "ETag",
-    "Last-Modified",
-    "WWW-Authenticate",
-    "Content-Disposition",
-    "pager_total_count",
-    "pager_current_page_number",
-    "pager_page_size",
-    "pager_first_index",
-    "pager_last_index",
-]
-
 
 def open_store(settings: Settings, follow_recorded: bool = True) -> Store:
     """The store of every registered vendor on the configured database (not started). Without
     `settings.fixtures` it seeds from the fixtures the database recorded (`follow_recorded`) or the defaults."""
     return Store(
         make_engine(settings.database_url),
-        {name: vendor.seed for name, vendor in VENDORS.items()},
+        VENDORS,
         settings.fixtures_dir,
-        {name: hook for name, vendor in VENDORS.items() if (hook := vendor.after_seed())},
-        UserFixtures(settings.fixtures, settings.fixtures_replace) if settings.fixtures else None,
-        {name: vendor.fixture_identities() for name, vendor in VENDORS.items()},
-        follow_recorded,
-        SeedCache(settings.seed_cache) if settings.seed_cache else None,
-        {name: vendor.import_models for name, vendor in VENDORS.items()},
+        user_fixtures=UserFixtures(settings.fixtures, settings.fixtures_replace) if settings.fixtures else None,
+        follow_recorded=follow_recorded,
+        seed_cache=SeedCache(settings.seed_cache) if settings.seed_cache else None,
     )
 
 
@@ -103,41 +78,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.mount("" if settings.vendor else vendor.prefix, vendor_apps[vendor.name])
         if not settings.vendor:
             hosts.update(vendor.hosts)
-    resolve = vendor_resolver({v.name: v.prefix for v in mounted.values()}, settings.vendor)
-    app.router.default = _to_vendor(app.router.default, resolve, vendor_apps)
-
-    app.add_middleware(JournalMiddleware, journal=journal, resolve=resolve)
-    app.add_middleware(HostRoutingMiddleware, hosts=hosts)
-    app.add_middleware(clock.ClockMiddleware, clock=app_clock)
-    if settings.cors_enabled:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            # Session vendors (DoSomething's Drupal cookie) need credentialed requests from browser frontends;
-            # Starlette then echoes the caller's Origin instead of "*".
-            allow_credentials=settings.cors_allow_credentials,
-            allow_methods=["*"],
-            allow_headers=["*"],
-            expose_headers=EXPOSED_HEADERS,
-            max_age=86400,
-        )
-    _cache_in_front(
+    install_server_pipeline(
         app,
-        ResponseCache,
-        version=store.data_version,
-        vendor=resolve,
-        faulty=faults.__bool__,
+        settings=settings,
+        hosts=hosts,
+        resolve=vendor_resolver({v.name: v.prefix for v in mounted.values()}, settings.vendor),
+        data_version=store.data_version,
         journal=journal,
-        enabled=settings.response_cache,
+        faults=faults,
+        clock=app_clock,
+        vendor_apps=vendor_apps,
+        not_found=error_response(404, "not found"),
     )
     return app
-
-
-def _cache_in_front(app: FastAPI, cache: type, **options) -> None:
-    """The response cache wraps the whole middleware stack (Starlette builds it on the first request), so that an
-    answer from it costs no middleware at all."""
-    build = app.build_middleware_stack
-    app.build_middleware_stack = lambda: cache(build(), **options)
 
 
 class LazyApp:
@@ -162,25 +115,6 @@ class LazyApp:
         await self.app(scope, receive, send)
 
 
-def _to_vendor(default: ASGIApp, resolve, vendor_apps: dict[str, ASGIApp]) -> ASGIApp:
-    """Starlette's mounts do not match a path with a newline (`%0A`) in it; such a request under a vendor's prefix
-    still goes to that vendor, which answers it (a 404 in its own shape, never FastAPI's `{"detail"}`). Outside every
-    vendor the 404 is in crowdmock's own shape, as the admin API's."""
-    not_found = error_response(404, "not found")
-
-    async def route(scope: Scope, receive: Receive, send: Send) -> None:
-        found = resolve(scope["path"]) if scope["type"] == "http" else None
-        if found is not None:
-            name, prefix = found
-            await vendor_apps[name]({**scope, "root_path": scope.get("root_path", "") + prefix}, receive, send)
-        elif scope["type"] == "http":
-            await not_found(scope, receive, send)
-        else:
-            await default(scope, receive, send)
-
-    return route
-
-
 def _freeze_long_lived() -> None:
     """What start-up and each vendor's first request build (routes, schemas, models) lives as long as the server:
     out of the garbage collector's way, so that its full collections under load scan only what requests make (they
@@ -194,21 +128,7 @@ def _vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: Faults
     sub.state.store, sub.state.settings, sub.state.vendor = store, settings, vendor
     store.reset_hooks[vendor.name] = list(getattr(sub.state, "reset_hooks", []))
     install_offline_docs(sub)
-    render = vendor.render_error()
-    sub.user_middleware = [
-        Middleware(HeadAsGetMiddleware),
-        *sub.user_middleware,  # the vendor's own
-        # Inside the vendor's middleware, so its 413 and fault responses get what that adds (Crowdynews' request id).
-        Middleware(BufferedBodyMiddleware, settings=settings, render=render),
-        Middleware(FaultMiddleware, faults=faults, vendor=vendor.name, render=render),
-    ]
-    not_found = sub.router.default
-
-    async def no_route(scope: Scope, receive: Receive, send: Send) -> None:
-        mark_unmatched(scope)
-        await not_found(scope, receive, send)
-
-    sub.router.default = no_route
+    install_vendor_pipeline(sub, vendor=vendor.name, settings=settings, faults=faults, render=vendor.render_error())
     if settings.gc_freeze:  # built on the vendor's first request, after start-up froze the rest
         _freeze_long_lived()
     return sub

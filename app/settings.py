@@ -39,12 +39,12 @@ class Settings(BaseSettings):
     # Signs every token the mock issues. Unset: a random secret made for each database at its first start (kept
     # in it, so tokens survive restarts); never logged or shown.
     token_secret: str | None = Field(default=None, repr=False)
-    # research-ushahidi 1.6: access tokens last 15 hours on the current server, refresh tokens 7 days.
+    # docs/vendors/ushahidi.md §1.6: access tokens last 15 hours on the current server, refresh tokens 7 days.
     ushahidi_access_token_ttl: int = 54000
     ushahidi_refresh_token_ttl: int = 604800
-    # research-ushahidi 1.2: media uploads are refused above 1 MB.
+    # docs/vendors/ushahidi.md §1.2: media uploads are refused above 1 MB.
     ushahidi_media_max_bytes: int = 1_048_576
-    # research-ushahidi 1.2: /register answers 429 after a few rapid calls (per client address).
+    # docs/vendors/ushahidi.md §1.2: /register answers 429 after a few rapid calls (per client address).
     ushahidi_register_limit: int = 10
     ushahidi_register_window_seconds: float = 60.0
     # DoSomething (Drupal) login flood control: failed logins per account and per client address.

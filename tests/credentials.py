@@ -1,14 +1,14 @@
 """Each vendor's administrator's credentials as plain request headers, for tests that call every vendor."""
 
-VENDORS = ("crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi")
-# The user `POST /__admin/tokens` mints for, where the vendor's default user is not its administrator.
-ADMINS = {"dosomething": "admin", "ushahidi": "admin@ushahidi.com"}
+from crowdmock.vendors import VENDORS as REGISTRY
+
+VENDORS = tuple(REGISTRY)
 
 
 def admin_headers(post, vendor: str) -> dict[str, str]:
     """`post(path, json=...)` is a client's post (TestClient, httpx). Cookies go into a Cookie header and a query
     token into a Bearer header, which every vendor that takes one accepts too."""
-    response = post("/__admin/tokens", json={"vendor": vendor, "user": ADMINS.get(vendor)})
+    response = post("/__admin/tokens", json={"vendor": vendor, "user": REGISTRY[vendor].admin_user})
     assert response.status_code == 200, response.text
     minted = response.json()
     headers = dict(minted["headers"])

@@ -6,7 +6,6 @@ from handlers that read raw requests: request bodies, query and path parameter t
 
 The written files are merged into the documents by `crowdmock.core.openapi.document_recorded`."""
 
-import importlib
 import json
 import re
 import sys
@@ -16,15 +15,12 @@ from urllib.parse import parse_qsl
 
 from fastapi import routing
 
+from crowdmock.vendors import VENDORS
+
 MAX_INTEGER = 2**63 - 1  # SQLite's, and PHP's and Java's longs
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUTS = {
-    "crowdskout": "app/vendors/crowdskout/openapi.json",
-    "crowdynews": "app/vendors/crowdynews/openapi.json",
-    "dosomething": "app/vendors/dosomething/openapi.json",
-    "ideascale": "app/vendors/ideascale/openapi.json",
-    "ushahidi": "app/vendors/ushahidi/openapi.json",
-}
+# Where each vendor's recording lives: app/vendors/<vendor>/openapi.json of this checkout (an editable install).
+OUTPUTS = {name: Path(str(vendor.openapi_recording())) for name, vendor in VENDORS.items()}
 JSON_BODY = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -136,7 +132,7 @@ def infer(values: list, answer: bool = False, open_fields: dict | None = None, t
 
 
 def _open_fields(vendor: str) -> dict:
-    return getattr(importlib.import_module(f"crowdmock.vendors.{vendor}.schemas"), "OPEN_FIELDS", {})
+    return VENDORS[vendor].request_shapes().OPEN_FIELDS
 
 
 NON_BLANK = {"minLength": 1, "pattern": r"\S"}
@@ -161,8 +157,7 @@ def _resource(path: str) -> str:
 def _request_fields(vendor: str, parent: str, properties: dict) -> None:
     """Lays the vendor's schemas.request_fields() over request fields, at any depth: `parent.name` (parent: the
     enclosing property, or the path's resource at the top, e.g. `tags.type`, `attributes.type`) or `name`."""
-    made = getattr(importlib.import_module(f"crowdmock.vendors.{vendor}.schemas"), "request_fields", None)
-    fields = made() if made else {}
+    fields = VENDORS[vendor].request_shapes().request_fields()
     for name, prop in properties.items():
         extra = fields.get(f"{parent}.{name}", fields.get(name))
         if extra:
@@ -296,7 +291,7 @@ def main(argv: list[str]) -> int:
     with open(argv[1], encoding="utf-8") as recorded:
         lines = [json.loads(line) for line in recorded if line.strip()]
     for vendor, document in build(lines).items():
-        target = ROOT / OUTPUTS[vendor]
+        target = OUTPUTS[vendor]
         target.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
         operations = sum(len(item) for item in document["paths"].values())
         print(f"{target.relative_to(ROOT)}: {operations} operations, {target.stat().st_size // 1024} KB")

@@ -1,21 +1,11 @@
 """Each vendor's documented error body, for tests that throw arbitrary input at every vendor."""
 
+from crowdmock.vendors import VENDORS
 
-def _object(body, *keys) -> bool:
-    return isinstance(body, dict) and all(k in body for k in keys)
-
-
-def _messages(body) -> bool:
-    return isinstance(body, list) and all(isinstance(m, str) for m in body)
-
-
+# Each vendor's own test (its descriptor's), and the admin API's `{"error": ...}`.
 ERROR_SHAPES = {
-    "crowdskout": lambda b: _object(b, "success", "messages", "data") or _object(b, "error", "error_description"),
-    "crowdynews": lambda b: _object(b, "requestId", "errors"),
-    "dosomething": lambda b: _messages(b) or b is None,
-    "ideascale": lambda b: _object(b, "key", "message") and set(b) == {"key", "message"},
-    "ushahidi": lambda b: _object(b, "errors") or _object(b, "error", "message") or _object(b, "error", "messages"),
-    "admin": lambda b: _object(b, "error"),
+    **{name: vendor.is_error_body for name, vendor in VENDORS.items()},
+    "admin": lambda body: isinstance(body, dict) and "error" in body,
 }
 
 

@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from crowdmock.core.faults import FaultRule
 from crowdmock.core.matching import RequestMatcher
 from crowdmock.core.payload import whole_number
+from crowdmock.vendors import VENDORS
 
 # For the OpenAPI document (doc only: the handlers answer unknown names with the admin API's own errors).
-VENDOR_NAMES = {"enum": ["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"]}
+VENDOR_NAMES = {"enum": list(VENDORS)}
 REGEX = {"format": "regex"}
 SINCE = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "pattern": "^[0-9]{1,12}$"}]}
 
@@ -236,7 +237,7 @@ class SnapshotLoaded(BaseModel):
     loaded: list[str]
 
 
-VendorName = Literal["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"]
+VendorName = Literal[tuple(VENDORS)]
 
 
 class Snapshot(BaseModel):

@@ -3,14 +3,14 @@ rendering: status, headers and body exactly as the vendor's code sent them.
 
 An answer is reused only while nothing in the database has changed since it was made (SQLite's `data_version`,
 which any commit on any other connection changes: a write of this process or another worker, a reset, a snapshot
-load, a session touched by a GET), only for the very same request (path, query and every header, so credentials,
-Origin and Host are part of the key), only for a short time (clock-dependent answers such as token expiries stay
-within `TTL` of the truth, and while one identical request makes the next answer the others get the last one)
-and never while a fault rule exists. What is cached: 200 answers to GETs without a body
+load, a session touched by a GET), only for the very same request (path, query, scheme and every header, so
+credentials, Origin and Host are part of the key), only for a short time (clock-dependent answers such as token
+expiries stay within `TTL` of the truth, and while one identical request makes the next answer the others get the
+last one) and never while a fault rule exists. What is cached: 200 answers to GETs without a body
 and without `Set-Cookie`, as they left the app: CORS headers included (Origin is part of the key).
 
-It is the outermost layer of the app, so that an answer from it skips every middleware too; it records such an
-answer in the journal itself."""
+It sits in front of every layer but Host routing (app/core/pipeline.py), so that an answer from it skips them; it
+records such an answer in the journal itself."""
 
 import asyncio
 import time
@@ -66,7 +66,7 @@ class ResponseCache:
         ):
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope["query_string"], tuple(scope["headers"]))
+        key = (scope["path"], scope["query_string"], tuple(scope["headers"]), scope.get("scheme", "http"))
         while True:
             found = self.entries.get(key)
             current = found is not None and found.version == self.version()

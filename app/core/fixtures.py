@@ -4,7 +4,7 @@ loaders read like the default one.
 
 DIR holds `<vendor>/<file>.json` like `fixtures/`, each file a JSON array of records shaped like the default file's.
 On top of the defaults, a record replaces the default record with the same identity (its first field, e.g. `id`,
-unless the vendor's seed module names others in IDENTITIES) and is added otherwise. Instead of the defaults
+unless the vendor's descriptor names others in `fixture_identities`) and is added otherwise. Instead of the defaults
 (`replace`), a vendor folder in DIR is the whole seed of that vendor: a file it lacks is an empty table."""
 
 import atexit
@@ -97,6 +97,11 @@ def _identity(record: dict, paths: tuple[str, ...]) -> tuple:
             value = value.get(part) if isinstance(value, dict) else None
         key.append(json.dumps(value, sort_keys=True))
     return tuple(key)
+
+
+def read_fixture(folder: Path, name: str) -> list[dict]:
+    """The records of `folder/<name>.json`, as a vendor's seed loader reads them."""
+    return json.loads((folder / f"{name}.json").read_text("utf-8"))
 
 
 def _read(path: Path, problems: list[str]) -> list | None:

@@ -29,7 +29,7 @@ class SnapshotError(Exception):
 def export(store: Store, vendors: list[str] | None = None) -> dict:
     out: dict[str, dict[str, list[dict]]] = {}
     with store.engine.connect() as conn:
-        for vendor in vendors or list(store.loaders):
+        for vendor in vendors or list(store.vendors):
             tables = {}
             for table in store.vendor_tables(vendor):
                 binary = [c.name for c in table.columns if isinstance(c.type, LargeBinary)]
@@ -103,7 +103,7 @@ def load(store: Store, snapshot: Any) -> list[str]:
         raise SnapshotError([*problems, '"vendors" must be an object of vendor name -> tables'])
     plan: list[tuple[str, list[tuple[Table, list[dict]]]]] = []
     for vendor, tables in vendors.items():
-        if vendor not in store.loaders:
+        if vendor not in store.vendors:
             problems.append(f"unknown vendor {vendor!r}")
             continue
         if not isinstance(tables, dict):

@@ -7,9 +7,10 @@ import shutil
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.engine import Connection, Engine
@@ -26,6 +27,19 @@ SeedRows = list[tuple[type[SQLModel], list[dict]]]
 SeedLoader = Callable[[Path], SeedRows]
 # Runs in the seeding transaction after a vendor's rows are in, e.g. to date fixture items relative to now.
 AfterSeed = Callable[[Connection], None]
+
+
+class SeededVendor(Protocol):
+    """What the store needs of a vendor (crowdmock.core.vendor.Vendor provides it)."""
+
+    name: str
+    fixture_identities: Mapping[str, tuple[str, ...]]
+
+    def load_seed(self, folder: Path) -> SeedRows: ...
+
+    def after_seed(self) -> AfterSeed | None: ...
+
+    def import_models(self) -> None: ...
 
 
 class SeedState(SQLModel, table=True):
@@ -64,29 +78,23 @@ class Store:
     def __init__(
         self,
         engine: Engine,
-        loaders: dict[str, SeedLoader],
+        vendors: Mapping[str, SeededVendor],
         fixtures_dir: Path,
-        after_seed: dict[str, AfterSeed] | None = None,
+        *,
         user_fixtures: UserFixtures | None = None,
-        identities: dict[str, dict[str, tuple[str, ...]]] | None = None,
         follow_recorded: bool = True,
         seed_cache: SeedCache | None = None,
-        models: dict[str, Callable[[], None]] | None = None,
     ):
-        """`user_fixtures`: seed from these; None: from the source this database recorded (when `follow_recorded`),
-        else the default fixtures. `seed_cache`: where seeded databases are kept, for new databases to copy.
-        `models`: what imports a vendor's table models (a vendor's loader does too), called when its tables are
-        first needed."""
+        """`fixtures_dir`: the default fixtures. `user_fixtures`: seed from these laid over them; None: from the
+        source this database recorded (when `follow_recorded`), else the defaults. `seed_cache`: where seeded
+        databases are kept, for new databases to copy."""
         self.engine = engine
-        self.loaders = loaders
-        self.after_seed = after_seed or {}
+        self.vendors = vendors
         self.default_fixtures = fixtures_dir
         self.fixtures_dir = fixtures_dir  # what the loaders read: the defaults, or them composed with a user's
         self.user_fixtures = user_fixtures
-        self.identities = identities or {}
         self.follow_recorded = follow_recorded
         self.seed_cache = seed_cache
-        self.models = models or {}
         self._tables: dict[str, list[Table]] = {}
         # Connections of writing requests: their transactions begin with SQLite's write lock (app/core/db.py).
         self.writer = engine.execution_options(**{WRITE: True})
@@ -119,15 +127,11 @@ class Store:
     def vendor_tables(self, vendor: str) -> list[Table]:
         """The vendor's tables, parents first. Kept once its models are imported (resets ask for them per vendor,
         twice; sorting every table of the metadata takes ~70 µs)."""
-        if vendor in self._tables:
-            return self._tables[vendor]
-        prefix = f"{vendor}_"
-        if vendor in self.models:
-            self.models[vendor]()
-        tables = [t for t in SQLModel.metadata.sorted_tables if t.name.startswith(prefix)]
-        if vendor in self.models:  # without an import hook, its models may still be imported later
-            self._tables[vendor] = tables
-        return tables
+        if vendor not in self._tables:
+            self.vendors[vendor].import_models()
+            prefix = f"{vendor}_"
+            self._tables[vendor] = [t for t in SQLModel.metadata.sorted_tables if t.name.startswith(prefix)]
+        return self._tables[vendor]
 
     def start(self, reseed: bool = False) -> None:
         """Create missing tables and seed every vendor that has never been seeded in this database (every vendor
@@ -146,7 +150,7 @@ class Store:
             if self.user_fixtures is None:
                 raise
             raise FixtureError([f"{self.user_fixtures.folder}: {exc.orig}; nothing was changed"]) from exc
-        if key is not None and not copied and seeded == set(self.loaders):
+        if key is not None and not copied and seeded == set(self.vendors):
             # Before this process serves; other workers on the new database are still starting by then.
             self.seed_cache.save(key, new_file[0])
         self.ready = True
@@ -184,16 +188,16 @@ class Store:
         self._compose()
         seeded = set(conn.execute(select(SeedState.vendor)).scalars())
         changed = (recorded or "defaults") != source
-        pending = [v for v in self.loaders if reseed or changed or v not in seeded]
+        pending = [v for v in self.vendors if reseed or changed or v not in seeded]
         if not copied:  # a copy has every table the code knows (its template was made by this code)
-            for vendor in self.loaders:
+            for vendor in self.vendors:
                 self.vendor_tables(vendor)  # imports the models, so that create_all knows all their tables
             for vendor in pending:
                 self.rows(vendor)  # a loader imports its models too
             SQLModel.metadata.create_all(conn)
         self._insert_seed(conn, pending)
         if copied:  # the vendors seeded just now had theirs in _insert_seed
-            for vendor in self.loaders:
+            for vendor in self.vendors:
                 if vendor not in pending:
                     self._after_seed(conn, vendor)
         if recorded != source:
@@ -204,15 +208,17 @@ class Store:
     def _compose(self) -> None:
         """Point the loaders at the user's fixtures laid over the defaults (once: composing writes a folder)."""
         if self.user_fixtures and self.fixtures_dir == self.default_fixtures:
-            self.fixtures_dir = compose(self.default_fixtures, self.user_fixtures, self.identities)
+            identities = {name: vendor.fixture_identities for name, vendor in self.vendors.items()}
+            self.fixtures_dir = compose(self.default_fixtures, self.user_fixtures, identities)
 
     def _after_seed(self, conn: Connection, vendor: str) -> None:
-        if vendor in self.after_seed:
-            self.after_seed[vendor](conn)
+        hook = self.vendors[vendor].after_seed()
+        if hook is not None:
+            hook(conn)
         self.mark_seeded(conn, vendor)
 
     def reset(self, vendor: str | None = None) -> list[str]:
-        names = [vendor] if vendor else list(self.loaders)
+        names = [vendor] if vendor else list(self.vendors)
         if self.engine.dialect.name == "sqlite":
             self._copy_pristine(names)
         else:
@@ -253,9 +259,9 @@ class Store:
 
     def rows(self, vendor: str) -> SeedRows:
         if self.fixtures_dir == self.default_fixtures:
-            return _cached_rows(vendor, self.loaders[vendor], self.fixtures_dir)
+            return _cached_rows(vendor, self.vendors[vendor].load_seed, self.fixtures_dir)
         try:  # a user's records passed the shape check; a loader may still find something it cannot use
-            return _cached_rows(vendor, self.loaders[vendor], self.fixtures_dir)
+            return _cached_rows(vendor, self.vendors[vendor].load_seed, self.fixtures_dir)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             folder = self.user_fixtures.folder / vendor if self.user_fixtures else vendor
             raise FixtureError([f"{folder}: the {vendor} fixtures cannot be loaded: {exc!r}"]) from exc
@@ -276,7 +282,7 @@ class Store:
             if template is not None:
                 shutil.copyfile(template, path)
             else:
-                pristine = Store(make_engine(f"sqlite:///{path}"), self.loaders, self.fixtures_dir)
+                pristine = Store(make_engine(f"sqlite:///{path}"), self.vendors, self.fixtures_dir)
                 pristine.start()
                 pristine.engine.dispose()
             self._pristine = path

@@ -1,8 +1,20 @@
-"""The Vendor descriptor every vendor package exports, and the base URL its responses link to."""
+"""The vendor contract: the one object each vendor package provides (its `VENDOR`), through which the rest of
+crowdmock reaches it, and the base URL its answers link to.
 
+A vendor package `crowdmock.vendors.<name>` keeps its parts in modules of fixed names (docs/architecture.md, "The
+vendor contract"): `routes.build_app`, `models`, `seed.load` (and `seed.after_seed` when declared), `errors
+.render_error`, `auth.mint_credentials`, `schemas` (the request side of its OpenAPI document) and the recorded
+`openapi.json`. They are imported on first use, so that listing the registry stays cheap and start-up imports no
+vendor's routes or models. tests/core/test_vendor_contract.py checks every registered vendor against this class."""
+
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from fastapi import FastAPI, Request
 from sqlalchemy.engine import Engine
@@ -19,43 +31,70 @@ HOST_ROUTED_ORIGIN = "crowdmock.host_origin"
 
 @dataclass(frozen=True, eq=False)
 class Vendor:
-    """A vendor package `crowdmock.vendors.<name>`: its `routes.build_app(settings)` and `seed.load(folder)` are
-    imported on first use, so listing the registry stays cheap."""
+    """One emulated API: what it is called and where it is served (plain data, read by the admin API, the
+    dashboard, Host routing and the tests), and its parts (methods, each importing its module on first use)."""
 
     name: str
     title: str
     prefix: str
     # Real hostnames (fnmatch patterns) routed to a path prefix, e.g. {"*.api.ushahidi.io": "/ushahidi"}.
     hosts: dict[str, str]
+    # Whether a JSON body (None: an empty one) is one of the vendor's error answers.
+    is_error_body: Callable[[Any], bool]
     # Rows of (what, credentials) for the dashboard.
     credentials: tuple[tuple[str, str], ...] = field(default=())
     # (real base URL, path after the mock prefix) per API the vendor serves, for the dashboard.
     real_bases: tuple[tuple[str, str], ...] = field(default=())
+    # The login identifier of the user allowed everything, where `POST /__admin/tokens`' default user is not it.
+    admin_user: str | None = None
+    # Fixture file stem -> the dotted fields that identify a record in it, where that is not the record's first
+    # field (a user's fixtures replace default records by it: app/core/fixtures.py).
+    fixture_identities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Whether `seed.after_seed(conn)` runs in the seeding transaction after the vendor's rows are in.
+    has_after_seed: bool = False
+
+    @property
+    def package(self) -> str:
+        return f"crowdmock.vendors.{self.name}"
+
+    def _module(self, name: str) -> ModuleType:
+        return import_module(f"{self.package}.{name}")
 
     def build_app(self, settings: Settings) -> FastAPI:
-        return import_module(f"crowdmock.vendors.{self.name}.routes").build_app(settings)
+        """The vendor's FastAPI sub-application, mounted at its prefix."""
+        return self._module("routes").build_app(settings)
 
     def import_models(self) -> None:
         """Its table models: imported when the store first needs the vendor's tables (app/core/store.py)."""
-        import_module(f"crowdmock.vendors.{self.name}.models")
+        self._module("models")
 
-    def seed(self, folder: Path) -> SeedRows:
-        """The seed module's `load(folder)`. Seed modules import their table models inside their functions, not at
-        the top: a database copied from the seed cache (app/core/seedcache.py) runs the after-seed hooks without
-        importing any vendor's models."""
-        return import_module(f"crowdmock.vendors.{self.name}.seed").load(folder)
+    def load_seed(self, folder: Path) -> SeedRows:
+        """Its fixtures folder as rows. Seed modules import their table models inside their functions: a database
+        copied from the seed cache (app/core/seedcache.py) runs the after-seed hooks without importing any."""
+        return self._module("seed").load(folder)
+
+    def after_seed(self) -> AfterSeed | None:
+        return self._module("seed").after_seed if self.has_after_seed else None
 
     def render_error(self) -> ErrorRenderer:
-        """The vendor's `errors.render_error(request, status, message, headers)` (fault responses use it)."""
-        return import_module(f"crowdmock.vendors.{self.name}.errors").render_error
+        """`render(request, status, message, headers)`: the vendor's error answer (its handlers and faults use it)."""
+        return self._module("errors").render_error
 
     def mint_credentials(
         self, engine: Engine, settings: Settings, user: str | None, scopes: list[str] | None, ttl: int | None
     ) -> Credentials:
-        """Ready-to-use credentials from the vendor's `auth.mint_credentials` (raises UnknownUser)."""
-        mint = import_module(f"crowdmock.vendors.{self.name}.auth").mint_credentials
+        """Ready-to-use credentials without the vendor's auth flow (raises UnknownUser)."""
         with Session(engine, expire_on_commit=False) as db:
-            return mint(db, settings, user, scopes, ttl)
+            return self._module("auth").mint_credentials(db, settings, user, scopes, ttl)
+
+    def request_shapes(self) -> ModuleType:
+        """Its `schemas` module: what the OpenAPI document states of request bodies and parameters beyond what
+        `make openapi` records (`OPEN_FIELDS`, `request_fields()`, `parameter_schema`)."""
+        return self._module("schemas")
+
+    def openapi_recording(self) -> Traversable:
+        """The shapes `make openapi` recorded from the test suite's exchanges (app/vendors/<name>/openapi.json)."""
+        return files(self.package) / "openapi.json"
 
     def describe(self, origin: str, at_root: bool = False) -> dict:
         """Where to reach the vendor on this server (`origin` like `http://localhost:8000`), for the admin API
@@ -71,14 +110,10 @@ class Vendor:
             "credentials": [{"what": what, "value": value} for what, value in self.credentials],
         }
 
-    def fixture_identities(self) -> dict[str, tuple[str, ...]]:
-        """The seed module's optional IDENTITIES: fixture file stem -> the dotted fields that identify a record in
-        it, where that is not the record's first field (app/core/fixtures.py)."""
-        return getattr(import_module(f"crowdmock.vendors.{self.name}.seed"), "IDENTITIES", {})
 
-    def after_seed(self) -> AfterSeed | None:
-        """The seed module's optional `after_seed(conn)`."""
-        return getattr(import_module(f"crowdmock.vendors.{self.name}.seed"), "after_seed", None)
+def has_keys(body: Any, *keys: str) -> bool:
+    """For `Vendor.is_error_body`: a JSON object with all these keys."""
+    return isinstance(body, dict) and all(key in body for key in keys)
 
 
 def public_base(request: Request) -> str:

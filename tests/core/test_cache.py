@@ -140,3 +140,15 @@ def test_identical_requests_waiting_on_an_answer_that_cannot_be_kept_query_one_a
     assert calls[0] == 2  # the spoiled answer, then one that the six others reuse
     assert bodies == [b"v2"] * 8
     assert cache.hits == 6
+
+
+def test_a_get_on_a_vendors_real_hostname_is_answered_from_the_cache_too(client, app, admin):
+    """Host routing runs before the cache looks for a vendor (app/core/pipeline.py), so such GETs are cached."""
+    host = {**admin, "Host": "demo.api.ushahidi.io"}
+    first = client.get("/api/v3/tags/1", headers=host)
+    second = client.get("/api/v3/tags/1", headers=host)
+    assert _cache(app).hits == 1
+    assert second.status_code == first.status_code == 200
+    assert second.content == first.content
+    assert second.json()["url"] == first.json()["url"] == "http://demo.api.ushahidi.io/api/v3/tags/1"
+    assert client.get("/__admin/requests", params={"path": TAG}).json()["requests"][0]["path"] == TAG

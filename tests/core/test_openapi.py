@@ -7,9 +7,10 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from crowdmock.core.openapi import _untyped, document_recorded
+from crowdmock.vendors import VENDORS
 from tests.openapi_recorder import build, infer
 
-DOCUMENTS = ["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi", "__admin"]
+DOCUMENTS = [*VENDORS, "__admin"]
 # Writes that take no body: the call itself is the request.
 NO_BODY = {
     "PUT /v1/segment/scan",  # Crowdskout: the query is a URL parameter

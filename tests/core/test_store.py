@@ -13,7 +13,7 @@ from crowdmock.vendors.ushahidi.models import Post
 
 def _store(url: str) -> Store:
     settings = Settings(database_url=url)
-    store = Store(make_engine(url), {n: v.seed for n, v in VENDORS.items()}, settings.fixtures_dir)
+    store = Store(make_engine(url), VENDORS, settings.fixtures_dir)
     store.start()
     return store
 

@@ -37,7 +37,7 @@ def test_csv_upload_map_and_import_with_post(ush, admin):
         json={"maps_to": ["title", "content", None], "fixed": {"form": 2, "status": "published"}},
     )
     assert mapped.status_code == 200
-    assert ush.put(f"/api/v3/csv/{csv['id']}/import", headers=admin).status_code == 405  # research 1.9
+    assert ush.put(f"/api/v3/csv/{csv['id']}/import", headers=admin).status_code == 405  # docs/vendors/ushahidi.md §1.9
     imported = ush.post(f"/api/v3/csv/{csv['id']}/import", json={}, headers=admin)
     assert imported.status_code == 200 and imported.json() == {"status": "SUCCESS"}
     assert ush.get(f"/api/v3/csv/{csv['id']}", headers=admin).json()["processed"] == 2

@@ -1,4 +1,4 @@
-"""POST /oauth/token: grants, bodies and errors of the current Passport server (research 1.5, 1.6)."""
+"""POST /oauth/token: grants, bodies and errors of the current Passport server (docs/vendors/ushahidi.md §1.5, §1.6)."""
 
 import base64
 

@@ -1,4 +1,4 @@
-"""/api/v3/posts against the seed's examples and research-ushahidi 1.2-1.5."""
+"""/api/v3/posts against the seed's examples and docs/vendors/ushahidi.md §1.2-1.5."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (reference data, one collection per line)
-"""The Profile Object reference (research-crowdskout 1.2): every collection, its fields and their value types.
+"""The Profile Object reference (docs/vendors/crowdskout.md §1.2): every collection, its fields and their value types.
 
 Value types: str, num, date, datetime, static ({id, value}), poser ({id, externalId, service, value}),
 parent ({id, collection}), static[] (array of static objects), str[] (array of strings), object (free
@@ -103,7 +103,7 @@ VoterRegistrationInteractions*: VoterRegistrationInteractionOrganization static,
   VoterRegistrationInteractionNonStafferCollector static, VoterRegistrationInteractionRole static
 """
 
-# The 32 district collections: one static field each, named in the singular (research 1.2).
+# The 32 district collections: one static field each, named in the singular (docs/vendors/crowdskout.md §1.2).
 _DISTRICTS = {
     "DistrictCensusBlockGroups": "DistrictCensusBlockGroup",
     "DistrictCensusTracts": "DistrictCensusTract",
@@ -167,7 +167,7 @@ def _parse() -> dict[str, Collection]:
 
 
 COLLECTIONS: dict[str, Collection] = _parse()
-# Spellings seen in the reference's own example (research 1.2), accepted on input.
+# Spellings seen in the reference's own example (docs/vendors/crowdskout.md §1.2), accepted on input.
 ALIASES = {"Independent Unsubscribes": "IndependentUnsubscribes"}
 FIELD_ALIASES = {
     "AttributeID": "AttributeId",

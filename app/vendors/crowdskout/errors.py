@@ -1,6 +1,6 @@
-"""Crowdskout's envelope: {"success", "messages", "data"}; errors have success false and a message.
+"""Crowdskout's error answers: its envelope (render.py) with success false and a message.
 
-The public docs define no error body (research-crowdskout 1.4); crowdmock answers errors as
+The public docs define no error body (docs/vendors/crowdskout.md §1.4); crowdmock answers errors as
 {"success": false, "messages": ["..."], "data": null} with a 4xx status, and OAuth endpoints with
 league/oauth2-server's {"error", "error_description"}.
 """
@@ -37,10 +37,6 @@ def invalid_request(param: str) -> OAuthError:
 
 def invalid_client() -> OAuthError:
     return OAuthError(401, "invalid_client", "Client authentication failed.")
-
-
-def envelope(data, messages: list | None = None) -> dict:
-    return {"success": True, "messages": messages or [], "data": data}
 
 
 def failure(status: int, message: str, headers: dict | None = None) -> JSONResponse:

@@ -58,6 +58,11 @@ class ItemCounter(SQLModel, table=True):
     last_id: int = 0
 
 
+# An attribute's `type`; the choice types keep a list of `{id, value}` options.
+ATTRIBUTE_TYPES = ("Radio", "Checkbox", "Text", "Number", "Tag", "Date", "Datetime")
+CHOICE_TYPES = ("Radio", "Checkbox")
+
+
 class Attribute(SQLModel, table=True):
     __tablename__ = "crowdskout_attribute"
     id: int | None = Field(default=None, primary_key=True)

@@ -143,7 +143,7 @@ def split_full_name(full: str) -> dict:
 
 
 def _names(item: dict, given: dict) -> None:
-    """Names: FullName is split into its parts; changed parts rebuild FullName (research 1.3)."""
+    """Names: FullName is split into its parts; changed parts rebuild FullName (docs/vendors/crowdskout.md §1.3)."""
     if isinstance(given.get("FullName"), str) and given["FullName"].strip():
         parsed = split_full_name(given["FullName"])
         for part in NAME_PARTS:

@@ -1,27 +1,20 @@
 """Loads fixtures/crowdskout/: the OAuth client and user of the contract, the documented token, attributes
 and field options, and profiles covering every collection of the reference.
 
-Its table models are imported inside the functions, as app/core/vendor.py (Vendor.seed) explains."""
+Its table models are imported inside the functions, as app/core/vendor.py (Vendor.load_seed) explains."""
 
-import json
 from pathlib import Path
 
+from crowdmock.core.fixtures import read_fixture
 from crowdmock.core.passwords import hash_password
 from crowdmock.core.store import SeedRows
 from crowdmock.vendors.crowdskout.collections import COLLECTIONS
-
-# An option's id is unique within its field only.
-IDENTITIES = {"field_options": ("field", "id")}
-
-
-def _read(folder: Path, name: str) -> list[dict]:
-    return json.loads((folder / f"{name}.json").read_text("utf-8"))
 
 
 def load(folder: Path) -> SeedRows:
     from crowdmock.vendors.crowdskout import models as m
 
-    profiles = _read(folder, "profiles")
+    profiles = read_fixture(folder, "profiles")
     last_ids: dict[str, int] = {}
     for profile in profiles:
         for name, items in profile.items():
@@ -29,7 +22,7 @@ def load(folder: Path) -> SeedRows:
                 last_ids[name] = max([last_ids.get(name, 0), *(item["id"] for item in items)])
     users = [
         {**{k: v for k, v in u.items() if k != "password"}, "password_hash": hash_password(u["password"])}
-        for u in _read(folder, "users")
+        for u in read_fixture(folder, "users")
     ]
     options = [
         {
@@ -39,13 +32,13 @@ def load(folder: Path) -> SeedRows:
             "dependency_field": o.get("dependency_field"),
             "dependency_id": str(o["dependency_id"]) if o.get("dependency_id") is not None else None,
         }
-        for o in _read(folder, "field_options")
+        for o in read_fixture(folder, "field_options")
     ]
     return [
-        (m.OAuthClient, _read(folder, "oauth_clients")),
+        (m.OAuthClient, read_fixture(folder, "oauth_clients")),
         (m.User, users),
-        (m.StaticToken, _read(folder, "static_tokens")),
-        (m.Attribute, [{"options": None, **a} for a in _read(folder, "attributes")]),
+        (m.StaticToken, read_fixture(folder, "static_tokens")),
+        (m.Attribute, [{"options": None, **a} for a in read_fixture(folder, "attributes")]),
         (m.FieldOption, options),
         (
             m.Profile,

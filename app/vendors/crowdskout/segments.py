@@ -10,7 +10,7 @@ from crowdmock.vendors.crowdskout.collections import COLLECTIONS
 from crowdmock.vendors.crowdskout.models import Profile, Scroll
 
 SCROLL_PAGE = 100
-SCROLL_TTL = 3600  # research 1.1: a scroll expires 60 minutes after its last use
+SCROLL_TTL = 3600  # docs/vendors/crowdskout.md §1.1: a scroll expires 60 minutes after its last use
 CLAUSE = re.compile(r'^\(?\s*(\w+)\s*(=|!=)\s*"([^"]*)"\s*\)?$')
 
 

@@ -1,4 +1,4 @@
-"""The Crowdynews authorization server's tokens (research 2.2): clients authenticate with HTTP Basic
+"""The Crowdynews authorization server's tokens (docs/vendors/crowdynews.md §2.2): clients authenticate with HTTP Basic
 (`urlquote(id):urlquote(secret)`), get an access and a refresh token; resource calls send the access token as
 `?access_token=` (or a Bearer header). A token reaches the contracts of its client's customer."""
 

@@ -1,6 +1,6 @@
-"""Crowdynews' error body (seed "Error Details"): {"requestId": uuid, "errors": [{"name", "message",
-"propertyName"?, "propertyValue"?, "reason"?, "code"?}]}, with the requestId also in the `X-Request-Id` header.
-On the Content host the body also says `"status": "error"`, which its clients test for (research 2.4)."""
+"""Crowdynews' error body (seed "Error Details"): {"requestId": uuid, "errors": [{"name", "message", "propertyName"?,
+"propertyValue"?, "reason"?, "code"?}]}, with the requestId also in the `X-Request-Id` header. On the Content host the
+body also says `"status": "error"`, which its clients test for (docs/vendors/crowdynews.md §2.4)."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response

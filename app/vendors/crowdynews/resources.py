@@ -1,5 +1,5 @@
-"""The Control API's resource kinds (research 2.2, 2.3): their fields, defaults and validation, and the
-documents they are stored as (`_id`, the audit fields, then the fields, in Mongo's key order)."""
+"""The Control API's resource kinds (docs/vendors/crowdynews.md §2.2, §2.3): their fields, defaults and validation, and
+the documents they are stored as (`_id`, the audit fields, then the fields, in Mongo's key order)."""
 
 import copy
 import re

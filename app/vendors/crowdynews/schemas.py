@@ -1,7 +1,10 @@
 """The Control API's request bodies and documents as JSON Schema, for the OpenAPI document: made from each kind's
-field list (resources.py), so that they say what `clean` and `check` accept (research 2.2, 2.3)."""
+field list (resources.py), so that they say what `clean` and `check` accept (docs/vendors/crowdynews.md §2.2, §2.3)."""
 
 from crowdmock.vendors.crowdynews.resources import COLLECTION_TYPES, OPERATORS, READ_ONLY, SERVICES, Field, Kind
+
+# No request field takes a shape of the caller's own (tests/openapi_recorder.py).
+OPEN_FIELDS: dict[str, dict] = {}
 
 RESOURCE_ID = {"type": "string", "pattern": "^[0-9a-f]{24}$"}
 TIMESTAMP = {"type": "string", "description": "ISO 8601 with milliseconds, UTC (`2016-03-02T13:05:14.137Z`)."}
@@ -125,3 +128,9 @@ def openapi_extra(kind: Kind, operation: str) -> dict:
     else:
         extra["responses"] = {status: {"description": "OK", "content": listing if operation == "list" else document}}
     return extra
+
+
+def request_fields() -> dict[str, dict]:
+    """What the OpenAPI document says of request fields beyond what the test suite sent (tests/openapi_recorder.py):
+    nothing, as the Control API's bodies are stated whole by `openapi_extra`."""
+    return {}

@@ -2,24 +2,17 @@
 the documented contract, input, filter set, list, chain and customization at their ids with the rest of two
 contracts, and 300 content items whose dates are kept relative to the seeding time.
 
-Its table models are imported inside the functions, as app/core/vendor.py (Vendor.seed) explains."""
+Its table models are imported inside the functions, as app/core/vendor.py (Vendor.load_seed) explains."""
 
-import json
 from pathlib import Path
 
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from crowdmock.core import clock
+from crowdmock.core.fixtures import read_fixture
 from crowdmock.core.store import SeedRows
 from crowdmock.vendors.crowdynews.resources import parse_iso
-
-# A resource record wraps the stored document, whose `_id` is the resource's id.
-IDENTITIES = {"resources": ("doc._id",)}
-
-
-def _read(folder: Path, name: str) -> list[dict]:
-    return json.loads((folder / f"{name}.json").read_text("utf-8"))
 
 
 def load(folder: Path) -> SeedRows:
@@ -34,12 +27,12 @@ def load(folder: Path) -> SeedRows:
             "last_modified": parse_iso(r["doc"]["lastModified"]),
             "doc": r["doc"],
         }
-        for r in _read(folder, "resources")
+        for r in read_fixture(folder, "resources")
     ]
     return [
-        (m.Client, _read(folder, "clients")),
+        (m.Client, read_fixture(folder, "clients")),
         (m.Resource, resources),
-        (m.ContentItem, _read(folder, "content")),
+        (m.ContentItem, read_fixture(folder, "content")),
     ]
 
 

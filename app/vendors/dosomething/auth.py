@@ -1,4 +1,4 @@
-"""Drupal sessions as Services 3.x uses them (research-dosomething 2.5): `auth/login` opens a session,
+"""Drupal sessions as Services 3.x uses them (docs/vendors/dosomething.md §2.5): `auth/login` opens a session,
 the client sends `Cookie: <session_name>=<sessid>` and, on POST/PUT/DELETE, `X-CSRF-Token: <token>`.
 An unknown or expired cookie makes the caller anonymous; a logged-in caller without a valid token gets
 401 "CSRF validation failed"."""
@@ -98,7 +98,7 @@ def authorize(request: Request, caller: Caller, access: str = "any") -> None:
 
 
 def find_login(db: DbSession, username: str) -> User | None:
-    """Drupal user names; the site also accepts an e-mail address in `username` (research 2.5)."""
+    """Drupal user names; the site also accepts an e-mail address in `username` (docs/vendors/dosomething.md §2.5)."""
     user = db.exec(select(User).where(User.name == username)).first()
     if user is None and "@" in username:
         user = db.exec(select(User).where(User.mail == username.strip().lower())).first()

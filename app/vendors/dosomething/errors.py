@@ -1,4 +1,4 @@
-"""Drupal Services 3.x errors (research-dosomething 2.4): the message goes into the status line
+"""Drupal Services 3.x errors (docs/vendors/dosomething.md §2.4): the message goes into the status line
 (`HTTP/1.1 403 : Access denied for user anonymous`) and, wrapped in a JSON array, into the body.
 
 Records that a transformer cannot find are not errors at all in the seed era: HTTP 200 with
@@ -80,7 +80,7 @@ def render_error(request: Request, status: int, message: str, headers: dict[str,
         return Response(b"", status_code=404, media_type="text/html; charset=utf-8")
     if status in (404, 405):
         # Services has no 405: a method without an operation resolves to no controller. Both 404s escape
-        # RESTServer::handle(), so their body is empty (research 2.4).
+        # RESTServer::handle(), so their body is empty (docs/vendors/dosomething.md §2.4).
         status, message = not_routed(request.url.path)
         return services_response(status, message, None)
     if status == 413:

@@ -11,9 +11,9 @@ from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.vendors.dosomething.auth import Caller
+from crowdmock.vendors.dosomething.deps import get, whole
 from crowdmock.vendors.dosomething.errors import ServicesError
 from crowdmock.vendors.dosomething.models import Node, Reportback, ReportbackFile, Signup, StoredFile, User
-from crowdmock.vendors.dosomething.services import get, whole
 
 REVIEW_STATUSES = ("approved", "promoted", "excluded", "flagged")
 FILES_URL = "/sites/default/files/"

@@ -2,17 +2,13 @@
 reportback 1982, reportback items 85071, 572, 658, 5874, 498, 499, term 123, users 38 and 1700329), the
 contract's administrator, and consistent extra members, signups, reportbacks and kudos.
 
-Its table models are imported inside the functions, as app/core/vendor.py (Vendor.seed) explains."""
+Its table models are imported inside the functions, as app/core/vendor.py (Vendor.load_seed) explains."""
 
-import json
 from pathlib import Path
 
+from crowdmock.core.fixtures import read_fixture
 from crowdmock.core.passwords import hash_password
 from crowdmock.core.store import SeedRows
-
-
-def _read(folder: Path, name: str) -> list[dict]:
-    return json.loads((folder / f"{name}.json").read_text("utf-8"))
 
 
 def campaign_row(data: dict) -> dict:
@@ -40,17 +36,17 @@ def load(folder: Path) -> SeedRows:
 
     users = [
         {**{k: v for k, v in u.items() if k != "password"}, "password_hash": hash_password(u["password"])}
-        for u in _read(folder, "users")
+        for u in read_fixture(folder, "users")
     ]
-    nodes = [campaign_row(c) for c in _read(folder, "campaigns")] + _read(folder, "nodes")
-    variables = [{"name": v["name"], "value": {"value": v["value"]}} for v in _read(folder, "variables")]
+    nodes = [campaign_row(c) for c in read_fixture(folder, "campaigns")] + read_fixture(folder, "nodes")
+    variables = [{"name": v["name"], "value": {"value": v["value"]}} for v in read_fixture(folder, "variables")]
     return [
         (m.User, users),
         (m.Node, nodes),
-        (m.Signup, _read(folder, "signups")),
-        (m.Reportback, _read(folder, "reportbacks")),
-        (m.ReportbackFile, _read(folder, "reportback_items")),
-        (m.Kudos, _read(folder, "kudos")),
-        (m.Term, _read(folder, "terms")),
+        (m.Signup, read_fixture(folder, "signups")),
+        (m.Reportback, read_fixture(folder, "reportbacks")),
+        (m.ReportbackFile, read_fixture(folder, "reportback_items")),
+        (m.Kudos, read_fixture(folder, "kudos")),
+        (m.Term, read_fixture(folder, "terms")),
         (m.Variable, variables),
     ]

@@ -1,6 +1,6 @@
-"""IdeaScale auth (seed, research 3.1): an `api_token` header on every call names a member (admin or not);
-a `member_token` (Multipass) makes the call act as another member; an SSO community wants an admin
-`api_token` plus the member's `sso_token`."""
+"""IdeaScale auth (seed, docs/vendors/ideascale.md §3.1): an `api_token` header on every call names a member (admin or
+not); a `member_token` (Multipass) makes the call act as another member; an SSO community wants an admin `api_token`
+plus the member's `sso_token`."""
 
 import base64
 import hashlib

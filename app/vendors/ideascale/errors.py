@@ -1,5 +1,5 @@
 """IdeaScale's error keys (the seed's table) and its JSON error body `{"key", "message"}`
-(research-ideascale 3.5: clients read `key`, and `message` for the text)."""
+(docs/vendors/ideascale.md §3.5: clients read `key`, and `message` for the text)."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response

@@ -1,13 +1,19 @@
-"""Path paging (`.../{page}/{size}[/{orderKey}]`, 0-based) with the `pager_*` response headers, and the
-order keys (research-ideascale 3.2 and the seed's list)."""
+"""The lists: path paging (`.../{page}/{size}[/{orderKey}]`, 0-based) with the `pager_*` response headers, the order
+keys (docs/vendors/ideascale.md §3.2 and the seed's list), and the lists of ideas, comments, votes and members that
+several routes answer with."""
 
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import func
+from sqlmodel import Session as DbSession
+from sqlmodel import select
 
+from crowdmock.vendors.ideascale.auth import Caller
+from crowdmock.vendors.ideascale.deps import renderer, visible_ideas
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
-from crowdmock.vendors.ideascale.models import Idea, Member
+from crowdmock.vendors.ideascale.models import Comment, Idea, Member, Stage, Vote
 
-# The ten keys real clients send (research 3.2) and the seed's list; each maps to ORDER BY terms.
+# The ten keys real clients send (docs/vendors/ideascale.md §3.2) and the seed's list; each maps to ORDER BY terms.
 IDEA_ORDERS = {
     "date-down": (Idea.created.desc(),),
     "date-up": (Idea.created.asc(),),
@@ -39,6 +45,17 @@ MEMBER_ORDERS = {
 
 
 MAX_INT = 2**31 - 1
+# The path suffixes of a paged list: all, a page, a page in an order.
+PAGED = ("", "/{page}/{size}", "/{page}/{size}/{order}")
+# Idea list kind -> (default order, stage phase it selects)
+KINDS = {
+    "recent": ("date-down", None),
+    "top": ("votes-down", None),
+    "hot": ("vote.and.comments-down", None),
+    "inreview": ("date-down", "inreview"),
+    "inprogress": ("date-down", "inprogress"),
+    "complete": ("date-down", "complete"),
+}
 
 
 class Paging:
@@ -78,3 +95,49 @@ class Paging:
             "pager_last_index": str(first + max(len(items) - 1, 0)),
         }
         return JSONResponse(items, headers=headers)
+
+
+def idea_list(
+    request: Request, db: DbSession, caller: Caller, paging: Paging, where=(), kind: str | None = None
+) -> JSONResponse:
+    default, phase = KINDS[kind] if kind else ("date-down", None)
+    terms = paging.order_terms(IDEA_ORDERS, default)
+    query = select(Idea).where(visible_ideas(db, caller), *where)
+    if phase:
+        query = query.where(Idea.stage_id.in_(select(Stage.id).where(Stage.phase == phase)))
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    ideas = list(db.exec(paging.apply(query.order_by(*terms, Idea.id.desc()))))
+    r = renderer(request, db, caller)
+    r.preload(ideas=ideas)
+    return paging.response([r.idea(i) for i in ideas], total)
+
+
+def vote_list(request: Request, db: DbSession, caller: Caller, *where, paging: Paging | None = None) -> JSONResponse:
+    paging = paging or Paging()
+    query = select(Vote).where(*where)
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    votes = list(db.exec(paging.apply(query.order_by(Vote.created.desc(), Vote.id.desc()))))
+    r = renderer(request, db, caller)
+    return paging.response([r.vote(v) for v in votes], total)
+
+
+def comment_list(
+    request: Request, db: DbSession, caller: Caller, paging: Paging, *where, newest_first=True
+) -> JSONResponse:
+    query = select(Comment).where(Comment.idea_id.in_(select(Idea.id).where(visible_ideas(db, caller))), *where)
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    order = (Comment.created.desc(), Comment.id.desc()) if newest_first else (Comment.created, Comment.id)
+    comments = list(db.exec(paging.apply(query.order_by(*order))))
+    ideas = {i.id: i for i in db.exec(select(Idea).where(Idea.id.in_({c.idea_id for c in comments})))}
+    r = renderer(request, db, caller)
+    r.preload(comments=comments)
+    return paging.response([r.comment(c, ideas.get(c.idea_id)) for c in comments], total)
+
+
+def member_list(request: Request, db: DbSession, caller: Caller, paging: Paging, *where) -> JSONResponse:
+    terms = paging.order_terms(MEMBER_ORDERS, "id-up")
+    query = select(Member).where(*where)
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    members = list(db.exec(paging.apply(query.order_by(*terms, Member.id))))
+    r = renderer(request, db, caller)
+    return paging.response([r.member_info(m) for m in members], total)

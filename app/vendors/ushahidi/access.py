@@ -1,4 +1,4 @@
-"""`allowed_privileges` per resource and caller (research-ushahidi 1.7), and the refusal that follows."""
+"""`allowed_privileges` per resource and caller (docs/vendors/ushahidi.md §1.7), and the refusal that follows."""
 
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx
 from crowdmock.vendors.ushahidi.errors import MSG_NO_TOKEN, UshahidiError, unauthorized
@@ -8,6 +8,8 @@ ALL = ("read", "create", "update", "delete", "search")
 READ_SEARCH = ["read", "search"]
 POST_PRIVS = (*ALL, "change_status", "read_full")
 USER_PRIVS = (*ALL, "read_full", "register")
+# The permission behind export jobs and CSV imports.
+BULK = "Bulk Data Import and Export"
 
 
 def _ordered(allowed: set[str], order=ALL) -> list[str]:

@@ -19,7 +19,7 @@ from crowdmock.vendors.ushahidi.errors import MSG_DENIED, MSG_SCOPE, OAuthError,
 from crowdmock.vendors.ushahidi.models import OAuthClient, Role, User
 
 VENDOR_CLAIM = "ushahidi"
-# research-ushahidi 1.6 (AuthServiceProvider::defineScopes); `collections` is accepted beside `sets`.
+# docs/vendors/ushahidi.md §1.6 (AuthServiceProvider::defineScopes); `collections` is accepted beside `sets`.
 SCOPES = frozenset(
     [
         "api",
@@ -148,7 +148,7 @@ CtxDep = Annotated[Ctx, Depends(get_ctx)]
 
 
 def require_scope(*scopes: str):
-    """`scope:X` middleware: checked only when an Authorization header is present (research 1.2)."""
+    """`scope:X` middleware: checked only when an Authorization header is present (docs/vendors/ushahidi.md §1.2)."""
 
     def check(caller: CallerDep) -> None:
         if caller.token_present and not caller.has_scope(*scopes):
@@ -281,7 +281,7 @@ def grant_token(session: Session, settings: Settings, params: dict, authorizatio
     user_id = int(claims["sub"]) if claims.get("sub") else None
     if user_id is not None and get_row(session, User, user_id) is None:
         raise OAuthError(401, "invalid_request", "The refresh token is invalid.", "Token has been revoked")
-    # Ushahidi's RefreshTokenRepository never revokes, so a refresh token stays usable (research 1.6).
+    # Ushahidi's RefreshTokenRepository never revokes, so a refresh token stays usable (docs/vendors/ushahidi.md §1.6).
     return _tokens(settings, user_id, client.id, requested, refresh=True)
 
 

@@ -1,4 +1,4 @@
-"""Ushahidi's error envelope: {"errors": [{"status", "message"}, ...]} (research-ushahidi 1.5)."""
+"""Ushahidi's error envelope: {"errors": [{"status", "message"}, ...]} (docs/vendors/ushahidi.md §1.5)."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response

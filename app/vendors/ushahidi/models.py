@@ -85,6 +85,10 @@ class Post(SQLModel, table=True):
     data_source_message_id: str | None = None
 
 
+# The views a set can be shown in (`view`).
+VIEWS = ("map", "data", "list", "timeline", "chart", "activity")
+
+
 class Set(SQLModel, table=True):
     """Collections and saved searches share one table, as in Ushahidi (`search` tells them apart)."""
 
@@ -161,6 +165,26 @@ class FormStage(SQLModel, table=True):
     task_is_internal_only: bool = False
 
 
+# The types of a survey field (`type`).
+ATTRIBUTE_TYPES = {
+    "varchar",
+    "text",
+    "point",
+    "datetime",
+    "decimal",
+    "int",
+    "geometry",
+    "link",
+    "media",
+    "relation",
+    "title",
+    "description",
+    "tags",
+    "markdown",
+    "video",
+}
+
+
 class FormAttribute(SQLModel, table=True):
     __tablename__ = "ushahidi_form_attribute"
     id: int | None = Field(default=None, primary_key=True)
@@ -187,6 +211,10 @@ class FormRole(SQLModel, table=True):
     role_id: int
 
 
+# The kinds of a contact (`type`).
+CONTACT_TYPES = ("phone", "email", "twitter", "whatsapp")
+
+
 class Contact(SQLModel, table=True):
     __tablename__ = "ushahidi_contact"
     id: int | None = Field(default=None, primary_key=True)
@@ -198,6 +226,20 @@ class Contact(SQLModel, table=True):
     updated: int | None = None
     can_notify: bool = False
     country_code: str | None = None
+
+
+# The states of a message (`status`).
+MESSAGE_STATUSES = (
+    "received",
+    "expired",
+    "cancelled",
+    "pending",
+    "pending_poll",
+    "sent",
+    "archived",
+    "failed",
+    "unknown",
+)
 
 
 class Message(SQLModel, table=True):

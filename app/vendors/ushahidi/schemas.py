@@ -1,54 +1,7 @@
-"""Ushahidi's wire format: W3C timestamps, {id, url} references and the per-resource field order."""
+"""What the OpenAPI document says of requests beyond what the test suite's exchanges show
+(tests/openapi_recorder.py): fields whose shape is the caller's, and the values each resource's validation accepts."""
 
-from datetime import UTC, datetime
-
-
-def w3c(ts: int | None) -> str | None:
-    """Unix time -> `2014-11-11T08:40:51+00:00`, as the v3 formatters render `created`/`updated`."""
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-
-
-def parse_time(value) -> int | None:
-    """ISO 8601, W3C, `YYYY-MM-DD HH:MM:SS` (UTC without offset) or unix seconds -> unix int, else None."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return int(text)
-    text = text.replace("Z", "+00:00").replace("/", "-")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp())
-
-
-def ref_id(obj: dict, name: str) -> int | None:
-    """The id behind `name` in a payload: `{"form": {"id": 1}}`, `{"form": 1}` or `{"form_id": 1}`."""
-    value = obj.get(name, obj.get(f"{name}_id"))
-    if isinstance(value, dict):
-        value = value.get("id")
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
-def empty_as_list(value):
-    """PHP renders an empty associative array as `[]` (seed: post 8328 `"values": []`)."""
-    return value if value else []
-
+from crowdmock.vendors.ushahidi.models import ATTRIBUTE_TYPES, CONTACT_TYPES, MESSAGE_STATUSES, VIEWS
 
 # Values whose shape is the caller's, echoed back as sent (the OpenAPI document leaves them open; see
 # tests/openapi_recorder.py): saved filters, view and attribute settings, post values, export columns.
@@ -79,10 +32,6 @@ ROLE_NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}, "des
 def request_fields() -> dict[str, dict]:
     """What the OpenAPI document says of request fields beyond what the test suite sent (`resource.name` or `name`
     -> schema; tests/openapi_recorder.py): the values each resource's validation accepts."""
-    from crowdmock.vendors.ushahidi.routes.forms import ATTRIBUTE_TYPES
-    from crowdmock.vendors.ushahidi.routes.messages import CONTACT_TYPES, MESSAGE_STATUSES
-    from crowdmock.vendors.ushahidi.routes.sets import VIEWS
-
     return {
         "view": {"enum": list(VIEWS)},
         "token.grant_type": {"enum": ["password", "client_credentials", "refresh_token"]},

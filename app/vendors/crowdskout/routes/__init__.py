@@ -7,12 +7,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.core.openapi import document_recorded, document_security
 from crowdmock.settings import Settings
-from crowdmock.vendors.crowdskout import auth, errors
-from crowdmock.vendors.crowdskout.routes import attributes, fields, oauth, profiles
+from crowdmock.vendors.crowdskout import errors
+from crowdmock.vendors.crowdskout.auth import ANONYMOUS, SECURITY, SECURITY_SCHEMES
+from crowdmock.vendors.crowdskout.routes import attributes, auth, fields, profiles
 
 
 class DropApiKey:
-    """Real clients append `?api_key=`; the API ignores it (research-crowdskout 4.1)."""
+    """Real clients append `?api_key=`; the API ignores it (docs/vendors/crowdskout.md §4.1)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -34,9 +35,9 @@ def build_app(settings: Settings) -> FastAPI:
         description="Emulates `https://api.crowdskout.com`: OAuth at /oauth, resources at /v1.",
     )
     errors.install(app)
-    document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, anonymous=auth.ANONYMOUS)
+    document_security(app, SECURITY_SCHEMES, SECURITY, anonymous=ANONYMOUS)
     document_recorded(app, RECORDED)
-    for router in (oauth.router, profiles.router, attributes.router, fields.router):
+    for router in (auth.router, profiles.router, attributes.router, fields.router):
         app.include_router(router)
     app.add_middleware(DropApiKey)
     return app

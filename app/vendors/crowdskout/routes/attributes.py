@@ -3,34 +3,16 @@
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import func, select
 
-from crowdmock.core.db import SessionDep, get_row
+from crowdmock.core.db import SessionDep
 from crowdmock.core.pagination import to_int
+from crowdmock.vendors.crowdskout import render
 from crowdmock.vendors.crowdskout.auth import get_caller
-from crowdmock.vendors.crowdskout.errors import CrowdskoutError, envelope
-from crowdmock.vendors.crowdskout.models import Attribute, Profile
-from crowdmock.vendors.crowdskout.routes.common import json_body
+from crowdmock.vendors.crowdskout.deps import json_body, load_attribute
+from crowdmock.vendors.crowdskout.errors import CrowdskoutError
+from crowdmock.vendors.crowdskout.models import ATTRIBUTE_TYPES, CHOICE_TYPES, Attribute, Profile
+from crowdmock.vendors.crowdskout.render import envelope
 
 router = APIRouter(prefix="/v1", tags=["attributes"], dependencies=[Depends(get_caller)])
-TYPES = ("Radio", "Checkbox", "Text", "Number", "Tag", "Date", "Datetime")
-CHOICE_TYPES = ("Radio", "Checkbox")
-
-
-def render(attribute: Attribute, list_order: bool = False) -> dict:
-    """The docs list attributes as id, type, locked, name and show a single one as id, name, type, locked."""
-    if list_order:
-        out = {"id": attribute.id, "type": attribute.type, "locked": attribute.locked, "name": attribute.name}
-    else:
-        out = {"id": attribute.id, "name": attribute.name, "type": attribute.type, "locked": attribute.locked}
-    if attribute.type in CHOICE_TYPES:
-        out["options"] = attribute.options or []
-    return out
-
-
-def load(session, attribute_id: int) -> Attribute:
-    attribute = get_row(session, Attribute, attribute_id)
-    if attribute is None:
-        raise CrowdskoutError(404, f"Attribute {attribute_id} not found.")
-    return attribute
 
 
 def list_attributes(request: Request, session: SessionDep) -> dict:
@@ -40,7 +22,7 @@ def list_attributes(request: Request, session: SessionDep) -> dict:
     stmt = select(Attribute).order_by(Attribute.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return envelope({"total": total, "list": [render(a, list_order=True) for a in session.exec(stmt).all()]})
+    return envelope({"total": total, "list": [render.attribute(a, list_order=True) for a in session.exec(stmt).all()]})
 
 
 router.add_api_route("/attribute", list_attributes, methods=["GET"])
@@ -64,8 +46,8 @@ async def create_attribute(request: Request, session: SessionDep) -> dict:
     body = await json_body(request)
     name = _name(body.get("name"))
     kind = body.get("type")
-    if kind not in TYPES:
-        raise CrowdskoutError(400, f"The type field must be one of: {', '.join(TYPES)}.")
+    if kind not in ATTRIBUTE_TYPES:
+        raise CrowdskoutError(400, f"The type field must be one of: {', '.join(ATTRIBUTE_TYPES)}.")
     locked = body.get("locked", False)
     if not isinstance(locked, bool):
         raise CrowdskoutError(400, "The locked field must be a boolean.")
@@ -78,18 +60,18 @@ async def create_attribute(request: Request, session: SessionDep) -> dict:
     attribute = Attribute(name=name, type=kind, locked=locked, options=options)
     session.add(attribute)
     session.commit()
-    return envelope(render(attribute))
+    return envelope(render.attribute(attribute))
 
 
 @router.get("/attribute/{attribute_id:int}")
 def get_attribute(session: SessionDep, attribute_id: int) -> dict:
-    return envelope(render(load(session, attribute_id)))
+    return envelope(render.attribute(load_attribute(session, attribute_id)))
 
 
 @router.put("/attribute/{attribute_id:int}")
 async def update_attribute(request: Request, session: SessionDep, attribute_id: int) -> dict:
     body = await json_body(request)
-    attribute = load(session, attribute_id)
+    attribute = load_attribute(session, attribute_id)
     if "type" in body and body["type"] != attribute.type:
         raise CrowdskoutError(400, "The type of an attribute cannot be changed.")
     name = _name(body["name"]) if "name" in body else attribute.name
@@ -118,12 +100,12 @@ async def update_attribute(request: Request, session: SessionDep, attribute_id: 
     attribute.name, attribute.options = name, options if attribute.type in CHOICE_TYPES else None
     session.add(attribute)
     session.commit()
-    return envelope(render(attribute))
+    return envelope(render.attribute(attribute))
 
 
 @router.delete("/attribute/{attribute_id:int}")
 def delete_attribute(session: SessionDep, attribute_id: int) -> dict:
-    attribute = load(session, attribute_id)
+    attribute = load_attribute(session, attribute_id)
     for profile in session.exec(select(Profile)).all():
         items = (profile.collections or {}).get("Attributes")
         if items and any(i.get("AttributeId") == attribute_id for i in items):

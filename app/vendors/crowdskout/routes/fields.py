@@ -6,9 +6,10 @@ from sqlmodel import select
 from crowdmock.core.db import SessionDep
 from crowdmock.vendors.crowdskout.auth import CallerDep, get_caller
 from crowdmock.vendors.crowdskout.collections import COLLECTIONS
-from crowdmock.vendors.crowdskout.errors import CrowdskoutError, envelope
+from crowdmock.vendors.crowdskout.deps import json_body
+from crowdmock.vendors.crowdskout.errors import CrowdskoutError
 from crowdmock.vendors.crowdskout.models import FieldOption
-from crowdmock.vendors.crowdskout.routes.common import json_body
+from crowdmock.vendors.crowdskout.render import envelope
 from crowdmock.vendors.crowdskout.segments import BadQuery, scan, traits
 
 router = APIRouter(prefix="/v1", tags=["fields"], dependencies=[Depends(get_caller)])

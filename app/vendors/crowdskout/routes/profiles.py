@@ -3,14 +3,15 @@
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, select
 
-from crowdmock.core.db import SessionDep, get_row
+from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import whole_number
 from crowdmock.vendors.crowdskout.auth import get_caller
 from crowdmock.vendors.crowdskout.collections import ALIASES, COLLECTIONS
-from crowdmock.vendors.crowdskout.errors import CrowdskoutError, envelope
+from crowdmock.vendors.crowdskout.deps import json_body, load_profile
+from crowdmock.vendors.crowdskout.errors import CrowdskoutError
 from crowdmock.vendors.crowdskout.models import Profile
 from crowdmock.vendors.crowdskout.profiles import apply_profile, render_profile, select_items
-from crowdmock.vendors.crowdskout.routes.common import json_body
+from crowdmock.vendors.crowdskout.render import envelope
 from crowdmock.vendors.crowdskout.segments import differs
 
 router = APIRouter(prefix="/v1", tags=["profile"], dependencies=[Depends(get_caller)])
@@ -25,13 +26,6 @@ def requested_collections(request: Request) -> list[str]:
     if unknown:
         raise CrowdskoutError(400, f"Unknown collections: {', '.join(unknown)}.")
     return list(dict.fromkeys(names))
-
-
-def load(session: Session, profile_id) -> Profile:
-    profile = get_row(session, Profile, profile_id) if isinstance(profile_id, int) else None
-    if profile is None:
-        raise CrowdskoutError(404, f"Profile {profile_id} not found.")
-    return profile
 
 
 def profile_object(body: dict, key: str = "profile") -> dict:
@@ -67,7 +61,7 @@ def update(session: Session, profile: Profile, given: dict) -> dict:
 @router.get("/profile/{profile_id:int}")
 def get_profile(request: Request, session: SessionDep, profile_id: int) -> dict:
     collections = requested_collections(request)
-    profile = load(session, profile_id)
+    profile = load_profile(session, profile_id)
     query = dict(request.query_params)
     data = render_profile(profile, collections)
     for name in collections:
@@ -98,7 +92,7 @@ async def update_profiles(request: Request, session: SessionDep) -> dict:
             given["id"] = whole_number(given["id"])
         if not isinstance(given, dict) or not isinstance(given.get("id"), int) or isinstance(given["id"], bool):
             raise CrowdskoutError(400, "Every profile to update needs its id.")
-        results.append(update(session, load(session, given["id"]), given))
+        results.append(update(session, load_profile(session, given["id"]), given))
     session.commit()
     return envelope(results)
 
@@ -106,7 +100,7 @@ async def update_profiles(request: Request, session: SessionDep) -> dict:
 @router.put("/profile/{profile_id:int}")
 async def update_profile(request: Request, session: SessionDep, profile_id: int) -> dict:
     given = profile_object(await json_body(request))
-    data = update(session, load(session, profile_id), given)
+    data = update(session, load_profile(session, profile_id), given)
     session.commit()
     return envelope(data)
 
@@ -114,7 +108,7 @@ async def update_profile(request: Request, session: SessionDep, profile_id: int)
 @router.post("/profile/{profile_id:int}/non-match-check")
 async def non_match_check(request: Request, session: SessionDep, profile_id: int) -> dict:
     given = profile_object(await json_body(request))
-    return envelope(differs(load(session, profile_id), given))
+    return envelope(differs(load_profile(session, profile_id), given))
 
 
 @router.get("/external-id/{external_id}/{external_id_type}")

@@ -7,8 +7,9 @@ from fastapi import FastAPI
 
 from crowdmock.core.openapi import document_recorded, document_security
 from crowdmock.settings import Settings
-from crowdmock.vendors.crowdynews import auth, errors
-from crowdmock.vendors.crowdynews.routes import content, control, oauth
+from crowdmock.vendors.crowdynews import errors
+from crowdmock.vendors.crowdynews.auth import ANONYMOUS, OTHER_SECURITY, SECURITY, SECURITY_SCHEMES
+from crowdmock.vendors.crowdynews.routes import auth, content, control
 
 RECORDED = files("crowdmock.vendors.crowdynews") / "openapi.json"  # make openapi
 
@@ -22,9 +23,9 @@ def build_app(settings: Settings) -> FastAPI:
         "(`https://auth.crowdynews.com`, here under `/auth`).",
     )
     errors.install(app)
-    document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, anonymous=auth.ANONYMOUS, other=auth.OTHER_SECURITY)
+    document_security(app, SECURITY_SCHEMES, SECURITY, anonymous=ANONYMOUS, other=OTHER_SECURITY)
     document_recorded(app, RECORDED)
-    app.include_router(oauth.router)
+    app.include_router(auth.router)
     app.include_router(content.router)
     app.include_router(control.router)
     app.include_router(control.router, prefix="/v1")

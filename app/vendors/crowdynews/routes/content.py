@@ -12,10 +12,10 @@ from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
 from crowdmock.vendors.crowdynews.auth import CallerDep, contract_for
+from crowdmock.vendors.crowdynews.deps import find_contract
 from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
 from crowdmock.vendors.crowdynews.models import ContentItem, Resource
-from crowdmock.vendors.crowdynews.resources import iso
-from crowdmock.vendors.crowdynews.routes.common import conditional, q_base
+from crowdmock.vendors.crowdynews.render import conditional, content_item, q_base
 
 router = APIRouter(prefix="/q/v1")
 SERVICES = ("twitter", "facebook", "youtube", "instagram", "rss", "flickr", "vimeo", "tumblr", "vk", "weibo")
@@ -24,17 +24,6 @@ PUBLIC_CACHE = "public, max-age=60"
 QUEUE_CACHE = "private, max-age=0, must-revalidate"
 DAY = 86400
 MAX_TIME = 10**11  # unix seconds beyond any date a client means (and within SQLite's integers)
-
-
-def find_contract(db: DbSession, ref: str) -> Resource:
-    """A contract by its slug or `_id`."""
-    row = db.get(Resource, ref)
-    if row is None or row.kind != "contracts":
-        query = select(Resource).where(Resource.kind == "contracts")
-        row = next((r for r in db.exec(query) if (r.doc or {}).get("slug") == ref), None)
-    if row is None:
-        raise CrowdynewsError(404, f"Contract {ref} was not found.")
-    return row
 
 
 def _number(params, name: str, default, low, high, integer: bool = True):
@@ -122,13 +111,6 @@ def select_items(db: DbSession, contract: Resource, params, *, queue: bool, lat_
     return items
 
 
-def render(item: ContentItem, queue: bool) -> dict:
-    out = {k: (iso(item.date) if k == "date" else v) for k, v in (item.doc or {}).items()}
-    if queue:
-        out["state"] = item.state
-    return out
-
-
 def page(params, items: list, default: int, high: int) -> list:
     count = _number(params, "count", default, 1, high)
     offset = _number(params, "offset", 0, 0, 2**31 - 1)
@@ -155,7 +137,7 @@ def content(contract: str, request: Request, db: SessionDep) -> Response:
     # The published-content page documents location as longitude,latitude,radius.
     items = page(params, select_items(db, found, params, queue=False, lat_first=False), 20, 100)
     newest = max((i.date for i in items), default=None)
-    return conditional(request, [render(i, False) for i in items], newest, PUBLIC_CACHE)
+    return conditional(request, [content_item(i, False) for i in items], newest, PUBLIC_CACHE)
 
 
 @router.get("/count/{contract}", summary="How many published items match")
@@ -177,7 +159,7 @@ def related(contract: str, request: Request, db: SessionDep) -> Response:
     ]
     items = rows[:20]
     return conditional(
-        request, [render(i, False) for i in items], max((i.date for i in items), default=None), PUBLIC_CACHE
+        request, [content_item(i, False) for i in items], max((i.date for i in items), default=None), PUBLIC_CACHE
     )
 
 
@@ -188,7 +170,7 @@ def queue(contract: str, request: Request, db: SessionDep, caller: CallerDep) ->
     params = request.query_params
     items = page(params, select_items(db, found, params, queue=True, lat_first=True), 500, 500)
     return conditional(
-        request, [render(i, True) for i in items], max((i.date for i in items), default=None), QUEUE_CACHE
+        request, [content_item(i, True) for i in items], max((i.date for i in items), default=None), QUEUE_CACHE
     )
 
 
@@ -215,4 +197,4 @@ async def moderate(contract: str, request: Request, db: SessionDep, caller: Call
     item.state = state
     db.add(item)
     db.commit()
-    return conditional(request, render(item, True), item.date, QUEUE_CACHE)
+    return conditional(request, content_item(item, True), item.date, QUEUE_CACHE)

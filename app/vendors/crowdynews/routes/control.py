@@ -8,11 +8,12 @@ from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
 from crowdmock.core.db import SessionDep
-from crowdmock.core.payload import read_payload
 from crowdmock.vendors.crowdynews import schemas
 from crowdmock.vendors.crowdynews.auth import Caller, CallerDep, contract_for
+from crowdmock.vendors.crowdynews.deps import body_of, load_resource
 from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
 from crowdmock.vendors.crowdynews.models import Resource, unique_field
+from crowdmock.vendors.crowdynews.render import conditional, document
 from crowdmock.vendors.crowdynews.resources import (
     KIND_BY_PATH,
     KINDS,
@@ -23,41 +24,9 @@ from crowdmock.vendors.crowdynews.resources import (
     parse_iso,
     updated_document,
 )
-from crowdmock.vendors.crowdynews.routes.common import conditional, q_base
 
 router = APIRouter()
 CACHE = "private, max-age=0, must-revalidate"
-
-
-async def body_of(request: Request):
-    payload = await read_payload(request)
-    if payload.malformed:
-        raise CrowdynewsError(400, "The request body is not valid JSON.")
-    if payload.not_an_object:
-        raise CrowdynewsError(400, "The request body must be a JSON object.")
-    return payload.data
-
-
-def view(request: Request, db: DbSession, kind: Kind, row: Resource) -> dict:
-    """The stored document; a collection also gets its Content API URIs."""
-    doc = dict(row.doc or {})
-    if kind.name == "collections":
-        contract = db.get(Resource, row.contract_id) if row.contract_id else None
-        slug = (contract.doc or {}).get("slug") if contract else row.contract_id
-        base = f"{q_base(request)}/v1"
-        doc["contentUri"] = f"{base}/content/{slug}?q={doc.get('slug')}"
-        doc["queueDataUri"] = f"{base}/queue/{slug}?q={doc.get('slug')}"
-        doc["queueModerateUri"] = f"{base}/queue/{slug}?q={doc.get('slug')}"
-    return doc
-
-
-def load(db: DbSession, caller: Caller, kind: Kind, ident: str) -> Resource:
-    row = db.get(Resource, ident)
-    if row is None or row.kind != kind.name:
-        raise CrowdynewsError(404, f"The {kind.label} {ident} was not found.")
-    if row.customer_id != caller.customer_id:
-        raise CrowdynewsError(403, f"You have no access to this {kind.label}.")
-    return row
 
 
 def check_refs(db: DbSession, caller: Caller, kind: Kind, doc: dict, contract_id: str | None) -> None:
@@ -150,27 +119,27 @@ def make_routes(kind: Kind, path: str) -> None:
             if wanted:
                 rows = [r for r in rows if (r.doc or {}).get(field_name) == wanted]
         newest = max((r.last_modified for r in rows), default=None)
-        return conditional(request, [view(request, db, kind, r) for r in rows], newest, CACHE)
+        return conditional(request, [document(request, db, kind, r) for r in rows], newest, CACHE)
 
     async def get_one(ident: str, request: Request, db: SessionDep, caller: CallerDep) -> Response:
         _given_contract(request, db, caller)
-        row = load(db, caller, kind, ident)
-        return conditional(request, view(request, db, kind, row), row.last_modified, CACHE)
+        row = load_resource(db, caller, kind, ident)
+        return conditional(request, document(request, db, kind, row), row.last_modified, CACHE)
 
     async def create(request: Request, db: SessionDep, caller: CallerDep) -> Response:
         _given_contract(request, db, caller)
         values = clean(kind, await body_of(request), partial=False)
         row = save(db, caller, kind, new_document(kind, values, caller.consumer, caller.customer_id))
-        return conditional(request, view(request, db, kind, row), row.last_modified, CACHE, status=201)
+        return conditional(request, document(request, db, kind, row), row.last_modified, CACHE, status=201)
 
     async def change(ident: str, request: Request, db: SessionDep, caller: CallerDep, replace: bool) -> Response:
         _given_contract(request, db, caller)
-        row = load(db, caller, kind, ident)
+        row = load_resource(db, caller, kind, ident)
         values = clean(kind, await body_of(request), partial=not replace)
         if kind.scoped and values.get("contractId", row.contract_id) != row.contract_id:
             raise validation("contractId", values["contractId"], "immutable", "contractId cannot be changed.")
         row = save(db, caller, kind, updated_document(kind, row.doc, values, caller.consumer, replace))
-        return conditional(request, view(request, db, kind, row), row.last_modified, CACHE)
+        return conditional(request, document(request, db, kind, row), row.last_modified, CACHE)
 
     async def put(ident: str, request: Request, db: SessionDep, caller: CallerDep) -> Response:
         return await change(ident, request, db, caller, replace=True)
@@ -186,7 +155,7 @@ def make_routes(kind: Kind, path: str) -> None:
 
     async def delete_one(ident: str, request: Request, db: SessionDep, caller: CallerDep) -> Response:
         _given_contract(request, db, caller)
-        db.delete(load(db, caller, kind, ident))
+        db.delete(load_resource(db, caller, kind, ident))
         db.commit()
         return Response(status_code=204)
 
@@ -196,7 +165,7 @@ def make_routes(kind: Kind, path: str) -> None:
         ids = body.get("ids")
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
             raise validation("ids", ids, "required", "ids must be a non-empty array of resource ids.")
-        rows = [load(db, caller, kind, ident) for ident in ids]
+        rows = [load_resource(db, caller, kind, ident) for ident in ids]
         for row in rows:
             db.delete(row)
         db.commit()

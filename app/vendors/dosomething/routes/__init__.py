@@ -9,15 +9,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from crowdmock.core.openapi import document_recorded, document_security
 from crowdmock.core.ratelimit import RateLimiter
 from crowdmock.settings import Settings
-from crowdmock.vendors.dosomething import auth, errors, schemas
-from crowdmock.vendors.dosomething.routes import campaigns, kudos, reportbacks, signups, system, terms, users
+from crowdmock.vendors.dosomething import errors, schemas
+from crowdmock.vendors.dosomething.auth import SECURITY, SECURITY_SCHEMES
+from crowdmock.vendors.dosomething.routes import auth, campaigns, kudos, reportbacks, signups, system, terms, users
 
 _SUFFIX = re.compile(r"^(?P<path>/api/v1/.+?)\.(?P<ext>[^./]+)$")
 
 
 class FormatSuffix:
     """RESTServer takes the response format from a path suffix: `campaigns.json` is `campaigns` as JSON;
-    JSON is the only formatter the endpoint enables, so any other suffix is a 406 (research 2.1)."""
+    JSON is the only formatter the endpoint enables, so any other suffix is a 406 (docs/vendors/dosomething.md §2.1)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -49,9 +50,10 @@ def build_app(settings: Settings) -> FastAPI:
         "session login with CSRF tokens, campaigns, signups, reportbacks, kudos, terms and users.",
     )
     errors.install(app)
-    document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, optional=None)
+    document_security(app, SECURITY_SCHEMES, SECURITY, optional=None)
     document_recorded(app, RECORDED, schemas.parameter_schema)
-    for module in (system, campaigns, signups, reportbacks, kudos, terms, users):
+    # The user actions before the system resource: the order the document has always listed them in.
+    for module in (auth, system, campaigns, signups, reportbacks, kudos, terms, users):
         app.include_router(module.router)
     app.add_middleware(FormatSuffix)
     # Drupal's flood control on failed logins (user_failed_login_* variables), cleared by a reset.

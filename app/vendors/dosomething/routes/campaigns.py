@@ -10,10 +10,19 @@ from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.vendors.dosomething import reportbacks as rb_logic
 from crowdmock.vendors.dosomething.auth import Caller, CallerDep, authorize
+from crowdmock.vendors.dosomething.deps import (
+    DEFAULT_COUNT,
+    csv_ints,
+    flag,
+    get,
+    query_params,
+    read_data,
+    renderer,
+    whole,
+)
 from crowdmock.vendors.dosomething.errors import ServicesError, missing
 from crowdmock.vendors.dosomething.models import Node
-from crowdmock.vendors.dosomething.routes.common import DEFAULT_COUNT, paged, renderer
-from crowdmock.vendors.dosomething.services import csv_ints, flag, get, query_params, read_data, whole
+from crowdmock.vendors.dosomething.render import paged
 
 router = APIRouter(prefix="/api/v1")
 

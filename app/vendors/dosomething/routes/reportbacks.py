@@ -8,11 +8,21 @@ from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.vendors.dosomething import reportbacks as rb_logic
 from crowdmock.vendors.dosomething.auth import CallerDep, authorize
+from crowdmock.vendors.dosomething.deps import (
+    DEFAULT_COUNT,
+    csv,
+    csv_ints,
+    flag,
+    get,
+    query_params,
+    read_data,
+    renderer,
+    require,
+    whole,
+)
 from crowdmock.vendors.dosomething.errors import ServicesError, missing
 from crowdmock.vendors.dosomething.models import Reportback, ReportbackFile, StoredFile
-from crowdmock.vendors.dosomething.routes.common import DEFAULT_COUNT, paged, renderer
-from crowdmock.vendors.dosomething.schemas import Renderer
-from crowdmock.vendors.dosomething.services import csv, csv_ints, flag, get, query_params, read_data, require, whole
+from crowdmock.vendors.dosomething.render import Renderer, paged
 
 router = APIRouter()
 DEFAULT_STATUSES = ["promoted", "approved"]

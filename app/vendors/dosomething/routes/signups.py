@@ -5,10 +5,9 @@ from sqlmodel import select
 
 from crowdmock.core.db import SessionDep
 from crowdmock.vendors.dosomething.auth import CallerDep
+from crowdmock.vendors.dosomething.deps import csv_ints, get, query_params, renderer
 from crowdmock.vendors.dosomething.errors import missing
 from crowdmock.vendors.dosomething.models import Signup
-from crowdmock.vendors.dosomething.routes.common import renderer
-from crowdmock.vendors.dosomething.services import csv_ints, get, query_params
 
 router = APIRouter(prefix="/api/v1")
 

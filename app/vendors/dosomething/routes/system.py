@@ -1,5 +1,4 @@
-"""Services' user actions (auth/login, auth/logout, auth/token) and system resource (connect,
-set_variable), plus the endpoint root."""
+"""Services' system resource (connect, set_variable), the member count, and the endpoint root."""
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -7,101 +6,18 @@ from sqlmodel import func, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
-from crowdmock.core.passwords import verify_password
-from crowdmock.vendors.dosomething.auth import (
-    CallerDep,
-    authorize,
-    cookie_header,
-    csrf_token,
-    find_login,
-    open_session,
-    session_name,
-)
-from crowdmock.vendors.dosomething.errors import ServicesError
-from crowdmock.vendors.dosomething.models import Session, User, Variable
-from crowdmock.vendors.dosomething.services import read_data, require, trimmed_id
+from crowdmock.vendors.dosomething.auth import CallerDep, authorize, session_name
+from crowdmock.vendors.dosomething.deps import read_data, require, trimmed_id
+from crowdmock.vendors.dosomething.models import User, Variable
+from crowdmock.vendors.dosomething.render import account
 
 router = APIRouter(prefix="/api/v1")
-ACCOUNT_KEYS = ("theme", "signature", "signature_format")
-ACCOUNT_TAIL = ("timezone", "language", "picture", "data", "uuid")
-
-
-def account(user: User, session: Session | None) -> dict:
-    """The Drupal account object of a session's user, as auth/login and system/connect return it."""
-    extra = user.account or {}
-    out = {"uid": str(user.uid), "name": user.name, "mail": user.mail}
-    out.update({k: extra.get(k, "") for k in ACCOUNT_KEYS})
-    out.update({"created": str(user.created), "access": str(user.access), "login": str(user.login)})
-    out["status"] = str(user.status)
-    out.update({k: extra.get(k, "" if k != "data" else False) for k in ACCOUNT_TAIL})
-    out.update(
-        {
-            "sid": session.sid if session else "",
-            "ssid": "",
-            "hostname": session.hostname if session else "",
-            "timestamp": str(session.timestamp) if session else "",
-            "cache": "0",
-            "session": "",
-            "roles": user.roles or {},
-        }
-    )
-    return out
 
 
 @router.get("", include_in_schema=False)
 def endpoint_root() -> Response:
     # rest_server_server() returns nothing for the bare endpoint path.
     return Response(b"", media_type="text/html; charset=utf-8")
-
-
-@router.post("/auth/login")
-async def login(request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
-    data = require(await read_data(request), "username", "password")
-    authorize(request, caller)
-    if caller.logged_in:
-        raise ServicesError(406, f"Already logged in as {caller.user.name}.")
-    flood_user, flood_ip = request.app.state.login_flood_user, request.app.state.login_flood_ip
-    address = request.client.host if request.client else ""
-    if flood_ip.exceeded(address):
-        raise ServicesError(406, "This IP address is temporarily blocked.")
-    user = find_login(db, str(data["username"]))
-    if user is not None and flood_user.exceeded(f"{user.uid}-{address}"):
-        raise ServicesError(406, "Account is temporarily blocked.")
-    if user is None or not verify_password(str(data["password"]), user.password_hash):
-        flood_ip.register(address)
-        if user is not None:
-            flood_user.register(f"{user.uid}-{address}")
-        raise ServicesError(401, "Wrong username or password.")
-    if user.status != 1:
-        message = f'The username <em class="placeholder">{user.name}</em> has not been activated or is blocked.'
-        raise ServicesError(403, message)
-    flood_user.forget(f"{user.uid}-{address}")
-    session = open_session(request, db, user)
-    body = {
-        "sessid": session.sid,
-        "session_name": session_name(request),
-        "token": csrf_token(request, session.sid),
-        "user": account(user, session),
-    }
-    return JSONResponse(body, headers={"Set-Cookie": cookie_header(request, session.sid)})
-
-
-@router.post("/auth/logout")
-async def logout(request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
-    await read_data(request)
-    authorize(request, caller)
-    if not caller.logged_in:
-        raise ServicesError(406, "User is not logged in.")
-    db.delete(db.get(Session, caller.session.sid))
-    db.commit()
-    return JSONResponse([True], headers={"Set-Cookie": cookie_header(request, "", delete=True)})
-
-
-@router.post("/auth/token")
-async def token(request: Request, caller: CallerDep) -> dict:
-    # The one call exempt from the CSRF check: it is how a client gets the token.
-    await read_data(request)
-    return {"token": csrf_token(request, caller.session.sid if caller.session else "")}
 
 
 @router.post("/system/connect")

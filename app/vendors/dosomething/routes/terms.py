@@ -9,10 +9,19 @@ from sqlmodel import select
 
 from crowdmock.core.db import SessionDep
 from crowdmock.vendors.dosomething.auth import CallerDep, authorize
+from crowdmock.vendors.dosomething.deps import (
+    DEFAULT_COUNT,
+    csv,
+    get,
+    query_params,
+    read_data,
+    renderer,
+    require,
+    trimmed_id,
+    whole,
+)
 from crowdmock.vendors.dosomething.errors import ServicesError
 from crowdmock.vendors.dosomething.models import Node, Reportback, ReportbackFile, Term
-from crowdmock.vendors.dosomething.routes.common import DEFAULT_COUNT, renderer
-from crowdmock.vendors.dosomething.services import csv, get, query_params, read_data, require, trimmed_id, whole
 
 router = APIRouter(prefix="/api/v1")
 CAUSE_VOCABULARY = "cause"

@@ -17,9 +17,9 @@ from crowdmock.core.passwords import hash_password
 from crowdmock.core.vendor import public_base
 from crowdmock.vendors.dosomething import reportbacks as rb_logic
 from crowdmock.vendors.dosomething.auth import Caller, CallerDep, authorize
+from crowdmock.vendors.dosomething.deps import get, query_params, read_data, whole
 from crowdmock.vendors.dosomething.errors import ServicesError
 from crowdmock.vendors.dosomething.models import User
-from crowdmock.vendors.dosomething.services import get, query_params, read_data, whole
 
 router = APIRouter(prefix="/api/v1")
 AUTHENTICATED = {"2": "authenticated user"}

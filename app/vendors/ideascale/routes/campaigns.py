@@ -9,9 +9,7 @@ from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import whole_number
 from crowdmock.vendors.ideascale.auth import Caller, CallerDep
 from crowdmock.vendors.ideascale.content import check_text
-from crowdmock.vendors.ideascale.errors import IdeaScaleError
-from crowdmock.vendors.ideascale.models import Campaign, CampaignGroup, CustomField, Funnel
-from crowdmock.vendors.ideascale.routes.common import (
+from crowdmock.vendors.ideascale.deps import (
     campaign_counts,
     get_campaign,
     json_body,
@@ -19,6 +17,8 @@ from crowdmock.vendors.ideascale.routes.common import (
     renderer,
     visible_campaigns,
 )
+from crowdmock.vendors.ideascale.errors import IdeaScaleError
+from crowdmock.vendors.ideascale.models import Campaign, CampaignGroup, CustomField, Funnel
 
 router = APIRouter(prefix="/a/rest/v1")
 
@@ -58,7 +58,7 @@ def groups(request: Request, db: SessionDep, caller: CallerDep) -> list[dict]:
 
 @router.get("/campaigns/groups/{group_id}")
 def group(group_id: str, request: Request, db: SessionDep, caller: CallerDep) -> list[dict]:
-    """An array holding the one group, as real clients read it (research 3.3)."""
+    """An array holding the one group, as real clients read it (docs/vendors/ideascale.md §3.3)."""
     found = group_list(request, db, caller, CampaignGroup.id == (maybe_id(group_id) or -1))
     if not found:
         raise IdeaScaleError("CAMPAIGN_GROUP_NOT_FOUND")

@@ -2,29 +2,17 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlmodel import func, select
+from sqlmodel import select
 
 from crowdmock.core.db import SessionDep
 from crowdmock.vendors.ideascale import ideas as logic
-from crowdmock.vendors.ideascale.auth import Caller, CallerDep
+from crowdmock.vendors.ideascale.auth import CallerDep
+from crowdmock.vendors.ideascale.deps import get_comment, get_idea, json_body, renderer, visible_ideas
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
-from crowdmock.vendors.ideascale.listing import Paging
+from crowdmock.vendors.ideascale.listing import Paging, comment_list, vote_list
 from crowdmock.vendors.ideascale.models import Comment, Idea, Vote
-from crowdmock.vendors.ideascale.routes.common import get_comment, get_idea, json_body, renderer, visible_ideas
-from crowdmock.vendors.ideascale.routes.ideas import vote_list
 
 router = APIRouter(prefix="/a/rest/v1")
-
-
-def comment_list(request: Request, db, caller: Caller, paging: Paging, *where, newest_first=True) -> JSONResponse:
-    query = select(Comment).where(Comment.idea_id.in_(select(Idea.id).where(visible_ideas(db, caller))), *where)
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    order = (Comment.created.desc(), Comment.id.desc()) if newest_first else (Comment.created, Comment.id)
-    comments = list(db.exec(paging.apply(query.order_by(*order))))
-    ideas = {i.id: i for i in db.exec(select(Idea).where(Idea.id.in_({c.idea_id for c in comments})))}
-    r = renderer(request, db, caller)
-    r.preload(comments=comments)
-    return paging.response([r.comment(c, ideas.get(c.idea_id)) for c in comments], total)
 
 
 @router.get("/comments/votes")

@@ -12,6 +12,7 @@ from crowdmock.core.db import SessionDep
 from crowdmock.vendors.ideascale import ideas as logic
 from crowdmock.vendors.ideascale.auth import CallerDep
 from crowdmock.vendors.ideascale.content import check_text
+from crowdmock.vendors.ideascale.deps import json_body, maybe_id, parse_id, renderer, visible_ideas
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.listing import Paging
 from crowdmock.vendors.ideascale.models import (
@@ -27,7 +28,6 @@ from crowdmock.vendors.ideascale.models import (
     StoredFile,
     Vote,
 )
-from crowdmock.vendors.ideascale.routes.common import json_body, maybe_id, parse_id, renderer, visible_ideas
 
 router = APIRouter(prefix="/a/rest/v1")
 files = APIRouter()

@@ -13,30 +13,13 @@ from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload, whole_number
 from crowdmock.vendors.ideascale import ideas as logic
-from crowdmock.vendors.ideascale.auth import Caller, CallerDep
+from crowdmock.vendors.ideascale.auth import CallerDep
+from crowdmock.vendors.ideascale.deps import get_campaign, get_idea, json_body, parse_id, renderer, visible_ideas
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
-from crowdmock.vendors.ideascale.listing import IDEA_ORDERS, Paging
+from crowdmock.vendors.ideascale.listing import KINDS, PAGED, Paging, idea_list, vote_list
 from crowdmock.vendors.ideascale.models import Campaign, Idea, Stage, StoredFile, Vote
-from crowdmock.vendors.ideascale.routes.common import (
-    get_campaign,
-    get_idea,
-    json_body,
-    parse_id,
-    renderer,
-    visible_ideas,
-)
 
 router = APIRouter(prefix="/a/rest/v1")
-PAGED = ("", "/{page}/{size}", "/{page}/{size}/{order}")
-# kind -> (default order, stage phase it selects)
-KINDS = {
-    "recent": ("date-down", None),
-    "top": ("votes-down", None),
-    "hot": ("vote.and.comments-down", None),
-    "inreview": ("date-down", "inreview"),
-    "inprogress": ("date-down", "inprogress"),
-    "complete": ("date-down", "complete"),
-}
 ATTACHMENT_TYPES = {
     "jpg",
     "jpeg",
@@ -54,19 +37,6 @@ ATTACHMENT_TYPES = {
     "zip",
 }
 ATTACHMENT_LIMIT = 25 * 1_048_576  # per idea
-
-
-def idea_list(request: Request, db, caller: Caller, paging: Paging, where=(), kind: str | None = None) -> JSONResponse:
-    default, phase = KINDS[kind] if kind else ("date-down", None)
-    terms = paging.order_terms(IDEA_ORDERS, default)
-    query = select(Idea).where(visible_ideas(db, caller), *where)
-    if phase:
-        query = query.where(Idea.stage_id.in_(select(Stage.id).where(Stage.phase == phase)))
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    ideas = list(db.exec(paging.apply(query.order_by(*terms, Idea.id.desc()))))
-    r = renderer(request, db, caller)
-    r.preload(ideas=ideas)
-    return paging.response([r.idea(i) for i in ideas], total)
 
 
 def _add(path: str, endpoint, methods=("GET",)) -> None:
@@ -95,15 +65,6 @@ def search(request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
 @router.get("/ideas/votes")
 def all_idea_votes(request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
     return vote_list(request, db, caller, Vote.idea_id.in_(select(Idea.id).where(visible_ideas(db, caller))))
-
-
-def vote_list(request: Request, db, caller: Caller, *where, paging: Paging | None = None) -> JSONResponse:
-    paging = paging or Paging()
-    query = select(Vote).where(*where)
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    votes = list(db.exec(paging.apply(query.order_by(Vote.created.desc(), Vote.id.desc()))))
-    r = renderer(request, db, caller)
-    return paging.response([r.vote(v) for v in votes], total)
 
 
 def _kind_ideas(kind: str):

@@ -13,32 +13,14 @@ from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ideascale.auth import Caller, CallerDep, member_by_email
 from crowdmock.vendors.ideascale.content import check_text
+from crowdmock.vendors.ideascale.deps import get_member, json_body, renderer
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
-from crowdmock.vendors.ideascale.listing import MEMBER_ORDERS, Paging
+from crowdmock.vendors.ideascale.listing import PAGED, Paging, comment_list, idea_list, member_list, vote_list
 from crowdmock.vendors.ideascale.models import Comment, Idea, Member, SentEmail, StoredFile, Vote
-from crowdmock.vendors.ideascale.routes.comments import comment_list
-from crowdmock.vendors.ideascale.routes.common import json_body, parse_id, renderer
-from crowdmock.vendors.ideascale.routes.ideas import PAGED, idea_list, vote_list
 
 router = APIRouter(prefix="/a/rest/v1")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_TYPES = {"jpg", "jpeg", "png", "gif"}
-
-
-def get_member(db, member_id: str) -> Member:
-    member = db.get(Member, parse_id(member_id))
-    if member is None:
-        raise IdeaScaleError("MEMBER_NOT_FOUND")
-    return member
-
-
-def member_list(request: Request, db, caller: Caller, paging: Paging, *where) -> JSONResponse:
-    terms = paging.order_terms(MEMBER_ORDERS, "id-up")
-    query = select(Member).where(*where)
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    members = list(db.exec(paging.apply(query.order_by(*terms, Member.id))))
-    r = renderer(request, db, caller)
-    return paging.response([r.member_info(m) for m in members], total)
 
 
 def _members(request: Request, db: SessionDep, caller: CallerDep, page=None, size=None, order=None):

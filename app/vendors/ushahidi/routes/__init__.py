@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from crowdmock.core.openapi import document_recorded, document_security
 from crowdmock.core.ratelimit import RateLimiter
 from crowdmock.settings import Settings
-from crowdmock.vendors.ushahidi import auth, errors
+from crowdmock.vendors.ushahidi import errors
 from crowdmock.vendors.ushahidi.access import (
     ALL,
     READ_SEARCH,
@@ -19,10 +19,25 @@ from crowdmock.vendors.ushahidi.access import (
     tag_privileges,
     user_privileges,
 )
-from crowdmock.vendors.ushahidi.auth import CtxDep
-from crowdmock.vendors.ushahidi.routes import config, data, forms, messages, posts, reference, sets, tags, users
+from crowdmock.vendors.ushahidi.auth import ANONYMOUS, OPTIONAL, SECURITY, SECURITY_SCHEMES, CtxDep
+from crowdmock.vendors.ushahidi.routes import (
+    auth,
+    config,
+    csv,
+    exports,
+    form_attributes,
+    form_stages,
+    forms,
+    media,
+    messages,
+    posts,
+    reference,
+    sets,
+    tags,
+    users,
+)
 
-# OPTIONS /api/v3/<resource>: the privileges a caller has on that kind of resource (research 1.2).
+# OPTIONS /api/v3/<resource>: the privileges a caller has on that kind of resource (docs/vendors/ushahidi.md §1.2).
 OPTIONS_PRIVILEGES = {
     "posts": lambda c: post_privileges(c, None),
     "collections": lambda c: set_privileges(c, None),
@@ -84,21 +99,23 @@ def build_app(settings: Settings) -> FastAPI:
         description="Emulates `https://<deployment>.api.ushahidi.io`: OAuth /oauth/token, resources /api/v3.",
     )
     errors.install(app)
-    document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY, anonymous=auth.ANONYMOUS, optional=auth.OPTIONAL)
+    document_security(app, SECURITY_SCHEMES, SECURITY, anonymous=ANONYMOUS, optional=OPTIONAL)
     document_recorded(app, RECORDED)
     app.state.register_limiter = RateLimiter(
         settings.ushahidi_register_limit, settings.ushahidi_register_window_seconds
     )
     app.state.reset_hooks = [app.state.register_limiter.clear]
     routers = (
-        users.oauth,
+        auth.router,
         users.public,
         users.users,
         posts.router,
         sets.collections,
         sets.savedsearches,
         tags.router,
-        forms.router,
+        forms.router,  # the survey routers share /api/v3/forms; no path of one matches another's
+        form_attributes.router,
+        form_stages.router,
         config.router,
         messages.messages,
         messages.contacts,
@@ -106,10 +123,10 @@ def build_app(settings: Settings) -> FastAPI:
         reference.dataproviders,
         reference.roles,
         reference.permissions,
-        data.exports,
-        data.csv_router,
-        data.media,
-        data.media_files,
+        exports.router,
+        csv.router,
+        media.router,
+        media.files,
     )
     for router in routers:
         app.include_router(router)

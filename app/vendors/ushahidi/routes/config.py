@@ -6,7 +6,7 @@ from sqlmodel import select
 from crowdmock.core.db import get_row
 from crowdmock.vendors.ushahidi.access import ALL, READ_SEARCH, authorize, deny
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.crud import body, multi_param
+from crowdmock.vendors.ushahidi.deps import body, multi_param
 from crowdmock.vendors.ushahidi.errors import UshahidiError
 from crowdmock.vendors.ushahidi.models import ConfigGroup
 
@@ -45,7 +45,7 @@ def list_config(ctx: CtxDep) -> dict:
             raise UshahidiError(404, f"Requested groups do not exist: {', '.join(missing)}")
         groups = [g for g in groups if g.id in wanted]
     results = [render_group(ctx, g) for g in groups if "read" in config_privileges(ctx, g.id)]
-    return {"count": len(results), "results": results}  # no paging keys (research 1.2)
+    return {"count": len(results), "results": results}  # no paging keys (docs/vendors/ushahidi.md §1.2)
 
 
 def load_group(ctx: Ctx, group_id: str) -> ConfigGroup:

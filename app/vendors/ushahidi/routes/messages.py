@@ -6,10 +6,9 @@ from sqlmodel import select
 from crowdmock.core.db import get_row, lookup_id
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.crud import (
+from crowdmock.vendors.ushahidi.deps import (
     body,
     copy_fields,
-    envelope,
     load_authorized,
     multi_param,
     read_paging,
@@ -17,25 +16,13 @@ from crowdmock.vendors.ushahidi.crud import (
     time_now,
 )
 from crowdmock.vendors.ushahidi.errors import not_found, validation_failed
-from crowdmock.vendors.ushahidi.models import Contact, Message, Post, User
-from crowdmock.vendors.ushahidi.posts_logic import render_one
-from crowdmock.vendors.ushahidi.schemas import ref_id, w3c
+from crowdmock.vendors.ushahidi.models import CONTACT_TYPES, MESSAGE_STATUSES, Contact, Message, Post, User
+from crowdmock.vendors.ushahidi.posts import render_one
+from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
 messages = APIRouter(prefix="/api/v3/messages", tags=["messages"], dependencies=[require_scope("messages")])
 contacts = APIRouter(prefix="/api/v3/contacts", tags=["contacts"], dependencies=[require_scope("contacts")])
-CONTACT_TYPES = ("phone", "email", "twitter", "whatsapp")
 CONTACT_FIELDS = {"data_source": (str, True), "country_code": (str, True), "can_notify": (bool, False)}
-MESSAGE_STATUSES = (
-    "received",
-    "expired",
-    "cancelled",
-    "pending",
-    "pending_poll",
-    "sent",
-    "archived",
-    "failed",
-    "unknown",
-)
 
 
 def message_privileges(caller: Caller, message: Message | None) -> list[str]:

@@ -11,35 +11,21 @@ from crowdmock.core.pagination import to_int
 from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ushahidi.access import authorize, post_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
-from crowdmock.vendors.ushahidi.crud import envelope, get_or_404, page, read_paging, time_now
+from crowdmock.vendors.ushahidi.deps import get_or_404, read_paging, time_now
 from crowdmock.vendors.ushahidi.errors import MalformedPostJson, UshahidiError, validation_failed
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, Post, PostSet, Tag
-from crowdmock.vendors.ushahidi.posts_logic import (
+from crowdmock.vendors.ushahidi.posts import (
     ORDER_COLUMNS,
-    _point_values,
-    _uniqid,
+    list_posts,
+    point_values,
     render_one,
-    render_posts,
     search_posts,
     slugify,
+    uniqid,
     validate_post,
 )
 
 router = APIRouter(prefix="/api/v3/posts", tags=["posts"], dependencies=[require_scope("posts")])
-
-# research-ushahidi 1.3: API_POST_LIST_MAX_LIMIT for callers without "Manage Posts", 100 for managers.
-USER_MAX_LIMIT, MANAGER_MAX_LIMIT = 20, 100
-
-
-def list_posts(ctx: CtxDep, set_id: int | None = None) -> dict:
-    paging = read_paging(ctx, "post_date", "desc", ORDER_COLUMNS)
-    cap = MANAGER_MAX_LIMIT if ctx.caller.can("Manage Posts") else USER_MAX_LIMIT
-    requested = paging.limit
-    paging.limit = cap if requested is None or requested > cap else requested
-    posts = search_posts(ctx, paging, set_id=set_id)
-    results = render_posts(ctx, page(posts, paging))
-    paging.limit = requested
-    return envelope(ctx, results, len(posts), paging)
 
 
 @router.get("")
@@ -84,11 +70,11 @@ async def create_post(ctx: CtxDep):
             ctx.caller.user.email,
             post.author_realname or ctx.caller.user.realname,
         )
-    post.slug = f"{slugify(post.title or '')}-{_uniqid()}"
+    post.slug = f"{slugify(post.title or '')}-{uniqid()}"
     ctx.session.add(post)
     ctx.session.commit()
     if "read" not in post_privileges(ctx.caller, post, form):
-        return Response(status_code=204)  # research 1.2: created, but the creator may not read it
+        return Response(status_code=204)  # docs/vendors/ushahidi.md §1.2: created, but the creator may not read it
     return render_one(ctx, post)
 
 
@@ -117,7 +103,7 @@ def geojson(ctx: CtxDep, posts: list[Post]) -> dict:
     forms = {f.id: f for f in ctx.session.exec(select(Form)).all()}
     features = []
     for post in posts:
-        points = _point_values(post)
+        points = point_values(post)
         if not points:
             continue
         form = forms.get(post.form_id)

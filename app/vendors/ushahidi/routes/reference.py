@@ -5,9 +5,10 @@ from sqlmodel import select
 
 from crowdmock.vendors.ushahidi.access import READ_SEARCH, admin_only, authorize, managed
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.crud import body, envelope, get_or_404, page, read_paging, search
+from crowdmock.vendors.ushahidi.deps import body, get_or_404, page, read_paging, search
 from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
 from crowdmock.vendors.ushahidi.models import CountryCode, DataProvider, Permission, Role, User
+from crowdmock.vendors.ushahidi.render import envelope
 
 country_codes = APIRouter(
     prefix="/api/v3/country-codes", tags=["country-codes"], dependencies=[require_scope("country_codes")]

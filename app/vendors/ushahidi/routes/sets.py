@@ -6,12 +6,11 @@ from sqlmodel import delete, select
 from crowdmock.core.db import get_row, lookup_id
 from crowdmock.vendors.ushahidi.access import authorize, post_privileges, set_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.crud import body, envelope, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.deps import body, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
-from crowdmock.vendors.ushahidi.models import Post, PostSet, Role, Set
-from crowdmock.vendors.ushahidi.posts_logic import render_one
-from crowdmock.vendors.ushahidi.routes.posts import list_posts
-from crowdmock.vendors.ushahidi.schemas import ref_id, w3c
+from crowdmock.vendors.ushahidi.models import VIEWS, Post, PostSet, Role, Set
+from crowdmock.vendors.ushahidi.posts import list_posts, render_one
+from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
 collections = APIRouter(
     prefix="/api/v3/collections", tags=["collections"], dependencies=[require_scope("collections", "sets")]
@@ -21,11 +20,10 @@ savedsearches = APIRouter(
     tags=["savedsearches"],
     dependencies=[require_scope("savedsearches", "sets")],
 )
-VIEWS = ("map", "data", "list", "timeline", "chart", "activity")
 
 
 def render_set(ctx: Ctx, item: Set) -> dict:
-    out: dict = {"id": item.id, "url": item.url}  # the row's own `url` column wins (research 1.4)
+    out: dict = {"id": item.id, "url": item.url}  # the row's own `url` column wins (docs/vendors/ushahidi.md §1.4)
     if item.user_id:
         out["user"] = ctx.ref("users", item.user_id)
     else:
@@ -156,7 +154,7 @@ def delete_set(ctx: Ctx, set_id: int, is_search: bool) -> dict:
     ctx.session.exec(delete(PostSet).where(PostSet.set_id == set_id))
     ctx.session.delete(item)
     ctx.session.commit()
-    return rendered  # research 1.9: 200 with the deleted set, not the seed's 204
+    return rendered  # docs/vendors/ushahidi.md §1.9: 200 with the deleted set, not the seed's 204
 
 
 def read_set(ctx: Ctx, set_id: int, is_search: bool) -> Set:

@@ -8,11 +8,11 @@ from sqlmodel import select
 from crowdmock.core.db import get_row, lookup_id
 from crowdmock.vendors.ushahidi.access import authorize, tag_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.crud import body, copy_fields, envelope, get_or_404, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.deps import body, copy_fields, get_or_404, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import validation_failed
 from crowdmock.vendors.ushahidi.models import Form, Post, Role, Tag
-from crowdmock.vendors.ushahidi.posts_logic import slugify
-from crowdmock.vendors.ushahidi.schemas import ref_id, w3c
+from crowdmock.vendors.ushahidi.posts import slugify
+from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
 router = APIRouter(prefix="/api/v3/tags", tags=["tags"], dependencies=[require_scope("tags")])
 HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")

@@ -1,34 +1,25 @@
-"""OAuth token endpoint, the API index, registration, password reset and /api/v3/users."""
+"""The API index, registration, password reset and /api/v3/users."""
 
 import hashlib
 import re
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from sqlalchemy import or_
 from sqlmodel import select
 
 from crowdmock.core import clock
-from crowdmock.core.db import SessionDep, get_row
+from crowdmock.core.db import get_row
 from crowdmock.core.passwords import hash_password
-from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ushahidi.access import authorize, user_privileges
-from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, grant_token, require_scope
-from crowdmock.vendors.ushahidi.crud import body, envelope, get_or_404, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
+from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
 from crowdmock.vendors.ushahidi.models import ConfigGroup, Contact, Post, ResetToken, Role, Set, User
-from crowdmock.vendors.ushahidi.schemas import w3c
+from crowdmock.vendors.ushahidi.render import envelope, w3c
 
-oauth = APIRouter(tags=["oauth"])
 public = APIRouter(prefix="/api/v3", tags=["index"])
 users = APIRouter(prefix="/api/v3/users", tags=["users"], dependencies=[require_scope("users")])
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@oauth.post("/oauth/token")
-async def token(request: Request, session: SessionDep) -> dict:
-    payload = await read_payload(request)
-    params = {**dict(request.query_params), **payload.data}
-    return grant_token(session, request.app.state.settings, params, request.headers.get("authorization"))
 
 
 @public.get("")
@@ -138,7 +129,7 @@ async def register(ctx: CtxDep) -> dict:
         raise UshahidiError(403, "Registration Disabled")
     data = await body(ctx)
     user = User(role="user", created=time_now())
-    # research 1.2: the role is forced to `user`, whatever the body says.
+    # docs/vendors/ushahidi.md §1.2: the role is forced to `user`, whatever the body says.
     apply_user(ctx, user, data, creating=True, may_set_role=False)
     ctx.session.add(user)
     ctx.session.commit()
@@ -159,7 +150,7 @@ async def password_reset(ctx: CtxDep) -> Response:
     if user is not None:
         ctx.session.add(ResetToken(token=clock.token_hex(16), user_id=user.id, created=time_now()))
         ctx.session.commit()
-    return Response(status_code=204)  # research 1.2: 204 whether or not the e-mail exists
+    return Response(status_code=204)  # docs/vendors/ushahidi.md §1.2: 204 whether or not the e-mail exists
 
 
 @public.post("/passwordreset/confirm", status_code=204)

@@ -1,4 +1,5 @@
-"""Conditional GETs (seed: 304 with cache-control headers) and the Content host's base URL."""
+"""Crowdynews' wire format: JSON answers with conditional GETs (seed: 304 with cache-control headers) and JSONP,
+the Content host's base URL in links, a stored document and a content item as the APIs show them."""
 
 import hashlib
 from email.utils import formatdate, parsedate_to_datetime
@@ -6,8 +7,11 @@ from email.utils import formatdate, parsedate_to_datetime
 import orjson
 from fastapi import Request
 from fastapi.responses import Response
+from sqlmodel import Session as DbSession
 
 from crowdmock.core.vendor import HOST_ROUTED_ORIGIN, public_base
+from crowdmock.vendors.crowdynews.models import ContentItem, Resource
+from crowdmock.vendors.crowdynews.resources import Kind, iso
 
 
 def conditional(request: Request, payload, last_modified: float | None, cache_control: str, status: int = 200):
@@ -51,3 +55,24 @@ def q_base(request: Request) -> str:
                 host = "q." + host[len(prefix) :]
         return f"{scheme}://{host}"
     return public_base(request) + "/q"
+
+
+def document(request: Request, db: DbSession, kind: Kind, row: Resource) -> dict:
+    """The stored document; a collection also gets its Content API URIs."""
+    doc = dict(row.doc or {})
+    if kind.name == "collections":
+        contract = db.get(Resource, row.contract_id) if row.contract_id else None
+        slug = (contract.doc or {}).get("slug") if contract else row.contract_id
+        base = f"{q_base(request)}/v1"
+        doc["contentUri"] = f"{base}/content/{slug}?q={doc.get('slug')}"
+        doc["queueDataUri"] = f"{base}/queue/{slug}?q={doc.get('slug')}"
+        doc["queueModerateUri"] = f"{base}/queue/{slug}?q={doc.get('slug')}"
+    return doc
+
+
+def content_item(item: ContentItem, queue: bool) -> dict:
+    """An item of the Content API; the moderation queue adds its `state`."""
+    out = {k: (iso(item.date) if k == "date" else v) for k, v in (item.doc or {}).items()}
+    if queue:
+        out["state"] = item.state
+    return out

@@ -1,42 +1,19 @@
-"""Shared list/get/write plumbing of the v3 resources: paging echo, the list envelope, lookups."""
+"""What the Ushahidi route functions share: paging and multi-value parameters read from the query, the search and
+the lookups (404) of the v3 resources, request bodies and the copying of their typed fields."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import MAX_INTEGER, get_row
-from crowdmock.core.pagination import page_url, to_int
+from crowdmock.core.pagination import to_int
 from crowdmock.core.payload import Payload, read_payload, whole_number
 from crowdmock.vendors.ushahidi.access import authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx
 from crowdmock.vendors.ushahidi.errors import not_found
-
-
-@dataclass
-class Paging:
-    """Paging as requested (echoed back as given) and as applied."""
-
-    limit_raw: str | None
-    offset_raw: str | None
-    order_raw: str
-    orderby: str
-    limit: int | None
-    offset: int
-
-    @property
-    def descending(self) -> bool:
-        return self.order_raw.upper() == "DESC"
-
-    def echo(self) -> dict:
-        return {
-            "limit": self.limit_raw,
-            "offset": self.offset_raw if self.offset_raw is not None else 0,
-            "order": self.order_raw,
-            "orderby": self.orderby,
-        }
+from crowdmock.vendors.ushahidi.render import Paging
 
 
 def read_paging(ctx: Ctx, orderby: str = "id", order: str = "asc", columns: set[str] | None = None) -> Paging:
@@ -53,30 +30,6 @@ def read_paging(ctx: Ctx, orderby: str = "id", order: str = "asc", columns: set[
         limit=to_int(limit_raw, None, minimum=0) or None,
         offset=to_int(offset_raw, 0, minimum=0),
     )
-
-
-def envelope(ctx: Ctx, results: list[dict], total: int, paging: Paging, extra: dict | None = None) -> dict:
-    """The v3 list envelope; curr/next/prev carry only the paging keys (research-ushahidi 1.3)."""
-    base = ctx.base + ctx.request.url.path[len(ctx.request.scope.get("root_path", "")) :]
-    echo = paging.echo()
-    step = paging.limit or 0
-
-    def link(offset: int) -> str:
-        return page_url(
-            base,
-            {"orderby": echo["orderby"], "order": echo["order"], "limit": echo["limit"], "offset": offset},
-        )
-
-    return {
-        "count": len(results),
-        "results": results,
-        **echo,
-        "curr": link(paging.offset),
-        "next": link(paging.offset + step),
-        "prev": link(max(0, paging.offset - step)),
-        "total_count": total,
-        **(extra or {}),
-    }
 
 
 def search(ctx: Ctx, model: type[SQLModel], paging: Paging, *where) -> tuple[list, int]:
@@ -141,7 +94,7 @@ def copy_fields(data: dict, fields: FieldSpec, target, errors: list, prefix: str
 
 
 async def body(ctx: Ctx) -> dict:
-    """The request payload; other routes than /posts treat malformed JSON as empty (research 1.5)."""
+    """The request payload; other routes than /posts treat malformed JSON as empty (docs/vendors/ushahidi.md §1.5)."""
     payload: Payload = await read_payload(ctx.request)
     return payload.data
 

@@ -1,4 +1,5 @@
-"""Helpers every IdeaScale route module uses: the renderer, request bodies, ids and visibility."""
+"""What the IdeaScale route functions share: the renderer of a request, request bodies, path ids, what the caller
+may see, and the lookups that answer IdeaScale's not-found errors."""
 
 from fastapi import Request
 from sqlmodel import Session as DbSession
@@ -9,8 +10,8 @@ from crowdmock.core.payload import read_payload
 from crowdmock.core.vendor import public_base
 from crowdmock.vendors.ideascale.auth import Caller
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
-from crowdmock.vendors.ideascale.models import Campaign, Comment, Idea
-from crowdmock.vendors.ideascale.schemas import Renderer
+from crowdmock.vendors.ideascale.models import Campaign, Comment, Idea, Member
+from crowdmock.vendors.ideascale.render import Renderer
 
 
 def renderer(request: Request, db: DbSession, caller: Caller) -> Renderer:
@@ -69,6 +70,13 @@ def get_idea(db: DbSession, caller: Caller, idea_id: str) -> Idea:
     if idea is None:
         raise IdeaScaleError("IDEA_NOT_FOUND")
     return idea
+
+
+def get_member(db: DbSession, member_id: str) -> Member:
+    member = db.get(Member, parse_id(member_id))
+    if member is None:
+        raise IdeaScaleError("MEMBER_NOT_FOUND")
+    return member
 
 
 def get_comment(db: DbSession, caller: Caller, comment_id: str) -> tuple[Comment, Idea]:

@@ -1,14 +1,19 @@
-"""The Services REST server's request handling (research-dosomething 2.1): JSON or form-encoded bodies
-only, PHP-style `a[b]=c` parameters, typed arguments, and "Missing required argument" before access."""
+"""What the DoSomething route functions share: the Services REST server's request handling (docs/vendors/dosomething.md
+§2.1: JSON or form-encoded bodies only, PHP-style `a[b]=c` parameters, typed arguments, and "Missing required argument"
+before access), ids taken from the request, and the renderer of a request."""
 
 import re
 from urllib.parse import parse_qsl
 
+from sqlmodel import Session as DbSession
 from starlette.requests import Request
 
 from crowdmock.core.db import parse_id
 from crowdmock.core.payload import parse_json
+from crowdmock.core.vendor import public_base
+from crowdmock.vendors.dosomething.auth import Caller
 from crowdmock.vendors.dosomething.errors import ServicesError
+from crowdmock.vendors.dosomething.render import Renderer
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -74,6 +79,7 @@ def require(data: dict | None, *names: str) -> dict:
 
 
 MAX_INT = 2**31 - 1  # counts, pages, quantities: PHP's 32-bit int
+DEFAULT_COUNT = 25  # items per page when the request names no count
 
 
 def trimmed_id(value) -> int | None:
@@ -110,3 +116,7 @@ def csv(value) -> list[str]:
 
 def csv_ints(value) -> list[int]:
     return [n for n in map(trimmed_id, csv(value)) if n is not None]
+
+
+def renderer(request: Request, db: DbSession, caller: Caller) -> Renderer:
+    return Renderer(db, public_base(request), reviewer=caller.is_admin)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
 from crowdmock.vendors.crowdskout.auth import CallerDep, check_authorize_params, grant_token, issue_code, login
-from crowdmock.vendors.crowdskout.errors import envelope
+from crowdmock.vendors.crowdskout.render import envelope
 
 router = APIRouter(prefix="/oauth", tags=["oauth"])
 PASSED = ("client_id", "redirect_uri", "response_type", "state")

@@ -1,4 +1,5 @@
-"""Posts: search filters, validation and rendering, kept apart from the HTTP routes so tests can call them."""
+"""Posts: search filters, the paged list, validation and rendering, kept apart from the HTTP routes so tests can
+call them (and the collections' post lists share them)."""
 
 import math
 import re
@@ -10,13 +11,15 @@ from crowdmock.core import clock
 from crowdmock.core.db import get_row, lookup_id
 from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx
-from crowdmock.vendors.ushahidi.crud import Paging, multi_param
+from crowdmock.vendors.ushahidi.deps import multi_param, page, read_paging
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, PostSet, Role, Tag
-from crowdmock.vendors.ushahidi.schemas import empty_as_list, parse_time, ref_id, w3c
+from crowdmock.vendors.ushahidi.render import Paging, empty_as_list, envelope, parse_time, ref_id, w3c
 
 STATUSES = ("published", "draft", "archived")
 ORDER_COLUMNS = {"id", "created", "updated", "post_date", "title", "status"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# docs/vendors/ushahidi.md §1.3: API_POST_LIST_MAX_LIMIT for callers without "Manage Posts", 100 for managers.
+USER_MAX_LIMIT, MANAGER_MAX_LIMIT = 20, 100
 
 
 # --- rendering -----------------------------------------------------------------------------------------
@@ -108,7 +111,7 @@ def _id_filter(column, values: list[str], caller_id: int | None = None):
     return or_(*clauses) if clauses else column.in_([])
 
 
-def _point_values(post: Post) -> list[tuple[float, float]]:
+def point_values(post: Post) -> list[tuple[float, float]]:
     points = []
     for values in (post.values or {}).values():
         for v in values if isinstance(values, list) else []:
@@ -137,7 +140,7 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def search_posts(ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_id: int | None = None) -> list[Post]:
-    """Every post the caller may see that matches the query's filters, ordered (research-ushahidi 1.3)."""
+    """Every post the caller may see that matches the query's filters, ordered (docs/vendors/ushahidi.md §1.3)."""
     q = ctx.request.query_params
     caller = ctx.caller
     where = []
@@ -199,7 +202,7 @@ def search_posts(ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_
     if published_to := multi_param(ctx, "published_to"):
         posts = [p for p in posts if set(published_to) & set(p.published_to or [])]
     if (mapped := q.get("has_location")) in ("mapped", "unmapped"):
-        posts = [p for p in posts if bool(_point_values(p)) == (mapped == "mapped")]
+        posts = [p for p in posts if bool(point_values(p)) == (mapped == "mapped")]
     bbox = bbox or _floats(q.get("bbox"), 4)
     if bbox:
         west, north, east, south = bbox
@@ -208,23 +211,35 @@ def search_posts(ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_
             for p in posts
             if any(
                 min(south, north) <= lat <= max(south, north) and min(west, east) <= lon <= max(west, east)
-                for lat, lon in _point_values(p)
+                for lat, lon in point_values(p)
             )
         ]
     center, within = _floats(q.get("center_point"), 2), q.get("within_km")
     if center and within:
         try:
             radius = float(within)
-            posts = [p for p in posts if any(_km(tuple(center), pt) <= radius for pt in _point_values(p))]
+            posts = [p for p in posts if any(_km(tuple(center), pt) <= radius for pt in point_values(p))]
         except ValueError:
             pass
     return posts
 
 
+def list_posts(ctx: Ctx, set_id: int | None = None) -> dict:
+    """The v3 list of the posts the caller may see (of one collection with `set_id`), paged within the cap."""
+    paging = read_paging(ctx, "post_date", "desc", ORDER_COLUMNS)
+    cap = MANAGER_MAX_LIMIT if ctx.caller.can("Manage Posts") else USER_MAX_LIMIT
+    requested = paging.limit
+    paging.limit = cap if requested is None or requested > cap else requested
+    posts = search_posts(ctx, paging, set_id=set_id)
+    results = render_posts(ctx, page(posts, paging))
+    paging.limit = requested
+    return envelope(ctx, results, len(posts), paging)
+
+
 # --- validation ----------------------------------------------------------------------------------------
 
 
-def _uniqid() -> str:
+def uniqid() -> str:
     now = clock.time()
     return f"{int(now):8x}{int((now % 1) * 1_000_000):05x}"
 

@@ -1,0 +1,354 @@
+"""IdeaScale's wire format: its response objects with the field names, order and types of docs/vendors/ideascale.md
+§3.4, and its timestamp format `yyyy-MM-ddTHH:mm:ss.SSS±hh:mm` (the community's zone, -07:00 as in the example)."""
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+from sqlmodel import Session as DbSession
+from sqlmodel import func, select
+
+from crowdmock.vendors.ideascale.models import (
+    Campaign,
+    CampaignGroup,
+    Comment,
+    CustomField,
+    Funnel,
+    Idea,
+    Member,
+    Stage,
+    Vote,
+)
+
+COMMUNITY_ID = 48088
+ZONE = timezone(timedelta(hours=-7))
+
+
+def timestamp(value: float | None) -> str | None:
+    if not value:
+        return None
+    moment = datetime.fromtimestamp(value, ZONE)
+    offset = moment.strftime("%z")
+    return f"{moment.strftime('%Y-%m-%dT%H:%M:%S')}.{moment.microsecond // 1000:03d}{offset[:3]}:{offset[3:]}"
+
+
+def gravatar(email: str) -> str:
+    digest = hashlib.md5(email.strip().lower().encode()).hexdigest()
+    return f"https://secure.gravatar.com/avatar/{digest}.jpg?s=80&d=identicon"
+
+
+class Renderer:
+    """Renders entities for one call; caches what several objects share and loads related rows in batches."""
+
+    def __init__(self, db: DbSession, base: str, actor: Member):
+        self.db, self.base, self.actor = db, base, actor
+        self._members: dict[int, Member | None] = {}
+        self._campaigns: dict[int, Campaign | None] = {}
+        self._stages: dict[int, Stage] | None = None
+        self._funnels: dict[int, Funnel] | None = None
+        self._groups: dict[int, CampaignGroup] | None = None
+        self._my_votes: dict[tuple[str, int], int] = {}
+        self._counts: dict[int, dict[str, int]] = {}
+        self._fields: dict[int, list[CustomField]] | None = None
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    # --- loading -------------------------------------------------------------------------------------
+
+    def member(self, member_id: int) -> Member | None:
+        if member_id not in self._members:
+            self._members[member_id] = self.db.get(Member, member_id)
+        return self._members[member_id]
+
+    def campaign(self, campaign_id: int) -> Campaign | None:
+        if campaign_id not in self._campaigns:
+            self._campaigns[campaign_id] = self.db.get(Campaign, campaign_id)
+        return self._campaigns[campaign_id]
+
+    def stages(self) -> dict[int, Stage]:
+        if self._stages is None:
+            self._stages = {s.id: s for s in self.db.exec(select(Stage))}
+        return self._stages
+
+    def funnels(self) -> dict[int, Funnel]:
+        if self._funnels is None:
+            self._funnels = {f.id: f for f in self.db.exec(select(Funnel))}
+        return self._funnels
+
+    def campaign_groups(self) -> dict[int, CampaignGroup]:
+        if self._groups is None:
+            self._groups = {g.id: g for g in self.db.exec(select(CampaignGroup))}
+        return self._groups
+
+    def preload(self, ideas: list[Idea] = (), comments: list[Comment] = ()) -> None:
+        """Members, campaigns and the caller's votes for a page of ideas or comments, in a few queries."""
+        member_ids = {i.author_id for i in ideas} | {c.author_id for c in comments}
+        member_ids = {m for m in member_ids if m not in self._members}
+        if member_ids:
+            for m in self.db.exec(select(Member).where(Member.id.in_(member_ids))):
+                self._members[m.id] = m
+        campaign_ids = {i.campaign_id for i in ideas} - set(self._campaigns)
+        if campaign_ids:
+            for c in self.db.exec(select(Campaign).where(Campaign.id.in_(campaign_ids))):
+                self._campaigns[c.id] = c
+        self._load_votes("idea", Vote.idea_id, [i.id for i in ideas])
+        self._load_votes("comment", Vote.comment_id, [c.id for c in comments])
+        if member_ids:
+            self._load_counts(member_ids)
+
+    def _load_votes(self, kind: str, column, ids: list[int]) -> None:
+        if not ids:
+            return
+        query = select(column, Vote.value).where(Vote.member_id == self.actor.id, column.in_(ids))
+        for target, value in self.db.exec(query):
+            self._my_votes[(kind, target)] = value
+
+    def my_vote(self, kind: str, target: int) -> int:
+        if (kind, target) not in self._my_votes:
+            column = Vote.idea_id if kind == "idea" else Vote.comment_id
+            self._load_votes(kind, column, [target])
+        return self._my_votes.get((kind, target), 0)
+
+    def _load_counts(self, member_ids: set[int]) -> None:
+        for m in member_ids:
+            self._counts.setdefault(m, {"ideas": 0, "votes": 0, "comments": 0})
+        for column, name, model in (
+            (Idea.author_id, "ideas", Idea),
+            (Vote.member_id, "votes", Vote),
+            (Comment.author_id, "comments", Comment),
+        ):
+            query = select(column, func.count()).select_from(model).where(column.in_(member_ids)).group_by(column)
+            for member_id, count in self.db.exec(query):
+                self._counts[member_id][name] = count
+
+    def counts(self, member_id: int) -> dict[str, int]:
+        if member_id not in self._counts:
+            self._load_counts({member_id})
+        return self._counts[member_id]
+
+    # --- objects -------------------------------------------------------------------------------------
+
+    def member_info(self, m: Member) -> dict:
+        counts = self.counts(m.id)
+        return {
+            "id": m.id,
+            "name": m.name,
+            "personId": m.person_id,
+            "email": m.email,
+            "emailHash": hashlib.md5(m.email.strip().lower().encode()).hexdigest(),
+            "userName": m.user_name,
+            "globalModerator": m.global_moderator,
+            "admin": m.admin,
+            "customRole": False,
+            "registeredDateTime": timestamp(m.registered),
+            "modifiedAt": timestamp(m.modified),
+            "lastAccess": timestamp(m.last_access),
+            "source": m.source,
+            "status": m.status,
+            "ideaCount": counts["ideas"],
+            "voteCount": counts["votes"],
+            "commentCount": counts["comments"],
+            "tosAccepted": m.tos_accepted,
+            "avatarUrl": self.url(m.avatar_url)
+            if m.avatar_url and m.avatar_url.startswith("/")
+            else m.avatar_url or gravatar(m.email),
+            "points": m.points,
+            "profileQuestions": m.profile_questions or {},
+            "kudoCount": m.kudo_count,
+            "firstName": m.first_name,
+            "lastName": m.last_name,
+        }
+
+    def author(self, member_id: int) -> dict | None:
+        m = self.member(member_id)
+        return self.member_info(m) if m else None
+
+    def stage_fields(self, stage_id: int | None) -> dict:
+        stage = self.stages().get(stage_id) if stage_id else None
+        return {
+            "statusId": stage.id if stage else None,
+            "status": stage.key if stage else None,
+            "stageId": stage.id if stage else None,
+            "stageName": stage.key if stage else None,
+            "stageLabel": stage.label if stage else None,
+        }
+
+    def permission_info(self, campaign: Campaign | None, vote: int) -> dict:
+        can_vote = bool(campaign and campaign.voting_allowed and not campaign.archived)
+        return {"canVote": can_vote and vote == 0, "canRetractVote": can_vote and vote != 0, "canComment": True}
+
+    def idea(self, i: Idea) -> dict:
+        campaign = self.campaign(i.campaign_id)
+        funnel = self.funnels().get(campaign.funnel_id) if campaign and campaign.funnel_id else None
+        fields = {f.key: f.label for f in self.custom_fields(i.campaign_id)}
+        values = i.custom_fields or {}
+        vote = self.my_vote("idea", i.id)
+        out = {
+            "id": i.id,
+            "creationDateTime": timestamp(i.created),
+            "editedAt": timestamp(i.edited or i.created),
+            "statusChangeDate": timestamp(i.status_changed or i.created),
+            "title": i.title,
+            "text": i.text,
+            "campaignId": i.campaign_id,
+            "campaignName": campaign.name if campaign else None,
+            "authorId": i.author_id,
+            "authorInfo": self.author(i.author_id),
+            "voteCount": i.vote_count,
+            "upVoteCount": i.up_vote_count,
+            "downVoteCount": i.down_vote_count,
+            "myVote": vote,
+            "commentCount": i.comment_count,
+            "url": self.url(f"/a/dtd/{i.id}-{COMMUNITY_ID}"),
+            "tags": i.tags or [],
+            "funnelId": funnel.id if funnel else None,
+            "funnelName": funnel.name if funnel else None,
+        }
+        out.update(self.stage_fields(i.stage_id))
+        out.update(
+            {
+                "flag": i.flag,
+                "customFieldsByKey": values,
+                "campaignCustomFields": {fields.get(k, k): v for k, v in values.items()},
+                "ideaNumber": i.idea_number,
+                "locationInfo": i.location,
+                "ideaPermissionInfo": self.permission_info(campaign, vote),
+                "labels": i.labels or [],
+                "contributors": [
+                    {"id": m.id, "name": m.name} for m in (self.member(c) for c in i.contributors or []) if m
+                ],
+                "attachments": [self.url(a["path"]) for a in i.attachments or []],
+                "attachmentDetails": [
+                    {
+                        "altText": a["fileName"],
+                        "downloadUrl": self.url(a["path"]),
+                        "fileName": a["fileName"],
+                        "fileSize": a["fileSize"],
+                        "id": a["id"],
+                        "ideaId": i.id,
+                        "imageFile": a.get("imageFile", False),
+                        "memberId": a["memberId"],
+                        "timeStamp": timestamp(a["timeStamp"]),
+                    }
+                    for a in i.attachments or []
+                ],
+            }
+        )
+        return out
+
+    def custom_fields(self, campaign_id: int) -> list[CustomField]:
+        if self._fields is None:
+            self._fields = {}
+            for f in self.db.exec(select(CustomField).order_by(CustomField.position, CustomField.id)):
+                self._fields.setdefault(f.campaign_id, []).append(f)
+        return self._fields.get(campaign_id, [])
+
+    def comment(self, c: Comment, idea: Idea | None) -> dict:
+        vote = self.my_vote("comment", c.id)
+        campaign = self.campaign(idea.campaign_id) if idea else None
+        out = {
+            "id": c.id,
+            "parentId": c.parent_id or c.idea_id,
+            "parentType": "comment" if c.parent_id else "idea",
+            "creationDateTime": timestamp(c.created),
+            "editedAt": timestamp(c.edited or c.created),
+            "statusChangeDate": timestamp(c.created),
+            "text": c.text,
+            "campaignId": idea.campaign_id if idea else None,
+            "authorId": c.author_id,
+            "authorInfo": self.author(c.author_id),
+            "voteCount": c.vote_count,
+            "upVoteCount": c.up_vote_count,
+            "downVoteCount": c.down_vote_count,
+            "myVote": vote,
+            "commentCount": c.comment_count,
+            "url": self.url(f"/a/dtd/{c.idea_id}-{COMMUNITY_ID}#comment-{c.id}"),
+        }
+        out.update(self.stage_fields(idea.stage_id if idea else None))
+        labels = []
+        if idea and c.author_id == idea.author_id:
+            labels.append({"id": 2, "name": "Idea Submitter", "key": "idea-submitter", "colorKey": "idea-submitter"})
+        author = self.member(c.author_id)
+        if author and (author.admin or author.global_moderator):
+            labels.append({"id": 1, "name": "Moderator", "key": "moderator", "colorKey": "moderator"})
+        out.update(
+            {
+                "flag": "approved",
+                "ideaPermissionInfo": self.permission_info(campaign, vote),
+                "labels": labels,
+                "pinned": c.pinned,
+            }
+        )
+        return out
+
+    def vote(self, v: Vote) -> dict:
+        out: dict = {"id": v.id}
+        out["ideaId" if v.idea_id else "commentId"] = v.idea_id or v.comment_id
+        out.update({"memberId": v.member_id, "voteValue": v.value, "creationDateTime": timestamp(v.created)})
+        return out
+
+    def stage(self, s: Stage) -> dict:
+        funnel = self.funnels().get(s.funnel_id)
+        return {
+            "id": s.id,
+            "key": s.key,
+            "label": s.label,
+            "funnelId": s.funnel_id,
+            "funnelName": funnel.name if funnel else None,
+            "assessmentId": s.assessment_id,
+        }
+
+    def campaign_object(self, c: Campaign, counts: dict[int, dict]) -> dict:
+        extra = c.extra or {}
+        group = self.campaign_groups().get(c.group_id) if c.group_id else None
+        stats = counts.get(c.id, {})
+        funnel_stages = sorted(
+            (s for s in self.stages().values() if s.funnel_id == c.funnel_id), key=lambda s: s.position
+        )
+        return {
+            "id": c.id,
+            "name": c.name,
+            "tagline": c.tagline,
+            "description": c.description,
+            "summaryEnabled": extra.get("summaryEnabled", False),
+            "summary": extra.get("summary", ""),
+            "templateId": extra.get("templateId", 0),
+            "template": extra.get("template", "default"),
+            "privateCampaign": c.private,
+            "votingAllowed": c.voting_allowed,
+            "groupId": c.group_id,
+            "groupName": group.name if group else None,
+            "funnelId": c.funnel_id,
+            "archivedCampaign": c.archived,
+            "startDate": timestamp(c.start_date),
+            "hideIdeaAuthor": extra.get("hideIdeaAuthor", False),
+            "hideCommentAuthor": extra.get("hideCommentAuthor", False),
+            "bannerImage": extra.get("bannerImage"),
+            "logoImage": extra.get("logoImage"),
+            "featureImage": extra.get("featureImage"),
+            "ideaCount": stats.get("ideas", 0),
+            "voteCount": stats.get("votes", 0),
+            "commentCount": stats.get("comments", 0),
+            "authorizedGroupIds": [str(g) for g in c.authorized_group_ids or []],
+            "ideaFromUnauthorizedMemberAllowed": extra.get("ideaFromUnauthorizedMemberAllowed", False),
+            "ideaSubmitFormInstruction": extra.get("ideaSubmitFormInstruction", ""),
+            "memberIdeaSubmissionAllowed": c.member_idea_submission_allowed,
+            "memberIdeaAttachmentAllowed": extra.get("memberIdeaAttachmentAllowed", True),
+            "memberIdeaAttachmentMandatory": extra.get("memberIdeaAttachmentMandatory", False),
+            "authorEdit": extra.get("authorEdit", True),
+            "userSubscriptionAllowed": extra.get("userSubscriptionAllowed", True),
+            "moderatorAdminOnlyIdeasEnabled": extra.get("moderatorAdminOnlyIdeasEnabled", False),
+            "forceAuthorizedMemberOnlyEnabled": extra.get("forceAuthorizedMemberOnlyEnabled", False),
+            "moderatorAdminOnlyIdeasNotificationEnabled": extra.get(
+                "moderatorAdminOnlyIdeasNotificationEnabled", False
+            ),
+            "campaignStatusName": "Archived" if c.archived else "Active",
+            "showTagline": extra.get("showTagline", True),
+            "publicOwnerName": extra.get("publicOwnerName"),
+            "tagsRequired": extra.get("tagsRequired", False),
+            "stageStatistics": [
+                {"label": s.label, "ideaCount": stats.get("stages", {}).get(s.id, 0)} for s in funnel_stages
+            ],
+            "campaignUrl": self.url(f"/a/campaign-home/{c.id}"),
+            "newCampaign": extra.get("newCampaign", False),
+        }

@@ -1,0 +1,16 @@
+"""The OAuth token endpoint (Passport's POST /oauth/token: password, client credentials and refresh token grants)."""
+
+from fastapi import APIRouter, Request
+
+from crowdmock.core.db import SessionDep
+from crowdmock.core.payload import read_payload
+from crowdmock.vendors.ushahidi.auth import grant_token
+
+router = APIRouter(tags=["oauth"])
+
+
+@router.post("/oauth/token")
+async def token(request: Request, session: SessionDep) -> dict:
+    payload = await read_payload(request)
+    params = {**dict(request.query_params), **payload.data}
+    return grant_token(session, request.app.state.settings, params, request.headers.get("authorization"))
