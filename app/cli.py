@@ -16,6 +16,9 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("CROWDMOCK_GC_FREEZE", "true")
     if args.vendor:
         os.environ["CROWDMOCK_VENDOR"] = args.vendor
+    if args.workers and args.workers > 1:
+        # Several processes serve: the journal, fault rules and counters live in the database (core/shared.py).
+        os.environ.setdefault("CROWDMOCK_SHARED_STATE", "true")
     if args.fixtures:
         os.environ["CROWDMOCK_FIXTURES"] = args.fixtures
         os.environ["CROWDMOCK_FIXTURES_REPLACE"] = "true" if args.replace_fixtures else "false"
@@ -190,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--replace-fixtures", action="store_true", help="DIR's vendors instead of the defaults")
     serve.add_argument("--reload", action="store_true")
     serve.add_argument(
-        "--workers", type=int, help="worker processes sharing the database (journal and faults are per worker)"
+        "--workers", type=int, help="worker processes sharing the database, journal, fault rules and counters"
     )
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=_serve)

@@ -14,11 +14,11 @@ from crowdmock.admin.routes import build_admin_app
 from crowdmock.core import clock
 from crowdmock.core.db import make_engine
 from crowdmock.core.docs import install_offline_docs
-from crowdmock.core.faults import Faults
 from crowdmock.core.fixtures import UserFixtures
-from crowdmock.core.journal import Journal, vendor_resolver
+from crowdmock.core.journal import vendor_resolver
 from crowdmock.core.pipeline import install_server_pipeline, install_vendor_pipeline
 from crowdmock.core.seedcache import SeedCache
+from crowdmock.core.shared import ControlPlane
 from crowdmock.core.store import Store
 from crowdmock.core.vendor import Vendor
 from crowdmock.dashboard.routes import router as dashboard_router
@@ -39,12 +39,22 @@ def open_store(settings: Settings, follow_recorded: bool = True) -> Store:
     )
 
 
+def open_control_plane(settings: Settings) -> ControlPlane:
+    """The journal, fault rules, rate counters and deterministic draws: in this process's memory, or shared with
+    every process on the database (`CROWDMOCK_SHARED_STATE`, docs/scaling-out.md)."""
+    if settings.shares_state:
+        return ControlPlane.shared(settings.database_url, settings.journal_size, settings.journal_body_bytes)
+    return ControlPlane.in_memory(settings.journal_size, settings.journal_body_bytes)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     if settings.vendor and settings.vendor not in VENDORS:
         raise ValueError(f"unknown vendor {settings.vendor!r}; known: {', '.join(VENDORS)}")
-    app_clock = clock.Clock(settings.deterministic, settings.clock, settings.random_seed)
+    control = open_control_plane(settings)
+    app_clock = clock.Clock(settings.deterministic, settings.clock, control.make_draws(settings.random_seed))
     store = open_store(settings)
+    store.after_reset.append(control.clear_counters)
     with clock.using(app_clock):
         store.start()
     if settings.token_secret is None:
@@ -53,8 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings = settings.model_copy(update={"token_secret": secret})
 
     mounted = {settings.vendor: VENDORS[settings.vendor]} if settings.vendor else dict(VENDORS)
-    journal = Journal(settings.journal_size, settings.journal_body_bytes)
-    faults = Faults()
+    journal, faults = control.journal, control.faults
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -66,15 +75,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store.release()
 
     app = FastAPI(title="crowdmock", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
-    app.state.store, app.state.settings, app.state.journal, app.state.faults = store, settings, journal, faults
-    app.mount("/__admin", build_admin_app(Admin(store, settings, journal, faults, mounted)))
+    app.state.store, app.state.settings, app.state.control = store, settings, control
+    app.state.journal, app.state.faults = journal, faults
+    app.mount("/__admin", build_admin_app(Admin(store, settings, control, mounted)))
     if not settings.vendor:
         app.include_router(dashboard_router)
 
     hosts: dict[str, str] = {}
     vendor_apps = {}
     for vendor in mounted.values():
-        vendor_apps[vendor.name] = LazyApp(partial(_vendor_app, vendor, settings, store, faults))
+        vendor_apps[vendor.name] = LazyApp(partial(_vendor_app, vendor, settings, store, control))
         app.mount("" if settings.vendor else vendor.prefix, vendor_apps[vendor.name])
         if not settings.vendor:
             hosts.update(vendor.hosts)
@@ -123,12 +133,13 @@ def _freeze_long_lived() -> None:
     gc.freeze()
 
 
-def _vendor_app(vendor: Vendor, settings: Settings, store: Store, faults: Faults) -> FastAPI:
+def _vendor_app(vendor: Vendor, settings: Settings, store: Store, control: ControlPlane) -> FastAPI:
     sub = vendor.build_app(settings)
-    sub.state.store, sub.state.settings, sub.state.vendor = store, settings, vendor
-    store.reset_hooks[vendor.name] = list(getattr(sub.state, "reset_hooks", []))
+    sub.state.store, sub.state.settings, sub.state.vendor, sub.state.control = store, settings, vendor, control
     install_offline_docs(sub)
-    install_vendor_pipeline(sub, vendor=vendor.name, settings=settings, faults=faults, render=vendor.render_error())
+    install_vendor_pipeline(
+        sub, vendor=vendor.name, settings=settings, faults=control.faults, render=vendor.render_error()
+    )
     if settings.gc_freeze:  # built on the vendor's first request, after start-up froze the rest
         _freeze_long_lived()
     return sub

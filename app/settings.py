@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # response bodies are kept up to journal_body_bytes each.
     journal_size: int = 1000
     journal_body_bytes: int = 65536
+    # The journal, fault rules, rate counters and deterministic draws in the database, shared by every process on
+    # it (docs/scaling-out.md). Unset: shared when `crowdmock serve --workers N` runs several processes.
+    shared_state: bool | None = None
     # Move what start-up made out of the garbage collector's scans (`crowdmock serve` turns it on; not for apps
     # made in-process, e.g. one per test, whose start-up objects would then never be collected).
     gc_freeze: bool = False
@@ -88,6 +91,15 @@ class Settings(BaseSettings):
     seed_cache: Path | None = Field(default_factory=_user_cache)
     # Request bodies above this size are refused with 413 in the vendor's error shape.
     max_body_bytes: int = 10 * 1_048_576
+
+    @property
+    def shares_state(self) -> bool:
+        """Whether the control plane lives in the database (core/shared.py)."""
+        if not self.shared_state:
+            return False
+        if self.database_url.startswith("sqlite") and self.database_url.split("://", 1)[1] in ("", "/:memory:"):
+            raise ValueError("CROWDMOCK_SHARED_STATE needs a database file or server: sqlite:// is one process's")
+        return True
 
     @field_validator("seed_cache", mode="before")
     @classmethod

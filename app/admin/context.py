@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from crowdmock.admin.errors import AdminError
 from crowdmock.core.faults import Faults
 from crowdmock.core.journal import Journal
+from crowdmock.core.shared import ControlPlane
 from crowdmock.core.store import Store
 from crowdmock.core.vendor import Vendor
 from crowdmock.settings import Settings
@@ -17,9 +18,16 @@ from crowdmock.settings import Settings
 class Admin:
     store: Store
     settings: Settings
-    journal: Journal
-    faults: Faults
+    control: ControlPlane
     vendors: dict[str, Vendor]  # the vendors this server serves
+
+    @property
+    def journal(self) -> Journal:
+        return self.control.journal
+
+    @property
+    def faults(self) -> Faults:
+        return self.control.faults
 
     def vendor(self, name: str | None, status: int = 422) -> Vendor | None:
         """The named vendor (None for None); `status` (422 in a body, 404 in a query) for one not served here."""

@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crowdmock.core.journal import Journal
@@ -119,6 +120,8 @@ class ResponseCache:
         self.hits += 1
         started = time.perf_counter()
         await send({**answer.start, "headers": list(answer.start["headers"])})  # a copy: servers may add to it
+        if self.journal.enabled and self.journal.shared:  # recorded before the answer is complete, as the journal does
+            await run_in_threadpool(self.journal.add_answer, vendor, answer.request, answer.start, answer.body, started)
         await send({"type": "http.response.body", "body": answer.body})
-        if self.journal.enabled:
+        if self.journal.enabled and not self.journal.shared:
             self.journal.add_answer(vendor, answer.request, answer.start, answer.body, started)

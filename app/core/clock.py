@@ -17,24 +17,38 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
+class DrawSource(Protocol):
+    """Deterministic draws (core/shared.py's Draws: the nth draw since a reset is always the same value)."""
+
+    def randbytes(self, n: int) -> bytes: ...
+
+    def shuffle(self, items: list) -> None: ...
+
+    def uniform(self, low: float, high: float) -> float: ...
+
+    def random(self) -> float: ...
+
+    def restart(self) -> None: ...
+
+
 class Clock:
-    def __init__(self, deterministic: bool = False, frozen_at: datetime | None = None, seed: int = 0):
-        self.seed = seed
+    def __init__(self, deterministic: bool = False, frozen_at: datetime | None = None, draws: DrawSource | None = None):
         self.frozen: float | None = None
-        self.rng: _random.Random | None = None
+        self.rng: DrawSource | None = None
         if deterministic:
             when = frozen_at or datetime(2026, 1, 1, tzinfo=UTC)
             self.frozen = (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
-            self.rng = _random.Random(seed)
+            self.rng = draws
 
     def restart(self) -> None:
         """Start the deterministic sequence again (a reset brings ids and tokens back with the data)."""
         if self.rng is not None:
-            self.rng = _random.Random(self.seed)
+            self.rng.restart()
 
 
 _SYSTEM = Clock()
@@ -98,7 +112,7 @@ def uuid1() -> uuid.UUID:
     return uuid.UUID(bytes=token_bytes(16), version=1) if _current.get().rng is not None else uuid.uuid1()
 
 
-def _random_source() -> _random.Random:
+def _random_source() -> "DrawSource | _random.Random":
     return _current.get().rng or _SYSTEM_RANDOM
 
 

@@ -5,6 +5,7 @@ own middleware (request ids, CORS) and its body is rendered by the vendor's own 
 """
 
 import asyncio
+import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -73,6 +74,18 @@ class FaultRule:
             "hits": self.hits,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "FaultRule":
+        """A rule as `as_dict` wrote it (the shared fault table stores them so)."""
+        matcher = RequestMatcher(
+            vendor=data["vendor"],
+            method=data["method"],
+            path=data["path"],
+            path_regex=re.compile(data["path_regex"]) if data["path_regex"] else None,
+        )
+        fields = {k: v for k, v in data.items() if k not in ("vendor", "method", "path", "path_regex")}
+        return cls(matcher=matcher, **fields)
+
     def delay_seconds(self) -> float:
         if self.delay_max_ms is not None and self.delay_max_ms > self.delay_ms:
             return clock.uniform(self.delay_ms, self.delay_max_ms) / 1000
@@ -98,6 +111,8 @@ class FaultRule:
 
 
 class Faults:
+    """The fault rules, in this process's memory (one process serves: the default)."""
+
     def __init__(self) -> None:
         self._rules: list[FaultRule] = []
         self._next_id = 1

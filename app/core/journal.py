@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crowdmock.core.matching import RequestMatcher
@@ -123,6 +124,11 @@ class Entry:
 
 
 class Journal:
+    """The newest `size` entries, in this process's memory (one process serves: the default)."""
+
+    # Whether entries live in the database, shared with other processes (SharedJournal).
+    shared = False
+
     def __init__(self, size: int, body_bytes: int):
         self.size, self.body_bytes = size, body_bytes
         self._entries: deque[Entry] = deque(maxlen=max(size, 1))
@@ -272,12 +278,23 @@ class JournalMiddleware:
                     if room > 0:
                         piece = chunk if len(chunk) <= room else bytes(chunk[:room])
                         entry.response_body = entry.response_body + piece if entry.response_body else piece
+                if self.journal.shared and not message.get("more_body", False):
+                    # Another process may be asked for a count as soon as the client has the answer.
+                    await run_in_threadpool(finish)
             await send(message)
 
-        try:
-            await self.app(scope, recording_receive, recording_send)
-        finally:
+        recorded = False
+
+        def finish() -> None:
+            nonlocal recorded
             entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
             if entry.dropped:
                 entry.status, entry.raw_response_headers, entry.response_body = None, [], b""
             self.journal.add(entry)
+            recorded = True
+
+        try:
+            await self.app(scope, recording_receive, recording_send)
+        finally:
+            if not recorded:
+                await run_in_threadpool(finish) if self.journal.shared else finish()

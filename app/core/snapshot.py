@@ -126,5 +126,5 @@ def load(store: Store, snapshot: Any) -> list[str]:
     except (IntegrityError, DBAPIError) as exc:
         raise SnapshotError([f"the rows do not fit the store: {exc.orig}"]) from None
     names = [vendor for vendor, _ in plan]
-    store.run_reset_hooks(names)
+    store.run_after_reset(names)
     return names

@@ -104,8 +104,8 @@ class Store:
         self.ready = False
         self.token_secret: str | None = None  # this database's own, made at its first start
         self._pristine: str | None = None  # the seeded copy that resets copy from (SQLite)
-        # In-memory state that a reset must clear too (rate limiters, ...): vendor -> callbacks.
-        self.reset_hooks: dict[str, list[Callable[[], None]]] = {}
+        # Called with the vendors' names after a reset or a snapshot load (the control plane clears their counters).
+        self.after_reset: list[Callable[[list[str]], None]] = []
         self._version_connection: sqlite3.Connection | None = None
 
     def data_version(self) -> int:
@@ -223,13 +223,12 @@ class Store:
             self._copy_pristine(names)
         else:
             self._seed(names)
-        self.run_reset_hooks(names)
+        self.run_after_reset(names)
         return names
 
-    def run_reset_hooks(self, vendors: Iterable[str]) -> None:
-        for vendor in vendors:
-            for hook in self.reset_hooks.get(vendor, []):
-                hook()
+    def run_after_reset(self, vendors: list[str]) -> None:
+        for hook in self.after_reset:
+            hook(vendors)
 
     def clear_vendor(self, conn: Connection, vendor: str) -> None:
         for table in reversed(self.vendor_tables(vendor)):

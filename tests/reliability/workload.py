@@ -110,10 +110,12 @@ def comment_count(base: str, creds: dict) -> int:
     return httpx.get(f"{base}/ideascale/a/rest/v1/ideas/{IDEA}", **creds["ideascale"]).json()["commentCount"]
 
 
-def start_server(database: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
-    """`crowdmock serve` as its own process (several uvicorn workers when asked); returns it and its base URL."""
+def start_server(database: str, workers: int = 1, **settings: str) -> tuple[subprocess.Popen, str]:
+    """`crowdmock serve` as its own process (several uvicorn workers when asked, `settings` as CROWDMOCK_*
+    variables); returns it and its base URL."""
     port = free_port()
     env = {**os.environ, "CROWDMOCK_DATABASE_URL": database}
+    env.update({f"CROWDMOCK_{name.upper()}": value for name, value in settings.items()})
     command = [sys.executable, "-c", "from crowdmock.cli import main; main()", "serve", "--port", str(port)]
     process = subprocess.Popen(
         [*command, "--workers", str(workers), "--log-level", "warning"],

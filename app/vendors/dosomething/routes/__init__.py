@@ -7,7 +7,6 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.core.openapi import document_recorded, document_security
-from crowdmock.core.ratelimit import RateLimiter
 from crowdmock.settings import Settings
 from crowdmock.vendors.dosomething import errors, schemas
 from crowdmock.vendors.dosomething.auth import SECURITY, SECURITY_SCHEMES
@@ -56,12 +55,4 @@ def build_app(settings: Settings) -> FastAPI:
     for module in (auth, system, campaigns, signups, reportbacks, kudos, terms, users):
         app.include_router(module.router)
     app.add_middleware(FormatSuffix)
-    # Drupal's flood control on failed logins (user_failed_login_* variables), cleared by a reset.
-    app.state.login_flood_user = RateLimiter(
-        settings.dosomething_failed_login_user_limit, settings.dosomething_failed_login_user_window_seconds
-    )
-    app.state.login_flood_ip = RateLimiter(
-        settings.dosomething_failed_login_ip_limit, settings.dosomething_failed_login_ip_window_seconds
-    )
-    app.state.reset_hooks = [app.state.login_flood_user.clear, app.state.login_flood_ip.clear]
     return app

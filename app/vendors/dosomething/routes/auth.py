@@ -29,7 +29,18 @@ async def login(request: Request, db: SessionDep, caller: CallerDep) -> JSONResp
     authorize(request, caller)
     if caller.logged_in:
         raise ServicesError(406, f"Already logged in as {caller.user.name}.")
-    flood_user, flood_ip = request.app.state.login_flood_user, request.app.state.login_flood_ip
+    # Drupal's flood control on failed logins (the user_failed_login_* variables), cleared by a reset.
+    settings, control = request.app.state.settings, request.app.state.control
+    flood_user = control.limiter(
+        "dosomething.failed_login_user",
+        settings.dosomething_failed_login_user_limit,
+        settings.dosomething_failed_login_user_window_seconds,
+    )
+    flood_ip = control.limiter(
+        "dosomething.failed_login_ip",
+        settings.dosomething_failed_login_ip_limit,
+        settings.dosomething_failed_login_ip_window_seconds,
+    )
     address = request.client.host if request.client else ""
     if flood_ip.exceeded(address):
         raise ServicesError(406, "This IP address is temporarily blocked.")

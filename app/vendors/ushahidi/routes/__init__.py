@@ -7,7 +7,6 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI
 
 from crowdmock.core.openapi import document_recorded, document_security
-from crowdmock.core.ratelimit import RateLimiter
 from crowdmock.settings import Settings
 from crowdmock.vendors.ushahidi import errors
 from crowdmock.vendors.ushahidi.access import (
@@ -101,10 +100,6 @@ def build_app(settings: Settings) -> FastAPI:
     errors.install(app)
     document_security(app, SECURITY_SCHEMES, SECURITY, anonymous=ANONYMOUS, optional=OPTIONAL)
     document_recorded(app, RECORDED)
-    app.state.register_limiter = RateLimiter(
-        settings.ushahidi_register_limit, settings.ushahidi_register_window_seconds
-    )
-    app.state.reset_hooks = [app.state.register_limiter.clear]
     routers = (
         auth.router,
         users.public,

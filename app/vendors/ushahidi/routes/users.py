@@ -122,7 +122,11 @@ ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/UshahidiE
 @public.post("/register", responses={429: {"description": "Too Many Requests (per client address)", "content": ERROR}})
 async def register(ctx: CtxDep) -> dict:
     client = ctx.request.client.host if ctx.request.client else "unknown"
-    if not ctx.request.app.state.register_limiter.allow(client):
+    settings = ctx.settings
+    limiter = ctx.request.app.state.control.limiter(
+        "ushahidi.register", settings.ushahidi_register_limit, settings.ushahidi_register_window_seconds
+    )
+    if not limiter.allow(client):
         raise UshahidiError(429, "Too Many Requests")
     site = get_row(ctx.session, ConfigGroup, "site")
     if site and (site.data or {}).get("disable_registration"):

@@ -1,0 +1,293 @@
+"""The control plane of one crowdmock, in memory or shared through the database (docs/scaling-out.md).
+
+`ControlPlane.in_memory()` is what one process uses (the default `crowdmock serve`, the pytest plugin): the journal,
+fault rules, rate counters and deterministic draws in its memory. `ControlPlane.shared(database_url)` keeps them in
+the control tables (core/control.py), so that every worker process and replica on the database sees the same
+journal and counts, fires a fault the number of times asked in total, counts the same rate-limited calls and draws
+each deterministic value once. Both answer alike over HTTP."""
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
+
+from crowdmock.core import clock, control
+from crowdmock.core.faults import FaultRule, Faults
+from crowdmock.core.journal import Entry, Journal
+from crowdmock.core.ratelimit import RateLimiter
+
+# The Entry fields the shared journal stores as they are.
+_STORED = (
+    "time",
+    "vendor",
+    "prefix",
+    "method",
+    "path",
+    "query",
+    "body_size",
+    "status",
+    "response_size",
+    "duration_ms",
+    "unmatched",
+    "fault",
+    "dropped",
+)
+
+
+def _pairs(raw: list) -> list[list[str]]:
+    return [[name.decode("latin-1"), value.decode("latin-1")] for name, value in raw]
+
+
+def _raw(pairs: list) -> list[tuple[bytes, bytes]]:
+    return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
+
+
+class SharedJournal(Journal):
+    """An entry is written before its answer leaves (JournalMiddleware), so a count sent to any process after the
+    client has the answer includes it."""
+
+    shared = True
+    TRIM_EVERY = 64  # entries beyond `size` are deleted every so many writes
+
+    def __init__(self, engine: Engine, size: int, body_bytes: int):
+        super().__init__(size, body_bytes)
+        self.engine = engine
+
+    def add(self, entry: Entry) -> None:
+        row = {name: getattr(entry, name) for name in _STORED}
+        row["headers"], row["response_headers"] = _pairs(entry.raw_headers), _pairs(entry.raw_response_headers)
+        row["body"], row["response_body"] = bytes(entry.body), bytes(entry.response_body)
+        with self.engine.begin() as conn:
+            entry.id = conn.execute(control.journal.insert().values(**row)).inserted_primary_key[0]
+            if entry.id % self.TRIM_EVERY == 0:
+                conn.execute(control.journal.delete().where(control.journal.c.id <= entry.id - self.size))
+
+    def clear(self, vendor: str | None = None) -> int:
+        statement = control.journal.delete()
+        if vendor is not None:
+            statement = statement.where(control.journal.c.vendor == vendor)
+        with self.engine.begin() as conn:
+            return conn.execute(statement).rowcount
+
+    def __len__(self) -> int:
+        return len(self.find())
+
+    def find(self, matcher=None, path_prefix=None, since=None, after=None, unmatched=False, limit=None) -> list[Entry]:
+        table = control.journal
+        with self.engine.connect() as conn:
+            newest = conn.execute(select(func.max(table.c.id))).scalar() or 0
+            query = select(table).where(table.c.id > max(newest - self.size, after or 0)).order_by(table.c.id.desc())
+            if since is not None:
+                query = query.where(table.c.time >= since)
+            if unmatched:
+                query = query.where(table.c.unmatched.is_(True))
+            rows = conn.execute(query).mappings().all()
+        found = []
+        for row in rows:
+            entry = _entry(row)
+            if path_prefix and not (entry.path.startswith(path_prefix) or entry.own_path.startswith(path_prefix)):
+                continue
+            if matcher is not None and not entry.matches(matcher):
+                continue
+            found.append(entry)
+            if limit is not None and len(found) >= limit:
+                break
+        return found
+
+
+def _entry(row) -> Entry:
+    entry = Entry.__new__(Entry)
+    for name in _STORED:
+        setattr(entry, name, row[name])
+    entry.id = row["id"]
+    entry.raw_headers, entry.raw_response_headers = _raw(row["headers"]), _raw(row["response_headers"])
+    entry.body, entry.response_body = row["body"], row["response_body"]
+    return entry
+
+
+class SharedFaults(Faults):
+    """A rule's `times` is used up atomically: of all processes, exactly that many firings take it."""
+
+    def __init__(self, engine: Engine):
+        super().__init__()
+        self.engine = engine
+
+    def __bool__(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(control.faults.c.id).limit(1)).first() is not None
+
+    def add(self, rule: FaultRule) -> FaultRule:
+        with self.engine.begin() as conn:
+            stored = {k: v for k, v in rule.as_dict().items() if k not in ("id", "hits")}
+            inserted = conn.execute(control.faults.insert().values(rule=stored, times_left=rule.times, hits=0))
+            rule.id = inserted.inserted_primary_key[0]
+        return rule
+
+    def rules(self) -> list[FaultRule]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(control.faults).order_by(control.faults.c.id)).mappings().all()
+        return [_rule(row) for row in rows]
+
+    def remove(self, rule_id: int) -> bool:
+        with self.engine.begin() as conn:
+            return conn.execute(control.faults.delete().where(control.faults.c.id == rule_id)).rowcount > 0
+
+    def clear(self, vendor: str | None = None) -> int:
+        doomed = [r.id for r in self.rules() if vendor is None or r.matcher.vendor == vendor]
+        with self.engine.begin() as conn:
+            return conn.execute(control.faults.delete().where(control.faults.c.id.in_(doomed))).rowcount
+
+    def fire(self, vendor: str, method: str, path: str, own_path: str) -> FaultRule | None:
+        table = control.faults
+        for rule in self.rules():
+            if not rule.matcher.matches_route(vendor, method, path, own_path) or not clock.chance(rule.probability):
+                continue
+            with control.writer(self.engine).begin() as conn:
+                left = conn.execute(select(table.c.times_left).where(table.c.id == rule.id)).first()
+                if left is None or (left[0] is not None and left[0] <= 0):
+                    continue  # removed, or used up by another process meanwhile
+                if left[0] == 1:
+                    conn.execute(table.delete().where(table.c.id == rule.id))
+                else:
+                    times_left = None if left[0] is None else left[0] - 1
+                    conn.execute(update(table).where(table.c.id == rule.id).values(times_left=times_left))
+                    conn.execute(update(table).where(table.c.id == rule.id).values(hits=table.c.hits + 1))
+            rule.hits += 1
+            return rule
+        return None
+
+
+def _rule(row) -> FaultRule:
+    rule = FaultRule.from_dict({**row["rule"], "id": row["id"], "hits": row["hits"]})
+    rule.times = row["times_left"]
+    return rule
+
+
+class SharedRateLimiter(RateLimiter):
+    """Calls counted in the control tables; windows measured on the wall clock, which every process shares."""
+
+    def __init__(self, engine: Engine, name: str, limit: int, window_seconds: float):
+        super().__init__(limit, window_seconds)
+        self.engine, self.name = engine, name
+
+    def _count(self, conn, key: str, now: float) -> int:
+        table = control.hits
+        mine = (table.c.limiter == self.name) & (table.c.key == key)
+        conn.execute(table.delete().where(mine & (table.c.at < now - self.window)))
+        return conn.execute(select(func.count()).where(mine)).scalar_one()
+
+    def allow(self, key: str) -> bool:
+        now = time.time()
+        with control.writer(self.engine).begin() as conn:
+            if self._count(conn, key, now) >= self.limit:
+                return False
+            conn.execute(control.hits.insert().values(limiter=self.name, key=key, at=now))
+            return True
+
+    def exceeded(self, key: str) -> bool:
+        with control.writer(self.engine).begin() as conn:
+            return self._count(conn, key, time.time()) >= self.limit
+
+    def register(self, key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(control.hits.insert().values(limiter=self.name, key=key, at=time.time()))
+
+    def forget(self, key: str) -> None:
+        with self.engine.begin() as conn:
+            table = control.hits
+            conn.execute(table.delete().where((table.c.limiter == self.name) & (table.c.key == key)))
+
+    def clear(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(control.hits.delete().where(control.hits.c.limiter == self.name))
+
+
+class Draws:
+    """Deterministic draws: the nth draw since the last reset is always the same value, `Random(f"{seed}:{n}")`'s,
+    whichever process makes it. `next_draw()` says what n is: a counter of this process, or of the database."""
+
+    def __init__(self, seed: int, next_draw: Callable[[], int], restart: Callable[[], None]):
+        self.seed, self._next_draw, self._restart = seed, next_draw, restart
+
+    def _source(self) -> random.Random:
+        return random.Random(f"{self.seed}:{self._next_draw()}")
+
+    def randbytes(self, n: int) -> bytes:
+        return self._source().randbytes(n)
+
+    def shuffle(self, items: list) -> None:
+        self._source().shuffle(items)
+
+    def uniform(self, low: float, high: float) -> float:
+        return self._source().uniform(low, high)
+
+    def random(self) -> float:
+        return self._source().random()
+
+    def restart(self) -> None:
+        self._restart()
+
+
+@dataclass
+class ControlPlane:
+    """The journal, the fault rules, the rate limiters and the deterministic draws of one crowdmock."""
+
+    journal: Journal
+    faults: Faults
+    make_limiter: Callable[[str, int, float], RateLimiter]
+    make_draws: Callable[[int], Draws]
+    engine: Engine | None = None  # the control tables' (None: in memory)
+    limiters: dict[str, RateLimiter] = field(default_factory=dict)
+
+    @classmethod
+    def in_memory(cls, journal_size: int, body_bytes: int) -> "ControlPlane":
+        def draws(seed: int) -> Draws:
+            count = [0]
+
+            def next_draw() -> int:
+                count[0] += 1
+                return count[0]
+
+            return Draws(seed, next_draw, lambda: count.__setitem__(0, 0))
+
+        return cls(Journal(journal_size, body_bytes), Faults(), lambda _name, n, w: RateLimiter(n, w), draws)
+
+    @classmethod
+    def shared(cls, database_url: str, journal_size: int, body_bytes: int) -> "ControlPlane":
+        engine = control.open_control(database_url)
+        return cls(
+            SharedJournal(engine, journal_size, body_bytes),
+            SharedFaults(engine),
+            lambda name, n, w: SharedRateLimiter(engine, name, n, w),
+            lambda seed: Draws(
+                seed, lambda: control.next_value(engine, "draws"), lambda: control.restart_sequence(engine, "draws")
+            ),
+            engine,
+        )
+
+    def limiter(self, name: str, limit: int, window_seconds: float) -> RateLimiter:
+        """The rate limiter `name` ("<vendor>.<what>", e.g. "ushahidi.register"), made on first use."""
+        if name not in self.limiters:
+            self.limiters[name] = self.make_limiter(name, limit, window_seconds)
+        return self.limiters[name]
+
+    def reset(self, vendor: str | None = None) -> None:
+        """What `POST /__admin/reset` clears besides the data: the journal and the fault rules (the store's reset
+        clears the counters, see `clear_counters`)."""
+        self.journal.clear(vendor)
+        self.faults.clear(vendor)
+
+    def clear_counters(self, vendors: list[str]) -> None:
+        """The rate counters of these vendors (after their data was reset or loaded from a snapshot), every
+        process's when they are shared."""
+        if self.engine is not None:
+            table = control.hits
+            with self.engine.begin() as conn:
+                for vendor in vendors:
+                    conn.execute(table.delete().where(table.c.limiter.startswith(f"{vendor}.")))
+        for name, limiter in self.limiters.items():
+            if name.split(".", 1)[0] in vendors:
+                limiter.clear()
