@@ -8,7 +8,7 @@ SERVE_STAMP := $(VENV)/.installed-serve
 TEST_STAMP := $(VENV)/.installed-test
 PIP := $(BIN)/python -m pip install -q
 
-.PHONY: run test fuzz openapi bench browser lint format clean lock dist package-check
+.PHONY: run test fuzz openapi bench browser postgres lint format clean lock dist package-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +34,20 @@ browser:
 		{ apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }; } || \
 		echo "chromium not installed: the dashboard browser test will be skipped"
 
-test: $(TEST_STAMP) browser
+# The PostgreSQL tests start a real server from Debian's postgresql package; install it when we can (root with
+# apt-get), else they are skipped (CI sets CROWDMOCK_REQUIRE_POSTGRES=1, which makes a missing server a failure).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get install -y -qq postgresql >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }; }; } || \
+		echo "postgresql not installed: the PostgreSQL tests will be skipped"
+
+# The whole suite on SQLite, then the vendor and admin suites again with every store on PostgreSQL.
+test: $(TEST_STAMP) browser postgres
 	$(BIN)/ruff check app tests
 	$(BIN)/ruff format --check app tests
 	$(BIN)/pytest
+	CROWDMOCK_TEST_BACKEND=postgresql $(BIN)/pytest tests/crowdskout tests/crowdynews tests/dosomething tests/ideascale \
+		tests/ushahidi tests/admin
 
 # A longer schemathesis search than the test suite's (same fixed seed; CROWDMOCK_FUZZ_EXAMPLES per operation).
 fuzz: $(TEST_STAMP)
@@ -59,12 +69,13 @@ bench: $(TEST_STAMP)
 		{ apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# The locks: every dependency pinned, for `make run`, `make test` and CI; pyproject.toml keeps open ranges for users.
+# The locks: every dependency pinned, for `make run` and the image (with the `postgres` extra), `make test` and CI;
+# pyproject.toml keeps open ranges for users.
 lock: $(TEST_STAMP)
 	$(PIP) pip-tools
 	for lock in serve test; do \
 		$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --annotation-style=line \
-			$$( [ $$lock = test ] && echo --extra dev ) -o requirements/$$lock.txt pyproject.toml; done
+			--extra $$( [ $$lock = test ] && echo dev || echo postgres ) -o requirements/$$lock.txt pyproject.toml; done
 
 # The sdist and the wheel, in dist/.
 dist: $(TEST_STAMP)

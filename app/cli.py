@@ -33,6 +33,13 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     if settings.fixtures and not _fixtures_valid(settings):
         return 2
+    from crowdmock.core.db import DatabaseUnavailable, wait_for_database
+
+    try:
+        wait_for_database(settings.database_url, settings.database_wait)
+    except DatabaseUnavailable as exc:
+        print(f"crowdmock: {exc}", file=sys.stderr)
+        return 1
     base = f"http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}"
     print(f"crowdmock on {base}  (dashboard {base}/, admin {base}/__admin/docs)")
     for vendor in VENDORS.values():

@@ -12,7 +12,7 @@ from crowdmock.admin.context import Admin
 from crowdmock.admin.errors import error_response
 from crowdmock.admin.routes import build_admin_app
 from crowdmock.core import clock
-from crowdmock.core.db import make_engine
+from crowdmock.core.db import make_engine, wait_for_database
 from crowdmock.core.docs import install_offline_docs
 from crowdmock.core.fixtures import UserFixtures
 from crowdmock.core.journal import vendor_resolver
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     if settings.vendor and settings.vendor not in VENDORS:
         raise ValueError(f"unknown vendor {settings.vendor!r}; known: {', '.join(VENDORS)}")
+    wait_for_database(settings.database_url, settings.database_wait)
     control = open_control_plane(settings)
     app_clock = clock.Clock(settings.deterministic, settings.clock, control.make_draws(settings.random_seed))
     store = open_store(settings)
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # `docker stop` / Ctrl-C: connections closed, WAL checkpointed. A private (`sqlite://`) database is kept until
         # the process ends, since an in-process app may be started again (each TestClient context, schemathesis).
         store.release()
+        control.release()
 
     app = FastAPI(title="crowdmock", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store, app.state.settings, app.state.control = store, settings, control

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CROWDMOCK_", extra="ignore")
 
     database_url: str = "sqlite:///./data/crowdmock.sqlite3"
+    # How long start-up waits for a database server to answer before it gives up (SQLite files need no wait).
+    database_wait: float = 30.0
     host: str = "127.0.0.1"
     port: int = 8000
     # Base used in the `url`/`curr`/`next` fields of responses, e.g. "http://localhost:8000".
@@ -70,7 +72,8 @@ class Settings(BaseSettings):
     journal_size: int = 1000
     journal_body_bytes: int = 65536
     # The journal, fault rules, rate counters and deterministic draws in the database, shared by every process on
-    # it (docs/scaling-out.md). Unset: shared when `crowdmock serve --workers N` runs several processes.
+    # it (docs/scaling-out.md). Unset: shared on PostgreSQL (replicas may share it) and when `crowdmock serve
+    # --workers N` runs several processes; in memory otherwise.
     shared_state: bool | None = None
     # Move what start-up made out of the garbage collector's scans (`crowdmock serve` turns it on; not for apps
     # made in-process, e.g. one per test, whose start-up objects would then never be collected).
@@ -95,6 +98,8 @@ class Settings(BaseSettings):
     @property
     def shares_state(self) -> bool:
         """Whether the control plane lives in the database (core/shared.py)."""
+        if self.shared_state is None:
+            return not self.database_url.startswith("sqlite")
         if not self.shared_state:
             return False
         if self.database_url.startswith("sqlite") and self.database_url.split("://", 1)[1] in ("", "/:memory:"):

@@ -17,6 +17,7 @@ atexit.register(shutil.rmtree, os.environ["CROWDMOCK_SEED_CACHE"], ignore_errors
 from crowdmock.main import create_app  # noqa: E402
 from crowdmock.settings import Settings  # noqa: E402
 from crowdmock.testing import serve  # noqa: E402
+from tests import postgres  # noqa: E402
 
 if os.environ.get("CROWDMOCK_RECORD_OPENAPI"):  # `make openapi`
     from tests.openapi_recorder import install
@@ -24,9 +25,30 @@ if os.environ.get("CROWDMOCK_RECORD_OPENAPI"):  # `make openapi`
     install(os.environ["CROWDMOCK_RECORD_OPENAPI"])
 
 
+# Which database the suites' stores use: a private SQLite file each, or a new PostgreSQL database each copied from a
+# seeded one on a real server the run starts (CROWDMOCK_TEST_BACKEND=postgresql; `.ci/run` runs both).
+BACKEND = os.environ.get("CROWDMOCK_TEST_BACKEND", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    if not postgres.available():
+        postgres.skip_or_fail("Debian's postgresql package is not installed")
+    server = postgres.PostgresServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(database_url="sqlite://", public_base_url=None)
+def database_url(request) -> str:
+    if BACKEND == "postgresql":
+        return request.getfixturevalue("postgres_server").seeded_database()
+    return "sqlite://"
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return Settings(database_url=database_url, public_base_url=None)
 
 
 @pytest.fixture

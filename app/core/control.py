@@ -93,9 +93,13 @@ def control_url(database_url: str) -> str:
     return str(url.set(database=str(path.with_name(f"{path.stem}.control{path.suffix or '.sqlite3'}"))))
 
 
+# The control tables' own write lock on PostgreSQL (core/db.py, WRITE_LOCK): never the one data writers hold.
+CONTROL_WRITE_LOCK = 0x63726F776D6F6363
+
+
 def open_control(database_url: str) -> Engine:
     """The control tables' engine, tables created (every process does it; it is idempotent)."""
-    engine = make_engine(control_url(database_url))
+    engine = make_engine(control_url(database_url), write_lock=CONTROL_WRITE_LOCK)
     with engine.execution_options(**{WRITE: True}).begin() as conn:
         metadata.create_all(conn)
     return engine

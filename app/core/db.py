@@ -3,6 +3,7 @@
 import contextlib
 import os
 import tempfile
+import time
 import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import JSON, Column, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Field, Session, create_engine
 
 # SQLite's INTEGER is 64-bit: a larger id cannot be stored, so no row has it (and binding it raises OverflowError).
@@ -25,8 +28,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PRIVATE: "weakref.WeakKeyDictionary[Engine, weakref.finalize]" = weakref.WeakKeyDictionary()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, write_lock: int | None = None) -> Engine:
+    """`write_lock`: on PostgreSQL, the advisory lock this engine's writers take (WRITE_LOCK by default)."""
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return _postgres_engine(url, WRITE_LOCK if write_lock is None else write_lock)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url)
     private = parsed.database in (None, "", ":memory:")
@@ -68,6 +74,51 @@ def make_engine(url: str) -> Engine:
     if private:
         _PRIVATE[engine] = weakref.finalize(engine, remove_database, path)
     return engine
+
+
+# The advisory lock every writing transaction on a PostgreSQL database takes first: writers queue up across processes
+# and replicas as SQLite's write lock makes them (read-modify-writes lose nothing), released at commit or rollback.
+# The control tables' writers take another (core/control.py): a request holding the data's may still count a call.
+WRITE_LOCK = 0x63726F776D6F636B  # "crowmock"
+
+
+def _postgres_engine(url: str, write_lock: int) -> Engine:
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        if conn.get_execution_options().get(WRITE):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({write_lock})")
+
+    return engine
+
+
+class DatabaseUnavailable(RuntimeError):
+    pass
+
+
+def wait_for_database(url: str, seconds: float) -> None:
+    """Connect to a database server until it answers (a database container is often still starting), for at most
+    `seconds`; then DatabaseUnavailable names the URL without its password. SQLite files need no wait."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            try:
+                with engine.connect():
+                    return
+            except OperationalError as exc:
+                if time.monotonic() >= deadline:
+                    shown = make_url(url).render_as_string(hide_password=True)
+                    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                    raise DatabaseUnavailable(
+                        f"the database {shown} did not answer in {seconds:g} s: {reason}"
+                    ) from None
+                time.sleep(0.5)
+    finally:
+        engine.dispose()
 
 
 def close_engine(engine: Engine) -> None:

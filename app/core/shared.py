@@ -268,6 +268,11 @@ class ControlPlane:
             engine,
         )
 
+    def release(self) -> None:
+        """Close the control tables' connections (at shutdown; they reopen when used again)."""
+        if self.engine is not None:
+            self.engine.dispose()
+
     def limiter(self, name: str, limit: int, window_seconds: float) -> RateLimiter:
         """The rate limiter `name` ("<vendor>.<what>", e.g. "ushahidi.register"), made on first use."""
         if name not in self.limiters:

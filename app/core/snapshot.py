@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from crowdmock.core import clock
+from crowdmock.core.dialect import sync_sequences
 from crowdmock.core.store import Store
 
 FORMAT, VERSION = "crowdmock-snapshot", 1
@@ -122,6 +123,7 @@ def load(store: Store, snapshot: Any) -> list[str]:
                 for table, rows in tables:
                     if rows:
                         conn.execute(insert(table), rows)
+                sync_sequences(conn, store.vendor_tables(vendor))
                 store.mark_seeded(conn, vendor)
     except (IntegrityError, DBAPIError) as exc:
         raise SnapshotError([f"the rows do not fit the store: {exc.orig}"]) from None

@@ -4,7 +4,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import sqlite3
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -19,6 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from crowdmock.core import clock
 from crowdmock.core.db import WRITE, close_engine, is_private, make_engine, remove_database
+from crowdmock.core.dialect import DataVersion, sync_sequences
 from crowdmock.core.fixtures import FixtureError, UserFixtures, compose
 from crowdmock.core.seedcache import SeedCache, template_key
 
@@ -71,7 +71,18 @@ class FixtureSource(SQLModel, table=True):
 def _cached_rows(vendor: str, loader: SeedLoader, fixtures_dir: Path) -> SeedRows:
     # Fixtures are parsed once per process; reset and every test's fresh store reuse the rows. Each row is
     # completed with the model's defaults, since a bulk insert takes its columns from the first row.
-    return [(model, [model(**row).model_dump() for row in rows]) for model, rows in loader(fixtures_dir / vendor)]
+    return [
+        (model, _without_unset_keys(model, [model(**row).model_dump() for row in rows]))
+        for model, rows in loader(fixtures_dir / vendor)
+    ]
+
+
+def _without_unset_keys(model: type[SQLModel], rows: list[dict]) -> list[dict]:
+    """Rows whose generated key (an autoincrement integer) is None in every row leave it to the database (SQLite
+    takes a NULL as "the next one"; PostgreSQL refuses it)."""
+    generated = [c.name for c in model.__table__.primary_key.columns if c.autoincrement in (True, "auto")]
+    unset = [name for name in generated if all(row.get(name) is None for row in rows)]
+    return [{k: v for k, v in row.items() if k not in unset} for row in rows] if unset else rows
 
 
 class Store:
@@ -106,15 +117,11 @@ class Store:
         self._pristine: str | None = None  # the seeded copy that resets copy from (SQLite)
         # Called with the vendors' names after a reset or a snapshot load (the control plane clears their counters).
         self.after_reset: list[Callable[[list[str]], None]] = []
-        self._version_connection: sqlite3.Connection | None = None
+        self._data_version = DataVersion(engine)
 
-    def data_version(self) -> int:
-        """SQLite's `PRAGMA data_version` on a connection of its own: it changes whenever any other connection
-        commits (a request of this process or another worker, a reset, a snapshot load), and costs microseconds."""
-        if self._version_connection is None:
-            path = self.engine.url.database
-            self._version_connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        return self._version_connection.execute("PRAGMA data_version").fetchone()[0]
+    def data_version(self) -> object:
+        """A value that changes whenever anything commits to the database, whoever commits (core/dialect.py)."""
+        return self._data_version()
 
     def write_turn(self) -> asyncio.Lock:
         """The lock that writing requests of this process take in turn. Waiting for it yields to the event loop;
@@ -244,9 +251,7 @@ class Store:
         self.engine.dispose()
 
     def _close_version_connection(self) -> None:
-        if self._version_connection is not None:
-            self._version_connection.close()
-            self._version_connection = None
+        self._data_version.close()
 
     def close(self) -> None:
         """On shutdown: close the database cleanly and delete the seeded copy."""
@@ -314,4 +319,5 @@ class Store:
             for model, rows in self.rows(vendor):
                 if rows:
                     conn.execute(insert(model.__table__), rows)
+            sync_sequences(conn, self.vendor_tables(vendor))
             self._after_seed(conn, vendor)

@@ -8,6 +8,7 @@ from sqlmodel import Session
 import crowdmock
 from crowdmock.cli import main
 from crowdmock.core.db import make_engine
+from crowdmock.testing import free_port
 from crowdmock.vendors.ushahidi.models import Post
 
 
@@ -90,3 +91,16 @@ def test_version_prints_the_package_version(capsys):
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out == f"crowdmock {crowdmock.__version__}\n"
+
+
+def test_serve_waits_for_its_database_then_names_it_without_the_password(monkeypatch, capsys):
+    port = free_port()  # nobody listens there
+    monkeypatch.setenv("CROWDMOCK_DATABASE_URL", f"postgresql+psycopg://crowdmock:hunter2@127.0.0.1:{port}/crowdmock")
+    monkeypatch.setenv("CROWDMOCK_DATABASE_WAIT", "1")
+    # serve sets these for uvicorn's factory: set here too, so that they are undone after the test.
+    for name, value in (("CROWDMOCK_GC_FREEZE", "false"), ("CROWDMOCK_HOST", "127.0.0.1"), ("CROWDMOCK_PORT", "8000")):
+        monkeypatch.setenv(name, value)
+    assert main(["serve", "--port", str(free_port())]) == 1
+    error = capsys.readouterr().err
+    assert f"the database postgresql+psycopg://crowdmock:***@127.0.0.1:{port}/crowdmock did not answer in 1 s" in error
+    assert "hunter2" not in error

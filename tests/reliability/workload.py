@@ -56,12 +56,19 @@ class Outcome:
 
 
 def run(
-    base: str, writes_per_vendor: int, threads: int, creds: dict, outcome: Outcome | None = None, stop=None
+    base: str,
+    writes_per_vendor: int,
+    threads: int,
+    creds: dict,
+    outcome: Outcome | None = None,
+    stop=None,
+    first: int = 0,
 ) -> Outcome:
-    """Every vendor's writes interleaved over `threads` threads. `outcome` fills in as writes are acknowledged
-    (so another thread can watch it); once `stop()` is true the writes not yet sent are dropped."""
+    """Every vendor's writes interleaved over `threads` threads, numbered from `first` (names and e-mails must
+    differ between runs on one store). `outcome` fills in as writes are acknowledged (so another thread can watch
+    it); once `stop()` is true the writes not yet sent are dropped."""
     outcome = outcome if outcome is not None else Outcome()
-    jobs = [(v, n) for n, v in itertools.product(range(writes_per_vendor), VENDORS)]
+    jobs = [(v, n) for n, v in itertools.product(range(first, first + writes_per_vendor), VENDORS)]
 
     def work(job):
         if stop is not None and stop():

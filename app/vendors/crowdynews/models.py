@@ -1,10 +1,11 @@
 """SQLModel tables of the Crowdynews emulator: OAuth clients and tokens, Control API resources (one table,
 documents as Mongo stored them) and Content API items."""
 
-from sqlalchemy import Index, text
+from sqlalchemy import Index, column
 from sqlmodel import Field, SQLModel
 
 from crowdmock.core.db import json_field
+from crowdmock.core.dialect import JsonField
 
 
 class Client(SQLModel, table=True):
@@ -25,20 +26,18 @@ class Token(SQLModel, table=True):
     revoked: bool = False
 
 
-# Fields that documents of a kind must not share (resources.Kind.unique), looked up on every write
-# (routes/control.py: check_unique, which writes the same expression).
+# Fields that documents of a kind must not share (resources.Kind.unique), looked up on every write through an
+# index of the same expression (deps.check_unique).
 UNIQUE_FIELDS = ("name", "slug")
-
-
-def unique_field(name: str) -> str:
-    return f"json_extract(doc, '$.{name}')"
 
 
 class Resource(SQLModel, table=True):
     """A Control API document (contract, input, set, list, chain, collection, customization, publication)."""
 
     __tablename__ = "crowdynews_resource"
-    __table_args__ = tuple(Index(f"ix_crowdynews_resource_{f}", "kind", text(unique_field(f))) for f in UNIQUE_FIELDS)
+    __table_args__ = tuple(
+        Index(f"ix_crowdynews_resource_{f}", "kind", JsonField(column("doc"), f)) for f in UNIQUE_FIELDS
+    )
     id: str = Field(primary_key=True)  # the 24-hex `_id`
     kind: str = Field(index=True)
     customer_id: str = Field(index=True)

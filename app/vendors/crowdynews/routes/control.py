@@ -3,16 +3,16 @@ chains, collections, customizations and publications, each with list, get, creat
 DELETE (204) and the bulk DELETE with `{"ids": [...]}`."""
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import literal_column
 from sqlmodel import Session as DbSession
-from sqlmodel import func, select
+from sqlmodel import select
 
 from crowdmock.core.db import SessionDep
+from crowdmock.core.dialect import json_field_is
 from crowdmock.vendors.crowdynews import schemas
 from crowdmock.vendors.crowdynews.auth import Caller, CallerDep, contract_for
 from crowdmock.vendors.crowdynews.deps import body_of, load_resource
 from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
-from crowdmock.vendors.crowdynews.models import Resource, unique_field
+from crowdmock.vendors.crowdynews.models import Resource
 from crowdmock.vendors.crowdynews.render import conditional, document
 from crowdmock.vendors.crowdynews.resources import (
     KIND_BY_PATH,
@@ -65,22 +65,12 @@ def check_unique(db: DbSession, kind: Kind, doc: dict, customer_id: str, contrac
     for name in kind.unique:
         if doc.get(name) is None:
             continue
-        # Compared in SQLite on an index of the field (models.UNIQUE_FIELDS), not by loading or scanning every
+        # Compared on an index of the field (models.UNIQUE_FIELDS), not by loading or scanning every
         # document of the kind: an insert stays cheap however many there are.
         query = select(Resource.id).where(Resource.kind == kind.name, Resource.id != doc["_id"])
         query = query.where(Resource.contract_id == contract_id if kind.scoped else Resource.customer_id == customer_id)
-        same = literal_column(unique_field(name)) == doc[name]
-        if db.exec(query.where(same, func.json_type(Resource.doc, f"$.{name}") == _json_type(doc[name]))).first():
+        if db.exec(query.where(json_field_is(Resource.doc, name, doc[name]))).first():
             raise validation(name, doc[name], "unique", f"A {kind.label} with this {name} already exists.")
-
-
-def _json_type(value) -> str:
-    """SQLite's json_type() name of a JSON value (so that 1 and "1" or true and 1 stay different)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return "integer"
-    return {float: "real", str: "text", list: "array", dict: "object"}.get(type(value), "null")
 
 
 def save(db: DbSession, caller: Caller, kind: Kind, doc: dict) -> Resource:

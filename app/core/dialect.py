@@ -1,0 +1,144 @@
+"""Where SQLite and PostgreSQL truly differ, one SQL construct each, written once per dialect (vendor code stays
+dialect-neutral by using these and SQLAlchemy expressions only).
+
+- `JsonField(column, key)`: a JSON document's field as a comparable SQL value, the same expression in an index and
+  in the lookups that should use it. SQLite: `json_extract(doc, '$.key')`; PostgreSQL: `(doc -> 'key')::jsonb`.
+- `json_field_is(column, key, value)`: that field equals a JSON value, type included (`1`, `"1"` and `true` differ).
+- `DataVersion(engine)()`: a value that changes whenever any connection commits to the database, for the response
+  cache. SQLite: `PRAGMA data_version` (microseconds); PostgreSQL: the current snapshot (`xmin:xmax:in-progress`),
+  which changes whenever a transaction gets an id or ends.
+- `sync_sequences(conn, tables)`: after rows were inserted with their ids (seed, reset, snapshot), the next generated
+  id follows the largest. SQLite does it by itself; PostgreSQL's sequences must be moved.
+
+Keys are the code's own constants (they are written into the SQL), never a client's input.
+"""
+
+import json
+import sqlite3
+import threading
+
+from sqlalchemy import Integer, Table, and_, literal
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.types import JSON
+
+
+class JsonField(FunctionElement):
+    inherit_cache = False  # its key or value is written into the SQL, outside the cache key
+    name = "json_field"
+
+    def __init__(self, column, key: str):
+        self.key = key
+        super().__init__(column)
+
+
+@compiles(JsonField)
+def _json_field_sqlite(element: JsonField, compiler, **kw) -> str:
+    column = compiler.process(list(element.clauses)[0], **kw)
+    return f"json_extract({column}, '$.{element.key}')"
+
+
+@compiles(JsonField, "postgresql")
+def _json_field_postgresql(element: JsonField, compiler, **kw) -> str:
+    column = compiler.process(list(element.clauses)[0], **kw)
+    return f"(({column} -> '{element.key}')::jsonb)"
+
+
+class _JsonValue(FunctionElement):
+    """A Python value as the dialect's JsonField sees it."""
+
+    inherit_cache = False  # its key or value is written into the SQL, outside the cache key
+    name = "json_value"
+    type = JSON()
+
+    def __init__(self, value):
+        self.value = value
+        super().__init__(literal(json.dumps(value)))
+
+
+@compiles(_JsonValue)
+def _json_value_sqlite(element: _JsonValue, compiler, **kw) -> str:
+    # json_extract gives SQL values: text for a string, a number, 1/0 for true/false.
+    return compiler.process(literal(element.value), **kw)
+
+
+@compiles(_JsonValue, "postgresql")
+def _json_value_postgresql(element: _JsonValue, compiler, **kw) -> str:
+    return f"CAST({compiler.process(list(element.clauses)[0], **kw)} AS JSONB)"
+
+
+def _sqlite_json_type(value) -> str:
+    """SQLite's json_type() name of a JSON value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "real", str: "text", list: "array", dict: "object"}.get(type(value), "null")
+
+
+class _SqliteTypeCheck(FunctionElement):
+    inherit_cache = False  # its key or value is written into the SQL, outside the cache key
+    name = "json_type_check"
+
+    def __init__(self, column, key: str, value):
+        self.key, self.value = key, value
+        super().__init__(column)
+
+
+@compiles(_SqliteTypeCheck)
+def _type_check_sqlite(element: _SqliteTypeCheck, compiler, **kw) -> str:
+    column = compiler.process(list(element.clauses)[0], **kw)
+    kind = compiler.process(literal(_sqlite_json_type(element.value)), **kw)
+    return f"json_type({column}, '$.{element.key}') = {kind}"
+
+
+@compiles(_SqliteTypeCheck, "postgresql")
+def _type_check_postgresql(element: _SqliteTypeCheck, compiler, **kw) -> str:
+    return "TRUE"  # jsonb equality compares types already
+
+
+def json_field_is(column, key: str, value) -> ColumnElement[bool]:
+    return and_(JsonField(column, key) == _JsonValue(value), _SqliteTypeCheck(column, key, value))
+
+
+def sync_sequences(conn: Connection, tables: list[Table]) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        for column in table.primary_key.columns:
+            if column.autoincrement in (True, "auto") and isinstance(column.type, Integer):
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{column.name}'), "
+                    f'COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 0) + 1, false)'
+                )
+
+
+class DataVersion:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._connection = None
+        self._lock = threading.Lock()  # one statement at a time on the shared connection (worker threads)
+
+    def __call__(self) -> object:
+        with self._lock:
+            if self._connection is None:
+                self._connection = self._open()
+            if self.engine.dialect.name == "sqlite":
+                return self._connection.execute("PRAGMA data_version").fetchone()[0]
+            return self._connection.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
+
+    def _open(self):
+        if self.engine.dialect.name == "sqlite":
+            return sqlite3.connect(self.engine.url.database, check_same_thread=False, isolation_level=None)
+        args, options = self.engine.dialect.create_connect_args(self.engine.url)
+        connection = self.engine.dialect.connect(*args, **options)  # its own, outside the pool
+        connection.autocommit = True
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None

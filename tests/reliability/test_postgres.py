@@ -1,0 +1,81 @@
+"""Replicas: separate `crowdmock serve` processes on one PostgreSQL database behave as one crowdmock (the same data,
+journal, counts, fault rules and tokens), and concurrent writers through both lose nothing. A real server
+(tests/postgres.py), real processes, real sockets."""
+
+import concurrent.futures
+import itertools
+
+import httpx
+import pytest
+
+from tests.credentials import admin_headers
+from tests.reliability import workload
+
+CONFIG = "/ushahidi/api/v3/config"
+
+
+@pytest.fixture(scope="module")
+def replicas(postgres_server):
+    url = postgres_server.new_database()
+    started = [workload.start_server(url) for _ in range(2)]
+    yield [base for _, base in started]
+    for process, _ in started:
+        process.terminate()
+        _, errors = process.communicate(timeout=30)
+        assert "Traceback" not in errors, errors[-2000:]
+
+
+def _get(url: str) -> int:
+    with httpx.Client(timeout=30) as client:
+        return client.get(url).status_code
+
+
+def test_a_fault_fires_exactly_times_times_across_replicas(replicas):
+    one, two = replicas
+    httpx.post(f"{one}/__admin/reset")
+    spec = {"vendor": "ushahidi", "path": "/api/v3/config", "status": 503, "times": 5}
+    assert httpx.post(f"{one}/__admin/faults", json=spec).status_code == 201
+    urls = [base + CONFIG for base in itertools.islice(itertools.cycle(replicas), 30)]
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        statuses = list(pool.map(_get, urls))
+    assert statuses.count(503) == 5 and statuses.count(200) == 25
+    assert httpx.get(f"{two}/__admin/faults").json() == {"faults": []}
+
+
+def test_every_replica_counts_every_request(replicas):
+    one, two = replicas
+    httpx.post(f"{two}/__admin/reset")
+    urls = [base + CONFIG for base in itertools.islice(itertools.cycle(replicas), 200)]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(_get, urls)) == {200}
+    for base in replicas:
+        counted = httpx.post(f"{base}/__admin/requests/count", json={"vendor": "ushahidi", "path": CONFIG})
+        assert counted.json() == {"count": 200}
+
+
+def test_a_write_and_a_reset_through_one_are_seen_through_the_other(replicas):
+    one, two = replicas
+    httpx.post(f"{one}/__admin/reset")
+    headers = admin_headers(httpx.Client(base_url=one).post, "ushahidi")  # minted through one, used on two
+    assert httpx.put(f"{two}/ushahidi/api/v3/tags/1", json={"tag": "Renamed"}, headers=headers).status_code == 200
+    assert httpx.get(f"{one}/ushahidi/api/v3/tags/1").json()["tag"] == "Renamed"
+    assert httpx.post(f"{one}/__admin/reset").status_code == 200
+    assert httpx.get(f"{two}/ushahidi/api/v3/tags/1").json()["tag"] == "Emergency"
+
+
+def test_concurrent_writers_through_both_replicas_lose_nothing(replicas):
+    """Every vendor's writes through both replicas at once: each acknowledged write is there, read back through the
+    other replica, and IdeaScale's comment count (a read-modify-write the writers' lock keeps whole) is exact."""
+    one, two = replicas
+    httpx.post(f"{one}/__admin/reset")
+    creds = workload.credentials(one)
+    before = workload.comment_count(one, creds)
+    halves = [workload.Outcome(), workload.Outcome()]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda i: workload.run(replicas[i], 10, 4, creds, halves[i], first=100 * i), range(2)))
+    for mine, other in ((halves[0], two), (halves[1], one)):
+        assert {status for _, status in mine.statuses} <= {200, 201}, mine.statuses
+        for vendor, idents in mine.created.items():
+            assert len(idents) == 10
+            assert {workload.find(other, creds, vendor, ident) for ident in idents} == {200}
+    assert workload.comment_count(two, creds) == before + 20
