@@ -117,17 +117,23 @@ def wait_ready(url: str, headers: dict | None = None, timeout: float = 60) -> fl
     raise RuntimeError(f"{url} did not answer 200 within {timeout} s")
 
 
-def start_crowdmock(workdir: Path, env_extra: dict | None = None, database: Path | None = None) -> Server:
+def start_crowdmock(
+    workdir: Path,
+    env_extra: dict | None = None,
+    database: Path | None = None,
+    url: str | None = None,
+    workers: int = 1,
+) -> Server:
     port = free_port()
     database = database or workdir / "bench.sqlite3"
     env = {
         **os.environ,
-        "CROWDMOCK_DATABASE_URL": f"sqlite:///{database}",
+        "CROWDMOCK_DATABASE_URL": url or f"sqlite:///{database}",
         "CROWDMOCK_SEED_CACHE": str(workdir / "seeds"),  # the run's own: its first server seeds, the rest copy
         **(env_extra or {}),
     }
     log = workdir / f"crowdmock-{port}.log"
-    command = [str(ROOT / ".venv" / "bin" / "crowdmock"), "serve", "--port", str(port)]
+    command = [str(ROOT / ".venv" / "bin" / "crowdmock"), "serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(
         ["taskset", "-c", SERVER_CORE, *command],
         cwd=ROOT,
@@ -346,12 +352,60 @@ def cold_start(workdir: Path, bodies: Path, url_path: str, headers_for: str, tim
     }
 
 
+def scale_out(workdir: Path, ceiling: Server, duration: float, rounds: int) -> dict:
+    """One process on SQLite (as every row above), `--workers 2` on SQLite and one process on PostgreSQL (a real
+    server, tests/postgres.py; the control plane shared in the last two): launch to the first vendor 200, Ushahidi's
+    GET and POST against the ceiling's (runs alternating), and the median of 10 resets."""
+    from tests.postgres import PostgresServer, available
+
+    get, post = (next(w for w in WORKLOADS if w.name == name) for name in ("ushahidi-get", "ushahidi-post"))
+    setups = [("SQLite, 1 process", {}), ("SQLite, --workers 2", {"workers": 2})]
+    server = PostgresServer().start() if available() else None
+    if server is not None:
+        setups.append(("PostgreSQL, 1 process", {"url": server.seeded_database()}))
+    rows = []
+    try:
+        for n, (name, options) in enumerate(setups):
+            started = time.perf_counter()
+            crowdmock = start_crowdmock(workdir, None, workdir / f"scale-{n}.sqlite3", **options)
+            try:
+                wait_ready(crowdmock.base + "/__admin/health")
+                headers = credentials(crowdmock.base, "ushahidi")
+                wait_ready(crowdmock.base + get.path, headers)
+                cold = (time.perf_counter() - started) * 1000
+                measured = [compare(w, crowdmock, ceiling, headers, duration, rounds).summary() for w in (get, post)]
+                resets = []
+                for _ in range(10):
+                    began = time.perf_counter()
+                    httpx.post(crowdmock.base + "/__admin/reset", timeout=60).raise_for_status()
+                    resets.append((time.perf_counter() - began) * 1000)
+            finally:
+                crowdmock.stop()
+            rows.append(
+                {
+                    "setup": name,
+                    "cold_start_ms": round(cold),
+                    "get_rps": measured[0]["crowdmock_rps"],
+                    "get_ratio": measured[0]["ratio"],
+                    "post_rps": measured[1]["crowdmock_rps"],
+                    "post_ratio": measured[1]["ratio"],
+                    "reset_ms": round(statistics.median(resets), 1),
+                }
+            )
+            print(json.dumps(rows[-1]), flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--vendors", default="crowdskout,crowdynews,dosomething,ideascale,ushahidi")
     parser.add_argument("--quick", action="store_true", help="3 s runs, one round, no cold start or reset")
+    parser.add_argument("--no-scale-out", action="store_true", help="without the --workers 2 and PostgreSQL rows")
     args = parser.parse_args()
     if args.quick:
         args.duration, args.rounds = 3, 1
@@ -402,6 +456,8 @@ def main() -> int:
         report["floor"] = stack_floor(workdir, bodies_file, ceiling, args.duration, args.rounds)
         if not args.quick:
             report["cold_start"] = cold_start(workdir, bodies_file, first.path, first.vendor)
+        if not args.no_scale_out:
+            report["scale_out"] = scale_out(workdir, ceiling, args.duration, args.rounds)
         ceiling.stop()
     if not args.quick:
         subprocess.run([sys.executable, str(ROOT / "bench" / "reset.py")], cwd=ROOT, capture_output=True, check=True)
@@ -452,6 +508,19 @@ def markdown(report: dict) -> str:
     if "reset" in report:
         r = report["reset"]
         lines.append(f"Reset: {json.dumps(r)}")
+    if "scale_out" in report:
+        lines += [
+            "",
+            "Scaling out (docs/scaling-out.md), Ushahidi, the server processes on the one server core as above:",
+            "",
+            "| setup | cold start ms | GET req/s | GET ratio | POST req/s | POST ratio | reset ms |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for row in report["scale_out"]:
+            lines.append(
+                f"| {row['setup']} | {row['cold_start_ms']} | {row['get_rps']} | {row['get_ratio']} | "
+                f"{row['post_rps']} | {row['post_ratio']} | {row['reset_ms']} |"
+            )
     return "\n".join(lines) + "\n"
 
 
