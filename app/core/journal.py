@@ -4,11 +4,12 @@ Recording is cheap on purpose (it runs on every request): an entry keeps the raw
 `body_bytes` of each body, and is only decoded into JSON when someone reads the journal.
 """
 
+import itertools
 import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from starlette.concurrency import run_in_threadpool
@@ -181,22 +182,26 @@ class Journal:
         """Entries newest first."""
         with self._lock:
             entries = list(self._entries)
-        found = []
-        for entry in reversed(entries):
-            if after is not None and entry.id <= after:
-                break
-            if since is not None and entry.time < since:
-                continue
-            if unmatched and not entry.unmatched:
-                continue
-            if path_prefix and not (entry.path.startswith(path_prefix) or entry.own_path.startswith(path_prefix)):
-                continue
-            if matcher is not None and not entry.matches(matcher):
-                continue
-            found.append(entry)
-            if limit is not None and len(found) >= limit:
-                break
-        return found
+        newer = itertools.takewhile(lambda e: after is None or e.id > after, reversed(entries))
+        kept = (e for e in newer if (since is None or e.time >= since) and (e.unmatched or not unmatched))
+        return pick(kept, matcher, path_prefix, limit)
+
+
+def pick(
+    entries: Iterable[Entry], matcher: RequestMatcher | None, path_prefix: str | None, limit: int | None
+) -> list[Entry]:
+    """The entries (newest first) that match and lie under the path prefix (with or without the vendor's), up to
+    `limit`."""
+    found = []
+    for entry in entries:
+        if path_prefix and not (entry.path.startswith(path_prefix) or entry.own_path.startswith(path_prefix)):
+            continue
+        if matcher is not None and not entry.matches(matcher):
+            continue
+        found.append(entry)
+        if limit is not None and len(found) >= limit:
+            break
+    return found
 
 
 def mark_unmatched(scope: Scope) -> None:

@@ -16,25 +16,12 @@ from sqlalchemy.engine import Engine
 
 from crowdmock.core import clock, control
 from crowdmock.core.faults import FaultRule, Faults
-from crowdmock.core.journal import Entry, Journal
+from crowdmock.core.journal import Entry, Journal, pick
 from crowdmock.core.ratelimit import RateLimiter
 
-# The Entry fields the shared journal stores as they are.
-_STORED = (
-    "time",
-    "vendor",
-    "prefix",
-    "method",
-    "path",
-    "query",
-    "body_size",
-    "status",
-    "response_size",
-    "duration_ms",
-    "unmatched",
-    "fault",
-    "dropped",
-)
+# The Entry fields the shared journal stores as they are; headers and bodies are converted.
+_CONVERTED = ("id", "raw_headers", "body", "raw_response_headers", "response_body")
+_STORED = tuple(name for name in Entry.__slots__ if name not in _CONVERTED)
 
 
 def _pairs(raw: list) -> list[list[str]]:
@@ -85,17 +72,7 @@ class SharedJournal(Journal):
             if unmatched:
                 query = query.where(table.c.unmatched.is_(True))
             rows = conn.execute(query).mappings().all()
-        found = []
-        for row in rows:
-            entry = _entry(row)
-            if path_prefix and not (entry.path.startswith(path_prefix) or entry.own_path.startswith(path_prefix)):
-                continue
-            if matcher is not None and not entry.matches(matcher):
-                continue
-            found.append(entry)
-            if limit is not None and len(found) >= limit:
-                break
-        return found
+        return pick(map(_entry, rows), matcher, path_prefix, limit)
 
 
 def _entry(row) -> Entry:

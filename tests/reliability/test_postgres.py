@@ -4,8 +4,6 @@ journal, counts, fault rules and tokens), and concurrent writers through both lo
 
 import concurrent.futures
 import itertools
-import threading
-import time
 
 import httpx
 import pytest
@@ -88,32 +86,11 @@ def test_a_killed_replica_loses_no_acknowledged_write(postgres_server):
     """SIGKILL in the middle of a write load: every write it acknowledged is there when a replica starts again, and
     no write was half applied (IdeaScale's comment count agrees with its comments)."""
     url = postgres_server.new_database()
-    process, base = workload.start_server(url)
-    creds = workload.credentials(base)
-    outcome, killed = workload.Outcome(), threading.Event()
-    load = threading.Thread(target=workload.run, args=(base, 200, 16, creds, outcome, killed.is_set), daemon=True)
-    load.start()
-    deadline = time.monotonic() + 120
-    while len(outcome.statuses) < 60 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    process.kill()
-    process.wait(10)
-    killed.set()
-    load.join(120)
-    acknowledged = {vendor: list(ids) for vendor, ids in outcome.created.items()}
-    assert sum(map(len, acknowledged.values())) >= 60
-    assert all(status < 300 for _, status in outcome.statuses)
+    acknowledged = workload.kill_mid_load(url, 60)
     engine = create_engine(url)
     with engine.connect() as conn:
         count = conn.execute(text(f"SELECT comment_count FROM ideascale_idea WHERE id = {workload.IDEA}")).scalar()
         rows = conn.execute(text(f"SELECT COUNT(*) FROM ideascale_comment WHERE idea_id = {workload.IDEA}")).scalar()
     engine.dispose()
     assert count == rows >= workload.IDEA_COMMENTS + len(acknowledged["ideascale"])
-    process, base = workload.start_server(url)
-    try:
-        creds = workload.credentials(base)
-        for vendor, ids in acknowledged.items():
-            assert {workload.find(base, creds, vendor, ident) for ident in ids} <= {200}, vendor
-    finally:
-        process.terminate()
-        process.wait(30)
+    workload.assert_readable(url, acknowledged)

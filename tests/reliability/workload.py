@@ -6,6 +6,7 @@ import itertools
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -143,3 +144,36 @@ def start_server(database: str, workers: int = 1, **settings: str) -> tuple[subp
             process.kill()
             pytest.fail(f"server did not start: {process.communicate()[1][-2000:]}")
         time.sleep(0.05)
+
+
+def kill_mid_load(database: str, acknowledged_before_kill: int) -> dict[str, list[str]]:
+    """`crowdmock serve` on `database` under every vendor's writes, SIGKILLed (no shutdown, no checkpoint) once that
+    many writes were acknowledged; the acknowledged writes' ids per vendor."""
+    process, base = start_server(database)
+    creds = credentials(base)
+    outcome, killed = Outcome(), threading.Event()
+    load = threading.Thread(target=run, args=(base, 200, 16, creds, outcome, killed.is_set), daemon=True)
+    load.start()
+    deadline = time.monotonic() + 120
+    while len(outcome.statuses) < acknowledged_before_kill and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.kill()
+    process.wait(10)
+    killed.set()
+    load.join(120)
+    assert all(status < 300 for _, status in outcome.statuses)
+    acknowledged = {vendor: list(ids) for vendor, ids in outcome.created.items()}
+    assert sum(map(len, acknowledged.values())) >= acknowledged_before_kill
+    return acknowledged
+
+
+def assert_readable(database: str, acknowledged: dict[str, list[str]]) -> None:
+    """A new server on the database reads every acknowledged write back."""
+    process, base = start_server(database)
+    try:
+        creds = credentials(base)
+        for vendor, ids in acknowledged.items():
+            assert {find(base, creds, vendor, ident) for ident in ids} <= {200}, vendor
+    finally:
+        process.terminate()
+        process.wait(30)

@@ -6,20 +6,9 @@ from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
+from crowdmock.vendors.dosomething import deps
 from crowdmock.vendors.dosomething import reportbacks as rb_logic
 from crowdmock.vendors.dosomething.auth import CallerDep, authorize
-from crowdmock.vendors.dosomething.deps import (
-    DEFAULT_COUNT,
-    csv,
-    csv_ints,
-    flag,
-    get,
-    query_params,
-    read_data,
-    renderer,
-    require,
-    whole,
-)
 from crowdmock.vendors.dosomething.errors import ServicesError, missing
 from crowdmock.vendors.dosomething.models import Reportback, ReportbackFile, StoredFile
 from crowdmock.vendors.dosomething.render import Renderer, paged
@@ -30,34 +19,34 @@ DEFAULT_STATUSES = ["promoted", "approved"]
 
 def _statuses(r: Renderer, value) -> list[str]:
     """The `status` filter; callers who may not review are limited to promoted and approved."""
-    wanted = csv(value) or DEFAULT_STATUSES
+    wanted = deps.csv(value) or DEFAULT_STATUSES
     allowed = r.visible_statuses()
     return wanted if allowed is None else [s for s in wanted if s in allowed]
 
 
 def _count_page(q: dict) -> tuple[int, int]:
-    count = whole(q.get("count"), DEFAULT_COUNT)
-    return (count if count and count > 0 else DEFAULT_COUNT), max(whole(q.get("page"), 1), 1)
+    count = deps.whole(q.get("count"), deps.DEFAULT_COUNT)
+    return (count if count and count > 0 else deps.DEFAULT_COUNT), max(deps.whole(q.get("page"), 1), 1)
 
 
 @router.get("/api/v1/reportbacks")
 def list_reportbacks(request: Request, db: SessionDep, caller: CallerDep) -> dict:
-    q = query_params(request)
-    r = renderer(request, db, caller)
+    q = deps.query_params(request)
+    r = deps.renderer(request, db, caller)
     statuses = _statuses(r, q.get("status"))
     count, page = _count_page(q)
     query = select(Reportback).order_by(Reportback.rbid)
     if q.get("ids") is not None:
-        query = query.where(Reportback.rbid.in_(csv_ints(q["ids"])))
+        query = query.where(Reportback.rbid.in_(deps.csv_ints(q["ids"])))
     if q.get("campaigns") is not None:
-        query = query.where(Reportback.nid.in_(csv_ints(q["campaigns"])))
-    if not flag(q.get("flagged")):
+        query = query.where(Reportback.nid.in_(deps.csv_ints(q["campaigns"])))
+    if not deps.flag(q.get("flagged")):
         query = query.where(Reportback.flagged == False)  # noqa: E712
     reportbacks = list(db.exec(query))
     files = r.files_of([rb.rbid for rb in reportbacks])
     # A reportback is listed when one of its items has a requested status.
     reportbacks = [rb for rb in reportbacks if any(f.status in statuses for f in files.get(rb.rbid, []))]
-    if flag(q.get("random")):
+    if deps.flag(q.get("random")):
         clock.shuffle(reportbacks)
     chosen = reportbacks[(page - 1) * count : page * count]
     r.preload(nids={rb.nid for rb in chosen})
@@ -66,27 +55,27 @@ def list_reportbacks(request: Request, db: SessionDep, caller: CallerDep) -> dic
 
 @router.get("/api/v1/reportbacks/{rbid}")
 def get_reportback(rbid: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
-    rb = get(db, Reportback, rbid)
+    rb = deps.get(db, Reportback, rbid)
     if rb is None:
         return missing("No reportback data found.")
-    r = renderer(request, db, caller)
+    r = deps.renderer(request, db, caller)
     return {"data": r.reportback(rb, r.files_of([rb.rbid]).get(rb.rbid, []))}
 
 
 @router.get("/api/v1/reportback-items")
 def list_items(request: Request, db: SessionDep, caller: CallerDep) -> dict:
-    q = query_params(request)
-    r = renderer(request, db, caller)
+    q = deps.query_params(request)
+    r = deps.renderer(request, db, caller)
     statuses = _statuses(r, q.get("status"))
     count, page = _count_page(q)
-    campaigns, exclude = csv_ints(q.get("campaigns")), csv_ints(q.get("exclude"))
+    campaigns, exclude = deps.csv_ints(q.get("campaigns")), deps.csv_ints(q.get("exclude"))
     query = select(ReportbackFile).where(ReportbackFile.status.in_(statuses))
     if q.get("campaigns"):
         query = query.where(ReportbackFile.nid.in_(campaigns))
     if exclude:
         query = query.where(ReportbackFile.fid.not_in(exclude))
     items = list(db.exec(query.order_by(ReportbackFile.fid.desc())))
-    randomize, load_user = flag(q.get("random")), flag(q.get("load_user"))
+    randomize, load_user = deps.flag(q.get("random")), deps.flag(q.get("load_user"))
     if randomize:
         clock.shuffle(items)
     chosen = items[(page - 1) * count : page * count]
@@ -113,8 +102,8 @@ def list_items(request: Request, db: SessionDep, caller: CallerDep) -> dict:
 
 @router.get("/api/v1/reportback-items/{fid}")
 def get_item(fid: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
-    r = renderer(request, db, caller)
-    f = get(db, ReportbackFile, fid)
+    r = deps.renderer(request, db, caller)
+    f = deps.get(db, ReportbackFile, fid)
     if f is None or not r.visible([f]):
         return missing("No reportback items data found.")
     return {"data": r.item(f, db.get(Reportback, f.rbid))}
@@ -122,7 +111,7 @@ def get_item(fid: str, request: Request, db: SessionDep, caller: CallerDep) -> d
 
 @router.post("/api/v1/reportback_files/{fid}/review")
 async def review(fid: str, request: Request, db: SessionDep, caller: CallerDep) -> JSONResponse:
-    values = require(await read_data(request), "status")
+    values = deps.require(await deps.read_data(request), "status")
     authorize(request, caller, "admin")
     return JSONResponse(rb_logic.review_file(db, fid, values, caller.user.uid))
 
