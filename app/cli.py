@@ -130,6 +130,13 @@ def _reset(args: argparse.Namespace) -> int:
     store = _open_store(settings)
     names = store.reset(args.vendor)
     store.close()
+    if settings.shares_state:  # what POST /__admin/reset clears too, for every process on the database
+        from crowdmock.main import open_control_plane
+
+        control = open_control_plane(settings)
+        control.reset(args.vendor)
+        control.clear_counters(names)
+        control.release()
     print(f"reset {', '.join(names)} in {settings.database_url}")
     return 0
 

@@ -52,6 +52,7 @@ journal = Table(
     Column("unmatched", Boolean, nullable=False),
     Column("fault", Integer),
     Column("dropped", Boolean, nullable=False),
+    sqlite_autoincrement=True,  # ids never reused (after a clear, `after=<id>` readers must see new entries)
 )
 
 faults = Table(
@@ -61,6 +62,7 @@ faults = Table(
     Column("rule", JSON, nullable=False),  # FaultRule.as_dict()
     Column("times_left", Integer),  # None: fires until removed
     Column("hits", Integer, nullable=False, default=0),
+    sqlite_autoincrement=True,  # a removed rule's id never names another
 )
 
 # One row per counted event of a rate limiter: (limiter, key) within its window.

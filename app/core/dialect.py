@@ -7,12 +7,15 @@ dialect-neutral by using these and SQLAlchemy expressions only).
 - `DataVersion(engine)()`: a value that changes whenever any connection commits to the database, for the response
   cache. SQLite: `PRAGMA data_version` (microseconds); PostgreSQL: the current snapshot (`xmin:xmax:in-progress`),
   which changes whenever a transaction gets an id or ends.
+- Integers are 64-bit on both: SQLite's INTEGER is; on PostgreSQL every Integer column is created as BIGINT (unix
+  times past 2038, ids a client makes up), since the code assumes 2**63 everywhere (core/db.py MAX_INTEGER).
 - `sync_sequences(conn, tables)`: after rows were inserted with their ids (seed, reset, snapshot), the next generated
   id follows the largest. SQLite does it by itself; PostgreSQL's sequences must be moved.
 
 Keys are the code's own constants (they are written into the SQL), never a client's input.
 """
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -123,11 +126,18 @@ class DataVersion:
 
     def __call__(self) -> object:
         with self._lock:
-            if self._connection is None:
-                self._connection = self._open()
-            if self.engine.dialect.name == "sqlite":
-                return self._connection.execute("PRAGMA data_version").fetchone()[0]
-            return self._connection.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
+            try:
+                return self._read()
+            except Exception:  # the server restarted or dropped an idle connection: a new one, once
+                self._close()
+                return self._read()
+
+    def _read(self) -> object:
+        if self._connection is None:
+            self._connection = self._open()
+        if self.engine.dialect.name == "sqlite":
+            return self._connection.execute("PRAGMA data_version").fetchone()[0]
+        return self._connection.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
 
     def _open(self):
         if self.engine.dialect.name == "sqlite":
@@ -139,6 +149,15 @@ class DataVersion:
 
     def close(self) -> None:
         with self._lock:
-            if self._connection is not None:
+            self._close()
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
                 self._connection.close()
-                self._connection = None
+            self._connection = None
+
+
+@compiles(Integer, "postgresql")
+def _integer_postgresql(element: Integer, compiler, **kw) -> str:
+    return "BIGINT"

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.core import clock
 from crowdmock.core.errors import ErrorRenderer, status_phrase
-from crowdmock.core.journal import ENTRY_KEY
+from crowdmock.core.journal import ENTRY_KEY, FINISH_KEY
 from crowdmock.core.matching import RequestMatcher
 from crowdmock.core.reason import DROP_EXTENSION
 
@@ -183,6 +183,7 @@ class FaultMiddleware:
         if rule.drop_connection:
             if entry is not None:
                 entry.dropped = True
+                await scope[FINISH_KEY]()  # recorded before the client sees the connection go
             drop = scope.get("extensions", {}).get(DROP_EXTENSION)
             if drop is None:
                 raise connection_dropped()()

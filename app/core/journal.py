@@ -5,6 +5,7 @@ Recording is cheap on purpose (it runs on every request): an entry keeps the raw
 """
 
 import itertools
+import logging
 import re
 import threading
 import time
@@ -18,7 +19,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from crowdmock.core.matching import RequestMatcher
 
 # The scope key under which the entry of the request in flight travels (copies of the scope share it).
+log = logging.getLogger("crowdmock")
 ENTRY_KEY = "crowdmock.journal_entry"
+# The scope key of the request's `await record_entry()`: the entry written now (before a fault drops the connection).
+FINISH_KEY = "crowdmock.journal_finish"
 
 # path -> (vendor name, its mount prefix) or None when the path belongs to no vendor.
 VendorResolver = Callable[[str], tuple[str, str] | None]
@@ -285,21 +289,29 @@ class JournalMiddleware:
                         entry.response_body = entry.response_body + piece if entry.response_body else piece
                 if self.journal.shared and not message.get("more_body", False):
                     # Another process may be asked for a count as soon as the client has the answer.
-                    await run_in_threadpool(finish)
+                    await record_entry()
             await send(message)
 
         recorded = False
 
         def finish() -> None:
             nonlocal recorded
+            if recorded:
+                return
+            recorded = True
             entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
             if entry.dropped:
                 entry.status, entry.raw_response_headers, entry.response_body = None, [], b""
-            self.journal.add(entry)
-            recorded = True
+            try:
+                self.journal.add(entry)
+            except Exception:  # the answer goes out all the same: a journal that cannot write loses the entry
+                log.exception("the journal could not record %s %s", entry.method, entry.path)
 
+        async def record_entry() -> None:
+            await run_in_threadpool(finish) if self.journal.shared else finish()
+
+        scope[FINISH_KEY] = record_entry  # a fault that drops the connection records the request first
         try:
             await self.app(scope, recording_receive, recording_send)
         finally:
-            if not recorded:
-                await run_in_threadpool(finish) if self.journal.shared else finish()
+            await record_entry()

@@ -156,3 +156,27 @@ def test_deterministic_workers_draw_no_id_twice(tmp_path):
     assert {status for status, _ in answers} == {200}, answers
     assert len({sessid for _, sessid in answers}) == 30
     assert "Traceback" not in errors, errors[-2000:]
+
+
+def test_ids_of_removed_faults_and_cleared_entries_are_never_reused(two):
+    a, b = two
+    first = a.post("/__admin/faults", json={"vendor": "ushahidi", "status": 500}).json()["id"]
+    assert b.delete(f"/__admin/faults/{first}").status_code in (200, 204)
+    assert a.post("/__admin/faults", json={"vendor": "ushahidi", "status": 500}).json()["id"] > first
+    a.delete("/__admin/faults")
+    a.get(CONFIG)
+    last = b.get("/__admin/requests", params={"limit": 1}).json()["requests"][0]["id"]
+    b.delete("/__admin/requests")
+    a.get(CONFIG)
+    assert b.get("/__admin/requests", params={"limit": 1}).json()["requests"][0]["id"] > last
+
+
+def test_a_dropped_connection_is_recorded_before_the_client_sees_it(workers):
+    httpx.post(f"{workers}/__admin/reset")
+    spec = {"vendor": "ushahidi", "path": "/api/v3/config", "drop_connection": True, "times": 1}
+    rule = httpx.post(f"{workers}/__admin/faults", json=spec).json()
+    with pytest.raises(httpx.RemoteProtocolError), httpx.Client() as client:
+        client.get(workers + CONFIG)
+    with httpx.Client() as client:  # another connection: perhaps another worker
+        newest = client.get(f"{workers}/__admin/requests", params={"limit": 1}).json()["requests"][0]
+    assert (newest["path"], newest["status"], newest["fault"]) == (CONFIG, None, rule["id"])

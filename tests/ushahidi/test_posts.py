@@ -328,3 +328,14 @@ def test_filters_by_ids_beyond_64_bits_match_nothing(ush, admin):
         response = ush.get("/api/v3/posts", params=params, headers=admin)
         assert response.status_code == 200, (params, response.text)
         assert response.json()["results"] == [], params
+
+
+def test_a_post_date_past_2038_is_kept(ush, admin):
+    """Unix times past 2**31 (SQLite's INTEGER and PostgreSQL's BIGINT both hold them)."""
+    created = ush.post(
+        "/api/v3/posts", headers=admin, json={"form": 1, "title": "Later", "post_date": "2040-01-01T00:00:00+00:00"}
+    )
+    assert created.status_code == 200, created.text
+    assert ush.get(f"/api/v3/posts/{created.json()['id']}", headers=admin).json()["post_date"] == (
+        "2040-01-01T00:00:00+00:00"
+    )
