@@ -83,7 +83,16 @@ WRITE_LOCK = 0x63726F776D6F636B  # "crowmock"
 
 
 def _postgres_engine(url: str, write_lock: int) -> Engine:
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Two engines per process (data, control tables) and a version connection: 31 connections at most, so that
+    # three replicas fit PostgreSQL's default max_connections (100).
+    engine = create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _nul_free_text(dbapi_conn, _record):
+        from crowdmock.core.dialect import nul_free_text_dumpers
+
+        for python_type, dumper in nul_free_text_dumpers():
+            dbapi_conn.adapters.register_dumper(python_type, dumper)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):

@@ -9,6 +9,8 @@ dialect-neutral by using these and SQLAlchemy expressions only).
   which changes whenever a transaction gets an id or ends.
 - Integers are 64-bit on both: SQLite's INTEGER is; on PostgreSQL every Integer column is created as BIGINT (unix
   times past 2038, ids a client makes up), since the code assumes 2**63 everywhere (core/db.py MAX_INTEGER).
+- Text may hold U+0000 on SQLite; PostgreSQL refuses it. On PostgreSQL connections crowdmock's text parameters
+  carry U+FFFD in its place (`nul_free_text_dumpers`), so such input is stored, not answered with a 500.
 - `sync_sequences(conn, tables)`: after rows were inserted with their ids (seed, reset, snapshot), the next generated
   id follows the largest. SQLite does it by itself; PostgreSQL's sequences must be moved.
 
@@ -161,3 +163,18 @@ class DataVersion:
 @compiles(Integer, "postgresql")
 def _integer_postgresql(element: Integer, compiler, **kw) -> str:
     return "BIGINT"
+
+
+def nul_free_text_dumpers() -> list[tuple[type, type]]:
+    """psycopg dumpers of str that write U+FFFD for U+0000, registered on crowdmock's own connections only."""
+    from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
+
+    class NulFreeText(StrDumperUnknown):
+        def dump(self, obj: str):
+            return super().dump(obj.replace("\x00", "\ufffd"))
+
+    class NulFreeBinary(StrBinaryDumper):
+        def dump(self, obj: str):
+            return super().dump(obj.replace("\x00", "\ufffd"))
+
+    return [(str, NulFreeText), (str, NulFreeBinary)]

@@ -267,6 +267,9 @@ class JournalMiddleware:
             return message
 
         async def recording_send(message: Message) -> None:
+            if recorded:  # the entry is final (a dropped connection's, written before the drop)
+                await send(message)
+                return
             if message["type"] == "http.response.start":
                 declared = _content_length(scope)
                 if not body_done and 0 < declared <= limit:

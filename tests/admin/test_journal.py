@@ -220,3 +220,14 @@ def test_the_journal_can_be_turned_off():
         assert client.get("/crowdskout/v1/profile/1").status_code == 401
         assert journal(client) == []
         assert count(client) == 0
+
+
+def test_text_with_a_nul_character_is_stored_and_journaled_on_every_backend(client):
+    """PostgreSQL refuses U+0000 in text; crowdmock stores U+FFFD in its place there, never answering a 500."""
+    admin = client.post("/__admin/tokens", json={"vendor": "ushahidi", "user": "admin@ushahidi.com"}).json()
+    created = client.post("/ushahidi/api/v3/tags", json={"tag": "nul\u0000here"}, headers=admin["headers"])
+    assert created.status_code == 200, created.text
+    tag = client.get(f"/ushahidi/api/v3/tags/{created.json()['id']}", headers=admin["headers"]).json()["tag"]
+    assert tag in ("nul\u0000here", "nul\ufffdhere")
+    assert client.get("/ushahidi/api/v3/config%00x").status_code == 404
+    assert client.post("/__admin/requests/count", json={"path_regex": "config"}).json() == {"count": 1}
