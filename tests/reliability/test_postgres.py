@@ -13,6 +13,7 @@ from tests.credentials import admin_headers
 from tests.reliability import workload
 
 CONFIG = "/ushahidi/api/v3/config"
+LOGIN = {"username": "batman", "password": "imB@tman789Kittycat$"}
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +95,33 @@ def test_a_killed_replica_loses_no_acknowledged_write(postgres_server):
     engine.dispose()
     assert count == rows >= workload.IDEA_COMMENTS + len(acknowledged["ideascale"])
     workload.assert_readable(url, acknowledged)
+
+
+def _fresh_login(base: str) -> tuple[int, str]:
+    with httpx.Client(timeout=30) as client:
+        answer = client.post(f"{base}/dosomething/api/v1/auth/login", json=LOGIN)
+        return answer.status_code, answer.json()["sessid"] if answer.status_code == 200 else answer.text
+
+
+def test_deterministic_replicas_draw_no_id_twice(postgres_server):
+    url = postgres_server.new_database()
+    started = [workload.start_server(url, deterministic="true") for _ in range(2)]
+    try:
+        bases = [base for _, base in started]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(_fresh_login, itertools.islice(itertools.cycle(bases), 30)))
+    finally:
+        for process, _ in started:
+            process.terminate()
+            process.wait(30)
+    assert {status for status, _ in answers} == {200}, answers
+    assert len({sessid for _, sessid in answers}) == 30
+
+
+def test_the_dashboard_and_admin_docs_are_served_by_every_replica(replicas):
+    for base in replicas:
+        page = httpx.get(f"{base}/")
+        assert page.status_code == 200 and "crowdmock" in page.text
+        assert httpx.get(f"{base}/__admin/static/dashboard/dashboard.js").status_code == 200
+        vendors = httpx.get(f"{base}/__admin/vendors").json()["vendors"]
+        assert [v["name"] for v in vendors] == ["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"]
