@@ -203,12 +203,7 @@ class Renderer:
     def reportback(self, rb: Reportback, files: list[ReportbackFile]) -> dict:
         """GET reportbacks[/{id}]: the reportback with its visible items, campaign and user."""
         return {
-            "id": str(rb.rbid),
-            "created_at": str(rb.created),
-            "updated_at": str(rb.updated),
-            "quantity": rb.quantity,
-            "why_participated": rb.why_participated,
-            "flagged": rb.flagged,
+            **_reportback_fields(rb),
             "reportback_items": {
                 "total": len(files),
                 "data": [self.item_head(f) for f in self.visible(files)],
@@ -220,16 +215,7 @@ class Renderer:
     def item(self, f: ReportbackFile, rb: Reportback | None) -> dict:
         """GET reportback-items[/{id}]."""
         return self.item_head(f) | {
-            "reportback": None
-            if rb is None
-            else {
-                "id": str(rb.rbid),
-                "created_at": str(rb.created),
-                "updated_at": str(rb.updated),
-                "quantity": rb.quantity,
-                "why_participated": rb.why_participated,
-                "flagged": rb.flagged,
-            },
+            "reportback": None if rb is None else _reportback_fields(rb),
             "campaign": self.campaign_ref(f.nid),
             "user": self.user_ref(f.uid),
         }
@@ -312,3 +298,15 @@ def account(user: User, session: Session | None) -> dict:
         }
     )
     return out
+
+
+def _reportback_fields(rb: Reportback) -> dict:
+    """A reportback's own fields, in the transformer's order (with its items, or inside an item)."""
+    return {
+        "id": str(rb.rbid),
+        "created_at": str(rb.created),
+        "updated_at": str(rb.updated),
+        "quantity": rb.quantity,
+        "why_participated": rb.why_participated,
+        "flagged": rb.flagged,
+    }

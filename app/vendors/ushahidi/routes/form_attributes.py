@@ -50,17 +50,7 @@ async def create_attribute(ctx: CtxDep, form_id: int) -> dict:
     data = await body(ctx)
     form = load_form(ctx, form_id, "update")
     attribute = FormAttribute(key="", form_stage_id=data.get("form_stage_id"))
-    errors: list = []
-    apply_attribute(ctx, attribute, data, errors)
-    if errors:
-        raise validation_failed("form_attributes", errors)
-    check_stage(ctx, form_id, attribute)
-    ctx.session.add(attribute)
-    ctx.session.flush()
-    refresh_form_tags(ctx, form)
-    ctx.session.add(form)
-    ctx.session.commit()
-    return render_attribute(ctx, attribute)
+    return _save(ctx, form_id, form, attribute, data)
 
 
 @router.get("/{form_id:int}/attributes/{attribute_id:int}")
@@ -75,9 +65,14 @@ async def update_attribute(ctx: CtxDep, form_id: int, attribute_id: int) -> dict
     data = await body(ctx)
     form = load_form(ctx, form_id, "update")
     attribute = load_attribute(ctx, form_id, attribute_id)
-    errors: list = []
     if isinstance(data.get("form_stage_id"), int):
         attribute.form_stage_id = data["form_stage_id"]
+    return _save(ctx, form_id, form, attribute, data)
+
+
+def _save(ctx, form_id: int, form, attribute: FormAttribute, data: dict) -> dict:
+    """The attribute with `data` applied, checked and stored, with the form's tags that follow its options."""
+    errors: list = []
     apply_attribute(ctx, attribute, data, errors)
     if errors:
         ctx.session.rollback()

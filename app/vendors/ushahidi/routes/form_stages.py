@@ -39,15 +39,7 @@ async def create_stage(ctx: CtxDep, form_id: int) -> dict:
     ctx.require_token()
     data = await body(ctx)
     load_form(ctx, form_id, "update")
-    stage, errors = FormStage(form_id=form_id), []
-    copy_fields(data, STAGE_FIELDS, stage, errors)
-    if not stage.label:
-        errors.append(("label", "label must not be empty"))
-    if errors:
-        raise validation_failed("form_stages", errors)
-    ctx.session.add(stage)
-    ctx.session.commit()
-    return render_stage(ctx, stage)
+    return _save(ctx, FormStage(form_id=form_id), data)
 
 
 @router.get("/{form_id:int}/stages/{stage_id:int}")
@@ -61,7 +53,12 @@ async def update_stage(ctx: CtxDep, form_id: int, stage_id: int) -> dict:
     ctx.require_token()
     data = await body(ctx)
     load_form(ctx, form_id, "update")
-    stage, errors = load_stage(ctx, form_id, stage_id), []
+    return _save(ctx, load_stage(ctx, form_id, stage_id), data)
+
+
+def _save(ctx, stage: FormStage, data: dict) -> dict:
+    """The stage with `data` applied, checked and stored."""
+    errors: list = []
     copy_fields(data, STAGE_FIELDS, stage, errors)
     if not stage.label:
         errors.append(("label", "label must not be empty"))
