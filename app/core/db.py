@@ -99,6 +99,10 @@ def _postgres_engine(url: str, write_lock: int) -> Engine:
         if conn.get_execution_options().get(WRITE):
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({write_lock})")
 
+    if write_lock == WRITE_LOCK:  # the data's engine (not the control tables'): its writes change the data version
+        from crowdmock.core.dialect import count_data_writes
+
+        count_data_writes(engine)
     return engine
 
 

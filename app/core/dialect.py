@@ -4,9 +4,11 @@ dialect-neutral by using these and SQLAlchemy expressions only).
 - `JsonField(column, key)`: a JSON document's field as a comparable SQL value, the same expression in an index and
   in the lookups that should use it. SQLite: `json_extract(doc, '$.key')`; PostgreSQL: `(doc -> 'key')::jsonb`.
 - `json_field_is(column, key, value)`: that field equals a JSON value, type included (`1`, `"1"` and `true` differ).
-- `DataVersion(engine)()`: a value that changes whenever any connection commits to the database, for the response
-  cache. SQLite: `PRAGMA data_version` (microseconds); PostgreSQL: the current snapshot (`xmin:xmax:in-progress`),
-  which changes whenever a transaction gets an id or ends.
+- `DataVersion(engine)()`: a value that changes whenever any connection commits a change of data, for the response
+  cache. SQLite: `PRAGMA data_version` (the control tables live in another file, so journal writes leave it alone).
+  PostgreSQL: a counter row (`crowdmock_data_version`) that every transaction which wrote bumps just before its
+  commit (`count_data_writes`), so the bump and the data become visible together, and the control tables' writes
+  (every request's journal entry) do not count.
 - Integers are 64-bit on both: SQLite's INTEGER is; on PostgreSQL every Integer column is created as BIGINT (unix
   times past 2038, ids a client makes up), since the code assumes 2**63 everywhere (core/db.py MAX_INTEGER).
 - Text may hold U+0000 on SQLite; PostgreSQL refuses it. On PostgreSQL connections crowdmock's text parameters
@@ -22,7 +24,7 @@ import json
 import sqlite3
 import threading
 
-from sqlalchemy import Integer, Table, and_, literal
+from sqlalchemy import Integer, Table, and_, event, literal
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
@@ -111,13 +113,62 @@ def json_field_is(column, key: str, value) -> ColumnElement[bool]:
 def sync_sequences(conn: Connection, tables: list[Table]) -> None:
     if conn.dialect.name != "postgresql":
         return
+    moves = []
     for table in tables:
+        name = qualified(conn, table.name)
         for column in table.primary_key.columns:
             if column.autoincrement in (True, "auto") and isinstance(column.type, Integer):
-                conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{column.name}'), "
-                    f'COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 0) + 1, false)'
+                moves.append(
+                    f"setval(pg_get_serial_sequence('{name}', '{column.name}'), "
+                    f'COALESCE((SELECT MAX("{column.name}") FROM {name}), 0) + 1, false)'
                 )
+    if moves:  # one statement: one round trip
+        conn.exec_driver_sql(f"SELECT {', '.join(moves)}")
+
+
+def qualified(conn: Connection, table_name: str) -> str:
+    """A table's name for raw SQL on this connection: in the schema its `schema_translate_map` puts it, if any."""
+    schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
+    return f'"{schema}"."{table_name}"' if schema else f'"{table_name}"'
+
+
+# PostgreSQL: the data version row, and the connection info key of a transaction that wrote.
+DATA_VERSION_TABLE = "crowdmock_data_version"
+_WROTE = "crowdmock_wrote"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "CREATE", "DROP", "ALTER")
+
+
+def create_data_version(conn: Connection) -> None:
+    """PostgreSQL: the data version's row, made once per database (every process runs it; it is idempotent)."""
+    if conn.dialect.name == "postgresql":
+        name = qualified(conn, DATA_VERSION_TABLE)
+        conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)")
+        conn.exec_driver_sql(f"INSERT INTO {name} VALUES (1, 0) ON CONFLICT DO NOTHING")
+
+
+def count_data_writes(engine: Engine) -> None:
+    """PostgreSQL: a transaction that wrote bumps the data version right before it commits. The row is locked only
+    between that update and the commit, so no writer waits on it while holding other rows."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_write(conn, _cursor, statement, _parameters, _context, _executemany):
+        if _WROTE not in conn.info and statement.lstrip()[:8].upper().startswith(_WRITES):
+            conn.info[_WROTE] = qualified(conn, DATA_VERSION_TABLE)
+
+    @event.listens_for(engine, "commit")
+    def _bump(conn):
+        name = conn.info.pop(_WROTE, None)
+        if name is not None:  # raw cursor: this runs inside SQLAlchemy's commit
+            with conn.connection.dbapi_connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {name} SET n = n + 1 WHERE id = 1")
+
+    @event.listens_for(engine, "rollback")
+    def _forget(conn):
+        conn.info.pop(_WROTE, None)
+
+    @event.listens_for(engine, "checkin")
+    def _forget_on_return(_dbapi_connection, record):
+        record.info.pop(_WROTE, None)
 
 
 class DataVersion:
@@ -139,7 +190,7 @@ class DataVersion:
             self._connection = self._open()
         if self.engine.dialect.name == "sqlite":
             return self._connection.execute("PRAGMA data_version").fetchone()[0]
-        return self._connection.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
+        return self._connection.execute(f"SELECT n FROM {DATA_VERSION_TABLE} WHERE id = 1").fetchone()[0]
 
     def _open(self):
         if self.engine.dialect.name == "sqlite":

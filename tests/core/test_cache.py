@@ -2,11 +2,11 @@
 byte, and never once anything changed, a fault rule exists or the request differs (credentials, Origin)."""
 
 import asyncio
-import sqlite3
 
 import pytest
 
 from crowdmock.core.cache import ResponseCache
+from crowdmock.core.db import make_engine
 from crowdmock.core.journal import Journal
 from tests.credentials import admin_headers
 
@@ -57,11 +57,11 @@ def test_a_write_a_reset_and_another_connections_commit_make_it_answer_anew(clie
     client.post("/__admin/reset", params={"vendor": "ushahidi"})
     admin = admin_headers(client.post, "ushahidi")
     assert client.get(TAG, headers=admin).json()["tag"] == "Emergency"
-    # Another process (a second worker) writing to the same file.
-    other = sqlite3.connect(app.state.store.engine.url.database)
-    other.execute("UPDATE ushahidi_tag SET tag = 'From elsewhere' WHERE id = 1")
-    other.commit()
-    other.close()
+    # Another process (a second worker or replica) writing to the same database.
+    other = make_engine(str(app.state.store.engine.url.render_as_string(hide_password=False)))
+    with other.begin() as conn:
+        conn.exec_driver_sql("UPDATE ushahidi_tag SET tag = 'From elsewhere' WHERE id = 1")
+    other.dispose()
     assert client.get(TAG, headers=admin).json()["tag"] == "From elsewhere"
 
 

@@ -125,3 +125,67 @@ def test_the_dashboard_and_admin_docs_are_served_by_every_replica(replicas):
         assert httpx.get(f"{base}/__admin/static/dashboard/dashboard.js").status_code == 200
         vendors = httpx.get(f"{base}/__admin/vendors").json()["vendors"]
         assert [v["name"] for v in vendors] == ["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"]
+
+
+def _rows(store, vendor: str) -> dict:
+    with store.engine.connect() as conn:
+        return {t.name: sorted(map(tuple, conn.execute(t.select()))) for t in store.vendor_tables(vendor)}
+
+
+def _open(url: str, **settings):
+    from crowdmock.main import open_store
+    from crowdmock.settings import Settings
+
+    store = open_store(Settings(database_url=url, seed_cache="off", **settings))
+    store.start()
+    return store
+
+
+def test_reset_copies_the_pristine_schema_back_exactly(postgres_server):
+    """A reset copies every table from the seeded schema made at the first reset; the result equals a fresh seed
+    table by table, other vendors are untouched, and new rows get ids after the copied ones."""
+    store, fresh = _open(postgres_server.new_database()), _open(postgres_server.seeded_database())
+    try:
+        with store.writer.begin() as conn:
+            for vendor in ("ushahidi", "ideascale"):
+                for table in reversed(store.vendor_tables(vendor)):
+                    conn.execute(table.delete())
+        store.reset("ushahidi")
+        assert _rows(store, "ushahidi") == _rows(fresh, "ushahidi")
+        assert all(rows == [] for rows in _rows(store, "ideascale").values())
+        store.reset()
+        for vendor in ("crowdskout", "dosomething", "ideascale", "ushahidi"):
+            assert _rows(store, vendor) == _rows(fresh, vendor)
+        with store.writer.begin() as conn:
+            added = conn.execute(
+                text(
+                    "INSERT INTO ushahidi_tag (tag, slug, type, priority, icon, created) "
+                    "VALUES ('New', 'new', 'category', 0, 'tag', 0) RETURNING id"
+                )
+            ).scalar()
+        assert added == 1 + max(row[0] for row in _rows(fresh, "ushahidi")["ushahidi_tag"])
+    finally:
+        store.close()
+        fresh.close()
+
+
+def test_a_store_seeded_from_other_fixtures_resets_to_them(postgres_server, tmp_path):
+    """The pristine schema is named by the seed it holds: a store with other fixtures remakes it, and each store's
+    reset brings back its own seed."""
+    folder = tmp_path / "mine" / "ideascale"
+    folder.mkdir(parents=True)
+    (folder / "campaign_groups.json").write_text('[{"id": 1, "name": "Renamed"}]')
+    url = postgres_server.new_database()
+    defaults = _open(url)
+    defaults.reset()
+    mine = _open(url, fixtures=str(tmp_path / "mine"))
+    group = text("SELECT name FROM ideascale_campaign_group WHERE id = 1")
+    try:
+        with mine.writer.begin() as conn:
+            conn.execute(text("UPDATE ideascale_campaign_group SET name = 'Changed' WHERE id = 1"))
+        mine.reset("ideascale")
+        with mine.engine.connect() as conn:
+            assert conn.execute(group).scalar() == "Renamed"
+    finally:
+        defaults.close()
+        mine.close()
