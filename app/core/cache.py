@@ -39,7 +39,8 @@ class CachedAnswer:
 
 class ResponseCache:
     """ASGI middleware in front of the vendors' routing. `version()` is the store's data version, `vendor(path)`
-    tells whether a path belongs to a vendor, `faulty()` whether any fault rule exists."""
+    tells whether a path belongs to a vendor, `faulty()` whether any fault rule exists. `remote`: both ask a database
+    server (PostgreSQL), so they run in a worker thread while the event loop serves other requests."""
 
     def __init__(
         self,
@@ -49,8 +50,10 @@ class ResponseCache:
         faulty: Callable[[], bool],
         journal: Journal,
         enabled: bool = True,
+        remote: bool = False,
     ):
-        self.app, self.version, self.vendor, self.faulty, self.enabled = app, version, vendor, faulty, enabled
+        self.app, self.vendor, self.enabled = app, vendor, enabled
+        self._version, self._faulty, self.remote = version, faulty, remote
         self.journal = journal
         self.entries: OrderedDict[tuple, CachedAnswer] = OrderedDict()
         self.pending: dict[tuple, asyncio.Future] = {}  # answers being made: identical requests wait for them
@@ -61,16 +64,16 @@ class ResponseCache:
             not self.enabled
             or scope["type"] != "http"
             or scope["method"] != "GET"
-            or self.faulty()
             or (found_vendor := self.vendor(scope["path"])) is None
             or any(name in (b"content-length", b"transfer-encoding") for name, _ in scope["headers"])
+            or await self._ask(self._faulty)
         ):
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope["query_string"], tuple(scope["headers"]), scope.get("scheme", "http"))
         while True:
             found = self.entries.get(key)
-            current = found is not None and found.version == self.version()
+            current = found is not None and found.version == await self.version()
             # Fresh; or just expired while one identical request is already making the new answer.
             if current and (found.expires > time.monotonic() or key in self.pending):
                 await self._replay(found_vendor, found, send)
@@ -81,12 +84,17 @@ class ResponseCache:
             # it is not a 200), the first waiter makes the next one and the others wait again, instead of all of
             # them querying at once (a burst that opened every pooled connection and grew the heap).
             await asyncio.shield(self.pending[key])
-        version = self.version()
-        self.pending[key] = asyncio.get_running_loop().create_future()
+        self.pending[key] = asyncio.get_running_loop().create_future()  # no await since the check above
         try:
-            await self._answer_and_keep(key, version, scope, receive, send)
+            await self._answer_and_keep(key, await self.version(), scope, receive, send)
         finally:
             self.pending.pop(key).set_result(None)
+
+    async def version(self) -> object:
+        return await self._ask(self._version)
+
+    async def _ask(self, question: Callable[[], object]) -> object:
+        return await run_in_threadpool(question) if self.remote else question()
 
     async def _answer_and_keep(self, key: tuple, version: int, scope: Scope, receive: Receive, send: Send) -> None:
         start: Message | None = None
@@ -109,7 +117,7 @@ class ResponseCache:
 
         await self.app(scope, receive, keeping_send)
         # The request itself may have written (a session touch): then its answer is not reusable.
-        if keep and start is not None and self.version() == version:
+        if keep and start is not None and await self.version() == version:
             request = {"method": "GET", "path": key[0], "query_string": key[1], "headers": key[2]}
             self.entries[key] = CachedAnswer(start, b"".join(chunks), version, time.monotonic() + TTL, request)
             self.entries.move_to_end(key)

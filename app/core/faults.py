@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import orjson
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -113,6 +114,8 @@ class FaultRule:
 class Faults:
     """The fault rules, in this process's memory (one process serves: the default)."""
 
+    remote = False  # whether asking for them goes to a database server
+
     def __init__(self) -> None:
         self._rules: list[FaultRule] = []
         self._next_id = 1
@@ -164,13 +167,19 @@ class FaultMiddleware:
     def __init__(self, app: ASGIApp, faults: Faults, vendor: str, render: ErrorRenderer):
         self.app, self.faults, self.vendor, self.render = app, faults, vendor, render
 
+    def _fire(self, method: str, path: str, own_path: str) -> FaultRule | None:
+        return self.faults.fire(self.vendor, method, path, own_path) if self.faults else None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.faults:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path, root = scope["path"], scope.get("root_path", "")
         own_path = path[len(root) :] if root and path.startswith(root) else path
-        rule = self.faults.fire(self.vendor, scope["method"], path, own_path)
+        if self.faults.remote:  # its questions go to a database server: asked off the event loop
+            rule = await run_in_threadpool(self._fire, scope["method"], path, own_path)
+        else:
+            rule = self._fire(scope["method"], path, own_path)
         if rule is None:
             await self.app(scope, receive, send)
             return

@@ -83,6 +83,7 @@ def install_server_pipeline(
             faulty=faults.__bool__,
             journal=journal,
             enabled=settings.response_cache,
+            remote=not settings.database_url.startswith("sqlite"),  # a database server: asked off the event loop
         ),
     ]
     inside_framework = [  # 3, 4, 5

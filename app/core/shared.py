@@ -100,6 +100,7 @@ class SharedFaults(Faults):
     def __init__(self, engine: Engine):
         super().__init__()
         self.engine = engine
+        self.remote = engine.dialect.name != "sqlite"
 
     def __bool__(self) -> bool:
         with self.engine.connect() as conn:
