@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     seed_cache: Path | None = Field(default_factory=_user_cache)
     # Request bodies above this size are refused with 413 in the vendor's error shape.
     max_body_bytes: int = 10 * 1_048_576
+    # Tenants (docs/parallel-tests.md): one idle this many seconds is deleted; at most this many exist besides
+    # `default`.
+    tenant_ttl: float = Field(default=3600.0, gt=0)
+    max_tenants: int = Field(default=100, ge=0)
 
     @property
     def shares_state(self) -> bool:

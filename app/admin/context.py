@@ -10,6 +10,7 @@ from crowdmock.core.faults import Faults
 from crowdmock.core.journal import Journal
 from crowdmock.core.shared import ControlPlane
 from crowdmock.core.store import Store
+from crowdmock.core.tenancy import DEFAULT, tenant_of
 from crowdmock.core.vendor import Vendor
 from crowdmock.settings import Settings
 
@@ -20,6 +21,7 @@ class Admin:
     settings: Settings
     control: ControlPlane
     vendors: dict[str, Vendor]  # the vendors this server serves
+    tenant: str = DEFAULT
 
     @property
     def journal(self) -> Journal:
@@ -40,7 +42,9 @@ class Admin:
 
 
 def get_admin(request: Request) -> Admin:
-    return request.app.state.admin
+    """The admin API of the request's tenant (core/tenancy.py)."""
+    tenant = tenant_of(request)
+    return Admin(tenant.store, tenant.settings, tenant.control, request.app.state.vendors, tenant.name)
 
 
 AdminDep = Annotated[Admin, Depends(get_admin)]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from crowdmock.core.faults import FaultRule
 from crowdmock.core.matching import RequestMatcher
 from crowdmock.core.payload import whole_number
+from crowdmock.core.tenancy import NAME, NAME_RULE
 from crowdmock.vendors import VENDORS
 
 # For the OpenAPI document (doc only: the handlers answer unknown names with the admin API's own errors).
@@ -278,3 +279,36 @@ class VendorList(BaseModel):
 class ErrorBody(BaseModel):
     error: str
     problems: list[str] = []
+
+
+NAME_PATTERN = f"^{NAME.pattern}$"
+
+
+class TenantSpec(BaseModel):
+    """A tenant to make now (otherwise one is made on its first request)."""
+
+    model_config = ConfigDict(extra="forbid")
+    # The name's rule is checked by the tenant registry (a bad name is 400 wherever it is given), not here.
+    name: str = Field(description=f"The tenant's name: {NAME_RULE}.", json_schema_extra={"pattern": NAME_PATTERN})
+    fixtures: str | None = Field(
+        default=None, description="A folder on the server of fixture files (<vendor>/<file>.json) to seed it from."
+    )
+    snapshot: Snapshot | None = Field(default=None, description="A snapshot (GET /__admin/snapshot) to load.")
+
+
+class Tenant(BaseModel):
+    name: str
+    created: float = Field(description="Unix time it was made.")
+    idle_seconds: float = Field(description="Seconds since its last request.")
+    expires: float | None = Field(description="Unix time it expires if idle until then (default: never).")
+
+
+class TenantList(BaseModel):
+    tenants: list[Tenant]
+    ttl_seconds: float
+    max_tenants: int
+
+
+class TenantDeleted(BaseModel):
+    status: str
+    deleted: str

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crowdmock.core.journal import Journal
+from crowdmock.core.tenancy import tenant_of
 
 TTL = 1.0  # seconds an answer may be reused
 MAX_ENTRIES = 2048
@@ -38,23 +39,19 @@ class CachedAnswer:
 
 
 class ResponseCache:
-    """ASGI middleware in front of the vendors' routing. `version()` is the store's data version, `vendor(path)`
-    tells whether a path belongs to a vendor, `faulty()` whether any fault rule exists. `remote`: both ask a database
-    server (PostgreSQL), so they run in a worker thread while the event loop serves other requests."""
+    """ASGI middleware in front of the vendors' routing. `vendor(path)` tells whether a path belongs to a vendor. The
+    data version, the fault rules and the journal are the request's tenant's (core/tenancy.py); answers are kept per
+    tenant. `remote`: the version and the fault rules are asked of a database server (PostgreSQL), so in a worker
+    thread while the event loop serves other requests."""
 
     def __init__(
         self,
         app: ASGIApp,
-        version: Callable[[], int],
         vendor: Callable[[str], tuple[str, str] | None],
-        faulty: Callable[[], bool],
-        journal: Journal,
         enabled: bool = True,
         remote: bool = False,
     ):
-        self.app, self.vendor, self.enabled = app, vendor, enabled
-        self._version, self._faulty, self.remote = version, faulty, remote
-        self.journal = journal
+        self.app, self.vendor, self.enabled, self.remote = app, vendor, enabled, remote
         self.entries: OrderedDict[tuple, CachedAnswer] = OrderedDict()
         self.pending: dict[tuple, asyncio.Future] = {}  # answers being made: identical requests wait for them
         self.hits = 0
@@ -66,17 +63,18 @@ class ResponseCache:
             or scope["method"] != "GET"
             or (found_vendor := self.vendor(scope["path"])) is None
             or any(name in (b"content-length", b"transfer-encoding") for name, _ in scope["headers"])
-            or await self._ask(self._faulty)
+            or await self._ask((tenant := tenant_of(scope)).control.faults.__bool__)
         ):
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope["query_string"], tuple(scope["headers"]), scope.get("scheme", "http"))
+        key = (tenant.serial, scope["path"], scope["query_string"], tuple(scope["headers"]), scope.get("scheme"))
+        version = tenant.store.data_version
         while True:
             found = self.entries.get(key)
-            current = found is not None and found.version == await self.version()
+            current = found is not None and found.version == await self._ask(version)
             # Fresh; or just expired while one identical request is already making the new answer.
             if current and (found.expires > time.monotonic() or key in self.pending):
-                await self._replay(found_vendor, found, send)
+                await self._replay(tenant.control.journal, found_vendor, found, send)
                 return
             if key not in self.pending:
                 break
@@ -86,17 +84,17 @@ class ResponseCache:
             await asyncio.shield(self.pending[key])
         self.pending[key] = asyncio.get_running_loop().create_future()  # no await since the check above
         try:
-            await self._answer_and_keep(key, await self.version(), scope, receive, send)
+            await self._answer_and_keep(key, version, scope, receive, send)
         finally:
             self.pending.pop(key).set_result(None)
-
-    async def version(self) -> object:
-        return await self._ask(self._version)
 
     async def _ask(self, question: Callable[[], object]) -> object:
         return await run_in_threadpool(question) if self.remote else question()
 
-    async def _answer_and_keep(self, key: tuple, version: int, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _answer_and_keep(
+        self, key: tuple, data_version: Callable[[], object], scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        version = await self._ask(data_version)
         start: Message | None = None
         chunks: list[bytes] = []
         size = 0
@@ -117,19 +115,19 @@ class ResponseCache:
 
         await self.app(scope, receive, keeping_send)
         # The request itself may have written (a session touch): then its answer is not reusable.
-        if keep and start is not None and await self.version() == version:
-            request = {"method": "GET", "path": key[0], "query_string": key[1], "headers": key[2]}
+        if keep and start is not None and await self._ask(data_version) == version:
+            request = {"method": "GET", "path": key[1], "query_string": key[2], "headers": key[3]}
             self.entries[key] = CachedAnswer(start, b"".join(chunks), version, time.monotonic() + TTL, request)
             self.entries.move_to_end(key)
             while len(self.entries) > MAX_ENTRIES:
                 self.entries.popitem(last=False)
 
-    async def _replay(self, vendor: tuple[str, str], answer: CachedAnswer, send: Send) -> None:
+    async def _replay(self, journal: Journal, vendor: tuple[str, str], answer: CachedAnswer, send: Send) -> None:
         self.hits += 1
         started = time.perf_counter()
         await send({**answer.start, "headers": list(answer.start["headers"])})  # a copy: servers may add to it
-        if self.journal.enabled and self.journal.shared:  # recorded before the answer is complete, as the journal does
-            await run_in_threadpool(self.journal.add_answer, vendor, answer.request, answer.start, answer.body, started)
+        if journal.enabled and journal.shared:  # recorded before the answer is complete, as the journal does
+            await run_in_threadpool(journal.add_answer, vendor, answer.request, answer.start, answer.body, started)
         await send({"type": "http.response.body", "body": answer.body})
-        if self.journal.enabled and not self.journal.shared:
-            self.journal.add_answer(vendor, answer.request, answer.start, answer.body, started)
+        if journal.enabled and not journal.shared:
+            journal.add_answer(vendor, answer.request, answer.start, answer.body, started)

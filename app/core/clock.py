@@ -21,6 +21,8 @@ from typing import Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from crowdmock.core.tenancy import TENANT_KEY, tenant_of
+
 
 class DrawSource(Protocol):
     """Deterministic draws (core/shared.py's Draws: the nth draw since a reset is always the same value)."""
@@ -66,11 +68,16 @@ def using(clock: Clock) -> Iterator[None]:
 
 
 class ClockMiddleware:
-    def __init__(self, app: ASGIApp, clock: Clock):
-        self.app, self.clock = app, clock
+    """Makes the request's tenant's clock the current one (core/tenancy.py)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        token = _current.set(self.clock)
+        if TENANT_KEY not in scope:  # lifespan
+            await self.app(scope, receive, send)
+            return
+        token = _current.set(tenant_of(scope).clock)
         try:
             await self.app(scope, receive, send)
         finally:

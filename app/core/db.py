@@ -16,6 +16,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Field, Session, create_engine
 
+from crowdmock.core.tenancy import tenant_of
+
 # SQLite's INTEGER is 64-bit: a larger id cannot be stored, so no row has it (and binding it raises OverflowError).
 MAX_INTEGER = 2**63 - 1
 
@@ -185,7 +187,7 @@ def get_row(session: Session, model: type, ident: Any):
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session for the request. A request that may write holds the store's write turn (one writer per process
     at a time, waiting without blocking the event loop) and its transaction begins with SQLite's write lock."""
-    store = request.app.state.store
+    store = tenant_of(request).store
     if request.method in SAFE_METHODS:
         with Session(store.engine, expire_on_commit=False) as session:
             yield session

@@ -21,6 +21,7 @@ from crowdmock.core.errors import ErrorRenderer, status_phrase
 from crowdmock.core.journal import ENTRY_KEY, FINISH_KEY
 from crowdmock.core.matching import RequestMatcher
 from crowdmock.core.reason import DROP_EXTENSION
+from crowdmock.core.tenancy import tenant_of
 
 
 @lru_cache(maxsize=1)
@@ -164,11 +165,10 @@ class Faults:
 
 
 class FaultMiddleware:
-    def __init__(self, app: ASGIApp, faults: Faults, vendor: str, render: ErrorRenderer):
-        self.app, self.faults, self.vendor, self.render = app, faults, vendor, render
+    """Applies the fault rules of the request's tenant (core/tenancy.py)."""
 
-    def _fire(self, method: str, path: str, own_path: str) -> FaultRule | None:
-        return self.faults.fire(self.vendor, method, path, own_path) if self.faults else None
+    def __init__(self, app: ASGIApp, vendor: str, render: ErrorRenderer):
+        self.app, self.vendor, self.render = app, vendor, render
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -176,10 +176,13 @@ class FaultMiddleware:
             return
         path, root = scope["path"], scope.get("root_path", "")
         own_path = path[len(root) :] if root and path.startswith(root) else path
-        if self.faults.remote:  # its questions go to a database server: asked off the event loop
-            rule = await run_in_threadpool(self._fire, scope["method"], path, own_path)
-        else:
-            rule = self._fire(scope["method"], path, own_path)
+        faults = tenant_of(scope).control.faults
+
+        def fire() -> FaultRule | None:
+            return faults.fire(self.vendor, scope["method"], path, own_path) if faults else None
+
+        # Rules kept by a database server are asked for off the event loop.
+        rule = await run_in_threadpool(fire) if faults.remote else fire()
         if rule is None:
             await self.app(scope, receive, send)
             return

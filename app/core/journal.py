@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crowdmock.core.matching import RequestMatcher
+from crowdmock.core.tenancy import tenant_of
 
 # The scope key under which the entry of the request in flight travels (copies of the scope share it).
 log = logging.getLogger("crowdmock")
@@ -232,17 +233,20 @@ def vendor_resolver(prefixes: dict[str, str], single: str | None) -> VendorResol
 
 
 class JournalMiddleware:
-    def __init__(self, app: ASGIApp, journal: Journal, resolve: VendorResolver):
-        self.app, self.journal, self.resolve = app, journal, resolve
+    """Records each vendor request in its tenant's journal (core/tenancy.py)."""
+
+    def __init__(self, app: ASGIApp, resolve: VendorResolver):
+        self.app, self.resolve = app, resolve
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        found = self.resolve(scope["path"]) if scope["type"] == "http" and self.journal.enabled else None
+        journal = tenant_of(scope).control.journal if scope["type"] == "http" else None
+        found = self.resolve(scope["path"]) if journal is not None and journal.enabled else None
         if found is None:
             await self.app(scope, receive, send)
             return
         entry = Entry(found[0], found[1], scope)
         scope[ENTRY_KEY] = entry
-        limit = self.journal.body_bytes
+        limit = journal.body_bytes
         started = time.perf_counter()
         replay: list[Message] = []  # body messages read on the app's behalf, handed over when it asks
         body_done = False
@@ -290,7 +294,7 @@ class JournalMiddleware:
                     if room > 0:
                         piece = chunk if len(chunk) <= room else bytes(chunk[:room])
                         entry.response_body = entry.response_body + piece if entry.response_body else piece
-                if self.journal.shared and not message.get("more_body", False):
+                if journal.shared and not message.get("more_body", False):
                     # Another process may be asked for a count as soon as the client has the answer.
                     await record_entry()
             await send(message)
@@ -306,12 +310,12 @@ class JournalMiddleware:
             if entry.dropped:
                 entry.status, entry.raw_response_headers, entry.response_body = None, [], b""
             try:
-                self.journal.add(entry)
+                journal.add(entry)
             except Exception:  # the answer goes out all the same: a journal that cannot write loses the entry
                 log.exception("the journal could not record %s %s", entry.method, entry.path)
 
         async def record_entry() -> None:
-            await run_in_threadpool(finish) if self.journal.shared else finish()
+            await run_in_threadpool(finish) if journal.shared else finish()
 
         scope[FINISH_KEY] = record_entry  # a fault that drops the connection records the request first
         try:

@@ -2,6 +2,8 @@
 
 The server app (`install_server_pipeline`), outermost first:
 
+  0. Tenant             the request's tenant, from `/t/<name>` (taken off the path) or `X-Crowdmock-Tenant`, else
+                        `default` (scope key TENANT_KEY): every later layer works on its journal, faults, clock, data
   1. Host routing       a request on a vendor's real hostname gets the vendor's prefix on its path, and the origin
                         its links use (scope key HOST_ROUTED_ORIGIN); every later layer sees one form of path
   2. Response cache     a repeated vendor GET answered from the last identical answer, skipping every layer below
@@ -33,11 +35,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.core.bodies import BufferedBodyMiddleware
 from crowdmock.core.cache import ResponseCache
-from crowdmock.core.clock import Clock, ClockMiddleware
+from crowdmock.core.clock import ClockMiddleware
 from crowdmock.core.errors import ErrorRenderer
-from crowdmock.core.faults import FaultMiddleware, Faults
-from crowdmock.core.journal import Journal, JournalMiddleware, VendorResolver, mark_unmatched
+from crowdmock.core.faults import FaultMiddleware
+from crowdmock.core.journal import JournalMiddleware, VendorResolver, mark_unmatched
 from crowdmock.core.routing import HeadAsGetMiddleware, HostRoutingMiddleware
+from crowdmock.core.tenancy import TenantError, TenantMiddleware, Tenants
 from crowdmock.settings import Settings
 
 # "*" covers requests without credentials; credentialed ones (cookies) need the names.
@@ -63,33 +66,29 @@ def install_server_pipeline(
     app: FastAPI,
     *,
     settings: Settings,
+    tenants: Tenants,
+    refuse_tenant: Callable[[TenantError], ASGIApp],
     hosts: dict[str, str],
     resolve: VendorResolver,
-    data_version: Callable[[], int],
-    journal: Journal,
-    faults: Faults,
-    clock: Clock,
     vendor_apps: dict[str, ASGIApp],
     not_found: ASGIApp,
 ) -> None:
-    """Steps 1 to 6 on the server app. `resolve(path)` names the vendor a path belongs to, `vendor_apps` are the
+    """Steps 0 to 6 on the server app. `resolve(path)` names the vendor a path belongs to, `vendor_apps` are the
     mounted vendor apps (for step 6's fallback), `not_found` answers paths outside every vendor."""
-    outside_framework = [  # 1, 2
+    outside_framework = [  # 0, 1, 2
+        Middleware(TenantMiddleware, tenants=tenants, refuse=refuse_tenant),
         Middleware(HostRoutingMiddleware, hosts=hosts),
         Middleware(
             ResponseCache,
-            version=data_version,
             vendor=resolve,
-            faulty=faults.__bool__,
-            journal=journal,
             enabled=settings.response_cache,
             remote=not settings.database_url.startswith("sqlite"),  # a database server: asked off the event loop
         ),
     ]
     inside_framework = [  # 3, 4, 5
         *([_cors(settings)] if settings.cors_enabled else []),
-        Middleware(ClockMiddleware, clock=clock),
-        Middleware(JournalMiddleware, journal=journal, resolve=resolve),
+        Middleware(ClockMiddleware),
+        Middleware(JournalMiddleware, resolve=resolve),
     ]
     app.user_middleware = inside_framework
     build_framework_stack = app.build_middleware_stack  # Starlette builds it on the first request
@@ -97,14 +96,14 @@ def install_server_pipeline(
     app.router.default = _vendor_or_not_found(app.router.default, resolve, vendor_apps, not_found)  # 6
 
 
-def install_vendor_pipeline(sub: FastAPI, *, vendor: str, settings: Settings, faults: Faults, render: ErrorRenderer):
+def install_vendor_pipeline(sub: FastAPI, *, vendor: str, settings: Settings, render: ErrorRenderer):
     """Steps 7 to 11 on a vendor's app, around the middleware the vendor added itself (step 8)."""
     sub.user_middleware = [
         Middleware(HeadAsGetMiddleware),  # 7
         *sub.user_middleware,  # 8
         # 9, 10: inside the vendor's own layers, so that its 413 and fault answers get what they add.
         Middleware(BufferedBodyMiddleware, settings=settings, render=render),
-        Middleware(FaultMiddleware, faults=faults, vendor=vendor, render=render),
+        Middleware(FaultMiddleware, vendor=vendor, render=render),
     ]
     vendor_not_found = sub.router.default
 

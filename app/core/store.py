@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Table, delete, insert, select, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
@@ -145,16 +145,21 @@ class Store:
             self._tables[vendor] = [t for t in SQLModel.metadata.sorted_tables if t.name.startswith(prefix)]
         return self._tables[vendor]
 
-    def start(self, reseed: bool = False) -> None:
+    def start(self, reseed: bool = False, template: str | None = None) -> None:
         """Create missing tables and seed every vendor that has never been seeded in this database (every vendor
         when `reseed`, or when the fixtures differ from those it was seeded from). Raises FixtureError.
 
         All of it is one write transaction, so worker processes starting together on one new database seed it
         once: the first creates and seeds, the others wait for the lock and then find it seeded. A new SQLite file
-        starts as a copy of the seed cache's template when there is one, and leaves one when there was not."""
-        new_file = self._new_file() if self.seed_cache is not None else None
-        key = self._seed_key() if new_file else None
-        copied = key is not None and self.seed_cache.copy_into(key, *new_file)
+        starts as a copy of the seed cache's template when there is one, and leaves one when there was not; a new
+        tenant's file is a copy of `template` (the default tenant's pristine file)."""
+        if template is not None and (new_file := self._new_file()) is not None:  # a tenant's: this process's own file
+            shutil.copyfile(template, new_file[0])
+            key, copied = None, True
+        else:
+            new_file = self._new_file() if self.seed_cache is not None else None
+            key = self._seed_key() if new_file else None
+            copied = key is not None and self.seed_cache.copy_into(key, *new_file)
         try:
             with self.writer.begin() as conn:
                 seeded = self._start(conn, reseed, copied)
@@ -281,9 +286,9 @@ class Store:
             rows = conn.execute(select(SeedState.vendor, SeedState.seeded_at))
             return {vendor: seeded_at for vendor, seeded_at in rows}
 
-    def _copy_pristine(self, vendors: list[str]) -> None:
-        """Reset by copying each table from a seeded database file made at the first reset: SQLite copies the rows
-        itself (INSERT ... SELECT over ATTACH), several times faster than inserting them from Python."""
+    def pristine_file(self) -> str:
+        """SQLite: a seeded database file, without secrets, made at the first ask (a copy of the seed cache's template,
+        or seeded): what resets copy tables from and new tenants start as."""
         if self._pristine is None:
             fd, path = tempfile.mkstemp(prefix="crowdmock-seed-", suffix=".sqlite3")
             os.close(fd)
@@ -294,11 +299,19 @@ class Store:
             else:
                 pristine = Store(make_engine(f"sqlite:///{path}"), self.vendors, self.fixtures_dir)
                 pristine.start()
+                with pristine.engine.begin() as conn:
+                    conn.execute(delete(Secret.__table__))
                 pristine.engine.dispose()
             self._pristine = path
+        return self._pristine
+
+    def _copy_pristine(self, vendors: list[str]) -> None:
+        """Reset by copying each table from the pristine file: SQLite copies the rows itself (INSERT ... SELECT over
+        ATTACH), several times faster than inserting them from Python."""
+        pristine = self.pristine_file()
         with self.writer.connect() as conn:
             raw = conn.connection.dbapi_connection  # ATTACH cannot run inside a transaction; SQLAlchemy would begin one
-            raw.execute("ATTACH DATABASE ? AS pristine", (self._pristine,))
+            raw.execute("ATTACH DATABASE ? AS pristine", (pristine,))
             try:
                 with conn.begin():
                     for vendor in vendors:
@@ -364,3 +377,22 @@ class Store:
                     conn.execute(insert(model.__table__), rows)
             sync_sequences(conn, self.vendor_tables(vendor))
             self._after_seed(conn, vendor)
+
+
+def tenant_database_url(database_url: str, tenant: str) -> str:
+    """Where a named tenant's data lives: a file in `<stem>.tenants/` beside the server's SQLite file, or a private
+    database when the server's is private."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        raise NotImplementedError("tenants on this database")
+    if url.database in (None, "", ":memory:"):
+        return "sqlite://"
+    path = Path(url.database)
+    return str(url.set(database=str(path.with_name(f"{path.stem}.tenants") / f"{tenant}.sqlite3")))
+
+
+def remove_tenant_database(database_url: str) -> None:
+    """Delete a named tenant's file (a private one goes with its engine)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and ".tenants" in Path(url.database).parent.name:
+        remove_database(url.database)

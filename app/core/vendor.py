@@ -23,6 +23,7 @@ from sqlmodel import Session
 from crowdmock.core.credentials import Credentials
 from crowdmock.core.errors import ErrorRenderer
 from crowdmock.core.store import AfterSeed, SeedRows
+from crowdmock.core.tenancy import TENANT_PATH_KEY, tenant_of
 from crowdmock.settings import Settings
 
 # Set by Host routing: the public origin to link to when a request came in on a vendor's real hostname.
@@ -119,13 +120,14 @@ def has_keys(body: Any, *keys: str) -> bool:
 def public_base(request: Request) -> str:
     """Scheme, host and prefix that the vendor's `url` fields start with (no trailing slash), for a request to a
     vendor's app (its state holds the settings and the vendor)."""
-    settings: Settings = request.app.state.settings
+    settings: Settings = tenant_of(request).settings
     prefix = request.app.state.vendor.prefix
+    tenant = request.scope.get(TENANT_PATH_KEY, "")  # a tenant chosen by path: links keep it
     origin = request.scope.get(HOST_ROUTED_ORIGIN)
     if origin:
-        return origin
+        return origin + tenant
     if settings.public_base_url:
-        return settings.public_base_url.rstrip("/") + (prefix if not settings.vendor else "")
+        return settings.public_base_url.rstrip("/") + tenant + (prefix if not settings.vendor else "")
     # The sub-application's mount prefix is the scope's root_path.
     url = request.url
-    return f"{url.scheme}://{url.netloc}{request.scope.get('root_path', '')}".rstrip("/")
+    return f"{url.scheme}://{url.netloc}{tenant}{request.scope.get('root_path', '')}".rstrip("/")

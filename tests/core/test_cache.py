@@ -2,12 +2,15 @@
 byte, and never once anything changed, a fault rule exists or the request differs (credentials, Origin)."""
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 
 from crowdmock.core.cache import ResponseCache
 from crowdmock.core.db import make_engine
+from crowdmock.core.faults import Faults
 from crowdmock.core.journal import Journal
+from crowdmock.core.tenancy import TENANT_KEY
 from tests.credentials import admin_headers
 
 TAG = "/ushahidi/api/v3/tags/1"
@@ -119,7 +122,13 @@ def test_identical_requests_waiting_on_an_answer_that_cannot_be_kept_query_one_a
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
         await send({"type": "http.response.body", "body": f"v{version[0]}".encode()})
 
-    cache = ResponseCache(vendor_app, lambda: version[0], lambda path: ("v", "/v"), lambda: False, Journal(0, 0))
+    cache = ResponseCache(vendor_app, lambda path: ("v", "/v"))
+    # What the cache asks of the request's tenant: its data version, fault rules and journal.
+    tenant = SimpleNamespace(
+        serial=0,
+        store=SimpleNamespace(data_version=lambda: version[0]),
+        control=SimpleNamespace(faults=Faults(), journal=Journal(0, 0)),
+    )
 
     async def get() -> bytes:
         sent: list[dict] = []
@@ -127,7 +136,14 @@ def test_identical_requests_waiting_on_an_answer_that_cannot_be_kept_query_one_a
         async def send(message):
             sent.append(message)
 
-        scope = {"type": "http", "method": "GET", "path": "/v/x", "query_string": b"", "headers": []}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/v/x",
+            "query_string": b"",
+            "headers": [],
+            TENANT_KEY: tenant,
+        }
         await cache(scope, None, send)
         assert sent[0]["status"] == 200
         return sent[1]["body"]

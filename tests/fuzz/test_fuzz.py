@@ -58,7 +58,7 @@ NOT_IN_SCHEMA = {
         "file type",
         "CSV file",
     ),
-    "admin": ("must not be below", "unknown table", "missing table"),
+    "admin": ("must not be below", "unknown table", "missing table", "not a folder on the server"),
 }
 EXAMPLES = int(os.environ.get("CROWDMOCK_FUZZ_EXAMPLES", "5"))
 

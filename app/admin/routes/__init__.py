@@ -5,11 +5,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.admin import errors
-from crowdmock.admin.context import Admin
 from crowdmock.admin.routes import faults, requests, state, system
+from crowdmock.admin.routes import tenants as tenants_routes
 from crowdmock.core.docs import STATIC_DIR, install_offline_docs
 from crowdmock.core.openapi import document_errors
+from crowdmock.core.tenancy import Tenants
+from crowdmock.core.vendor import Vendor
 from crowdmock.dashboard import STATIC_DIR as DASHBOARD_STATIC_DIR
+from crowdmock.settings import Settings
 
 
 class JsonBodies:
@@ -25,18 +28,19 @@ class JsonBodies:
         await self.app(scope, receive, send)
 
 
-def build_admin_app(admin: Admin) -> FastAPI:
+def build_admin_app(tenants: Tenants, settings: Settings, vendors: dict[str, Vendor]) -> FastAPI:
+    """The admin API: each endpoint works on the request's tenant (`/t/<name>/__admin/...`), except `/tenants`."""
     app = FastAPI(
         title="crowdmock admin API",
         version="1",
         description="Control plane of crowdmock: health, reset, the request journal, fault injection, credentials "
         "and snapshots. Not part of any vendor's API.",
     )
-    app.state.admin = admin
+    app.state.tenants, app.state.settings, app.state.vendors = tenants, settings, vendors
     app.add_middleware(JsonBodies)
     errors.install(app)
     document_errors(app, "AdminError", errors.ERROR_SCHEMA, [400, 404, 422])
-    for module in (system, requests, faults, state):
+    for module in (system, requests, faults, state, tenants_routes):
         app.include_router(module.router)
     app.mount("/static/docs", StaticFiles(directory=STATIC_DIR), name="docs-static")
     app.mount("/static/dashboard", StaticFiles(directory=DASHBOARD_STATIC_DIR), name="dashboard-static")

@@ -13,6 +13,7 @@ from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
 from crowdmock.core.db import SessionDep, parse_id
 from crowdmock.core.passwords import verify_password
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.core.tokens import issue_jwt, read_jwt
 from crowdmock.settings import Settings
 from crowdmock.vendors.crowdskout.errors import DENIED, CrowdskoutError, OAuthError, invalid_client, invalid_request
@@ -154,7 +155,7 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
     static = session.get(StaticToken, token)
     user_id = static.user_id if static else None
     if user_id is None:
-        claims = read_jwt(request.app.state.settings.token_secret, token)
+        claims = read_jwt(tenant_of(request).settings.token_secret, token)
         if claims and claims.get("vnd") == VENDOR_CLAIM and claims.get("typ") == "access":
             user_id = int(claims["sub"])
     user = session.get(User, user_id) if user_id is not None else None

@@ -17,6 +17,7 @@ from sqlmodel import select
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
 from crowdmock.core.db import SessionDep, parse_id
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.dosomething.errors import ServicesError
 from crowdmock.vendors.dosomething.models import Session, User
 
@@ -52,7 +53,7 @@ def session_name(request: Request) -> str:
 
 
 def csrf_token(request: Request, sid: str) -> str:
-    return _csrf(request.app.state.settings.token_secret, sid)
+    return _csrf(tenant_of(request).settings.token_secret, sid)
 
 
 def _csrf(secret: str, sid: str) -> str:

@@ -18,6 +18,7 @@ from sqlmodel import func, select
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
 from crowdmock.core.db import SessionDep, parse_id
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.settings import Settings
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.models import ApiToken, Member
@@ -96,7 +97,7 @@ def _multipass_member(db: DbSession, settings: Settings, token: str, invalid: st
 
 
 def get_caller(request: Request, db: SessionDep) -> Caller:
-    settings: Settings = request.app.state.settings
+    settings: Settings = tenant_of(request).settings
     token = request.headers.get("api_token", "").strip()
     if not token:
         raise IdeaScaleError("NO_API_TOKEN")

@@ -12,6 +12,7 @@ from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
 from crowdmock.core.db import SessionDep, get_row, parse_id
 from crowdmock.core.passwords import verify_password
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.core.tokens import issue_jwt, read_jwt
 from crowdmock.core.vendor import public_base
 from crowdmock.settings import Settings
@@ -97,7 +98,7 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
     token = bearer_token(request)
     if token is None:
         return Caller()
-    settings: Settings = request.app.state.settings
+    settings: Settings = tenant_of(request).settings
     claims = read_jwt(settings.token_secret, token)
     if not claims or claims.get("vnd") != VENDOR_CLAIM or claims.get("typ") != "access":
         raise unauthorized(MSG_DENIED)
@@ -139,7 +140,7 @@ class Ctx:
 
 
 def get_ctx(request: Request, session: SessionDep, caller: CallerDep) -> Ctx:
-    settings: Settings = request.app.state.settings
+    settings: Settings = tenant_of(request).settings
     base = public_base(request)
     return Ctx(request, session, caller, settings, base)
 

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.crowdskout.auth import CallerDep, check_authorize_params, grant_token, issue_code, login
 from crowdmock.vendors.crowdskout.render import envelope
 
@@ -55,7 +56,7 @@ async def authorize(request: Request, session: SessionDep):
 @router.post("/access_token")
 async def access_token(request: Request, session: SessionDep) -> dict:
     params = {**dict(request.query_params), **(await read_payload(request)).data}
-    return grant_token(session, request.app.state.settings, params)
+    return grant_token(session, tenant_of(request).settings, params)
 
 
 @router.get("/tracking")

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.crowdynews.auth import basic_client, issue, valid_token
 from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
 from crowdmock.vendors.crowdynews.models import Client
@@ -22,7 +23,7 @@ async def token(request: Request, db: SessionDep) -> dict:
     payload = await read_payload(request)
     data = {**dict(request.query_params), **payload.data}
     grant = data.get("grant_type")
-    settings = request.app.state.settings
+    settings = tenant_of(request).settings
     if not grant:
         raise validation("grant_type", None, "required", "grant_type is required.")
     if grant == "client_credentials":
@@ -81,6 +82,6 @@ def authorize(request: Request, db: SessionDep):
         fragment = {"error": "unsupported_response_type", **({"state": state} if state else {})}
         return RedirectResponse(f"{redirect_uri}#{urlencode(fragment)}", status_code=302)
     # Implicit grant: an access token only, no refresh token.
-    body = issue(db, request.app.state.settings, client, refresh=False)
+    body = issue(db, tenant_of(request).settings, client, refresh=False)
     fragment = {**body, "expires_in": str(body["expires_in"]), **({"state": state} if state else {})}
     return RedirectResponse(f"{redirect_uri}#{urlencode(fragment)}", status_code=302)

@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse
 
 from crowdmock.core.db import SessionDep
 from crowdmock.core.passwords import verify_password
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.dosomething.auth import (
     CallerDep,
     authorize,
@@ -30,7 +31,7 @@ async def login(request: Request, db: SessionDep, caller: CallerDep) -> JSONResp
     if caller.logged_in:
         raise ServicesError(406, f"Already logged in as {caller.user.name}.")
     # Drupal's flood control on failed logins (the user_failed_login_* variables), cleared by a reset.
-    settings, control = request.app.state.settings, request.app.state.control
+    settings, control = tenant_of(request).settings, tenant_of(request).control
     flood_user = control.limiter(
         "dosomething.failed_login_user",
         settings.dosomething_failed_login_user_limit,

@@ -14,6 +14,7 @@ from sqlmodel import func, select
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.passwords import hash_password
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.core.vendor import public_base
 from crowdmock.vendors.dosomething import reportbacks as rb_logic
 from crowdmock.vendors.dosomething.auth import Caller, CallerDep, authorize
@@ -166,7 +167,7 @@ async def password_reset_url(uid: str, request: Request, db: SessionDep, caller:
     authorize(request, caller, "admin")
     user = _target(db, caller, uid)
     now = int(clock.time())
-    secret = request.app.state.settings.token_secret.encode()
+    secret = tenant_of(request).settings.token_secret.encode()
     digest = hmac.new(secret, f"{now}{user.login}{user.uid}{user.password_hash}".encode(), hashlib.sha256).digest()
     token = base64.urlsafe_b64encode(digest).decode().rstrip("=")
     site = public_base(request)

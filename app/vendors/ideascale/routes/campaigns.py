@@ -7,6 +7,7 @@ from sqlmodel import select
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import whole_number
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale.auth import Caller, CallerDep
 from crowdmock.vendors.ideascale.content import check_text
 from crowdmock.vendors.ideascale.deps import (
@@ -92,7 +93,7 @@ def _ref(db, data: dict, key: str, model, error: str) -> int | None:
 async def create_campaign(request: Request, db: SessionDep, caller: CallerDep) -> dict:
     caller.require_admin()
     data = await json_body(request)
-    settings = request.app.state.settings
+    settings = tenant_of(request).settings
     name = check_text(settings, data.get("name"), limit=100)
     tagline = check_text(settings, data.get("tagline"), limit=255, required=False)
     description = data.get("description") or ""
@@ -163,7 +164,7 @@ def submission_config(campaign_id: str, request: Request, db: SessionDep, caller
         "memberIdeaSubmissionAllowed": found.member_idea_submission_allowed,
         "ideaSubmitFormInstruction": extra.get("ideaSubmitFormInstruction", ""),
         "titleMaxLength": 255,
-        "textMaxLength": request.app.state.settings.ideascale_max_text_length,
+        "textMaxLength": tenant_of(request).settings.ideascale_max_text_length,
         "tagsRequired": extra.get("tagsRequired", False),
         "attachmentAllowed": extra.get("memberIdeaAttachmentAllowed", True),
         "attachmentMandatory": extra.get("memberIdeaAttachmentMandatory", False),

@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import select
 
 from crowdmock.core.db import SessionDep
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale import ideas as logic
 from crowdmock.vendors.ideascale.auth import CallerDep
 from crowdmock.vendors.ideascale.deps import get_comment, get_idea, json_body, renderer, visible_ideas
@@ -58,7 +59,7 @@ def idea_comments(idea_id: str, request: Request, db: SessionDep, caller: Caller
 async def comment_on_idea(idea_id: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
     idea = get_idea(db, caller, idea_id)
     data = await json_body(request)
-    comment = logic.add_comment(db, request.app.state.settings, caller, idea, data.get("text"), None)
+    comment = logic.add_comment(db, tenant_of(request).settings, caller, idea, data.get("text"), None)
     return renderer(request, db, caller).comment(comment, idea)
 
 
@@ -66,7 +67,7 @@ async def comment_on_idea(idea_id: str, request: Request, db: SessionDep, caller
 async def reply(comment_id: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
     parent, idea = get_comment(db, caller, comment_id)
     data = await json_body(request)
-    comment = logic.add_comment(db, request.app.state.settings, caller, idea, data.get("text"), parent)
+    comment = logic.add_comment(db, tenant_of(request).settings, caller, idea, data.get("text"), parent)
     return renderer(request, db, caller).comment(comment, idea)
 
 

@@ -9,6 +9,7 @@ from sqlmodel import delete, func, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale import ideas as logic
 from crowdmock.vendors.ideascale.auth import CallerDep
 from crowdmock.vendors.ideascale.content import check_text
@@ -118,7 +119,7 @@ def profile_avatars(request: Request, db: SessionDep, caller: CallerDep) -> list
 async def email_group(group_id: str, request: Request, db: SessionDep, caller: CallerDep) -> dict:
     caller.require_admin()
     data = await json_body(request)
-    settings = request.app.state.settings
+    settings = tenant_of(request).settings
     subject = check_text(settings, data.get("subject"), limit=255)
     body = data.get("body")
     if not isinstance(body, str) or not body.strip():

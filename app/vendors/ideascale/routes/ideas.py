@@ -12,6 +12,7 @@ from sqlmodel import func, or_, select
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload, whole_number
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale import ideas as logic
 from crowdmock.vendors.ideascale.auth import CallerDep
 from crowdmock.vendors.ideascale.deps import get_campaign, get_idea, json_body, parse_id, renderer, visible_ideas
@@ -183,7 +184,7 @@ async def create(request: Request, db: SessionDep, caller: CallerDep) -> dict:
     if isinstance(campaign_id, bool) or not str(campaign_id).isdigit():
         raise IdeaScaleError("INVALID_INPUT")
     campaign = get_campaign(db, caller, str(campaign_id))
-    idea = logic.create_idea(db, request.app.state.settings, caller, data, campaign)
+    idea = logic.create_idea(db, tenant_of(request).settings, caller, data, campaign)
     return renderer(request, db, caller).idea(idea)
 
 

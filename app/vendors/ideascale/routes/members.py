@@ -11,6 +11,7 @@ from sqlmodel import func, or_, select
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale.auth import Caller, CallerDep, member_by_email
 from crowdmock.vendors.ideascale.content import check_text
 from crowdmock.vendors.ideascale.deps import get_member, json_body, renderer
@@ -48,7 +49,7 @@ def by_email(email: str, request: Request, db: SessionDep, caller: CallerDep) ->
 async def _create(request: Request, db, caller: Caller, silent: bool) -> dict:
     caller.require_admin()
     data = await json_body(request)
-    settings = request.app.state.settings
+    settings = tenant_of(request).settings
     name = check_text(settings, data.get("name"), limit=100)
     email = data.get("email")
     if email is None or isinstance(email, str) and not email.strip():

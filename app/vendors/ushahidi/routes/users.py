@@ -10,6 +10,7 @@ from sqlmodel import select
 from crowdmock.core import clock
 from crowdmock.core.db import get_row
 from crowdmock.core.passwords import hash_password
+from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ushahidi.access import authorize, user_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
@@ -123,7 +124,7 @@ ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/UshahidiE
 async def register(ctx: CtxDep) -> dict:
     client = ctx.request.client.host if ctx.request.client else "unknown"
     settings = ctx.settings
-    limiter = ctx.request.app.state.control.limiter(
+    limiter = tenant_of(ctx.request).control.limiter(
         "ushahidi.register", settings.ushahidi_register_limit, settings.ushahidi_register_window_seconds
     )
     if not limiter.allow(client):
