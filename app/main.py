@@ -4,6 +4,7 @@ import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
+from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -127,7 +128,10 @@ def _open_named_tenant(settings: Settings, default: Tenant, name: str, source: d
         raise TenantError(501, "tenants not available", [problem])
     fixtures = (source or {}).get("fixtures")
     tenant_settings = settings.model_copy(
-        update={"database_url": tenant_database_url(settings.database_url, name), "fixtures": fixtures}
+        update={
+            "database_url": tenant_database_url(settings.database_url, name),
+            "fixtures": fixtures and Path(fixtures),
+        }
     )
     remove_tenant_database(tenant_settings.database_url)  # one left by a server that was killed
     store = open_store(tenant_settings, follow_recorded=False) if fixtures else open_store(tenant_settings)
