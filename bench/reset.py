@@ -1,5 +1,6 @@
 """`/__admin/reset` latency with every vendor's full fixtures, on the real server (`crowdmock serve`, one uvicorn
-worker, a SQLite file in WAL mode): median and p99 of N calls, after a warm-up. Results go to bench/results/.
+worker, a SQLite file in WAL mode): median and p99 of N calls, after a warm-up; and the same for making a tenant
+(`POST /__admin/tenants`, each deleted after). Results go to bench/results/.
 
     .venv/bin/python bench/reset.py [--calls 200]
 """
@@ -50,6 +51,13 @@ def main() -> int:
                     wall.append((time.perf_counter() - started) * 1000)
                     assert response.status_code == 200, response.text
                     server_ms.append(response.json()["duration_ms"])
+                tenants = []
+                for n in range(args.calls):
+                    started = time.perf_counter()
+                    response = client.post("/__admin/tenants", json={"name": f"bench-{n}"})
+                    tenants.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 201, response.text
+                    client.delete(f"/__admin/tenants/bench-{n}")
         finally:
             server.terminate()
             server.wait(10)
@@ -66,6 +74,7 @@ def main() -> int:
         "calls": args.calls,
         "round_trip": summary(wall),
         "server_side": summary(server_ms),
+        "tenant_create": summary(tenants),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
