@@ -63,15 +63,21 @@ class ResponseCache:
             or scope["method"] != "GET"
             or (found_vendor := self.vendor(scope["path"])) is None
             or any(name in (b"content-length", b"transfer-encoding") for name, _ in scope["headers"])
-            or await self._ask((tenant := tenant_of(scope)).control.faults.__bool__)
         ):
+            await self.app(scope, receive, send)
+            return
+        tenant = tenant_of(scope)
+        faults = tenant.control.faults
+        if (await run_in_threadpool(faults.__bool__)) if self.remote else faults:
             await self.app(scope, receive, send)
             return
         key = (tenant.serial, scope["path"], scope["query_string"], tuple(scope["headers"]), scope.get("scheme"))
         version = tenant.store.data_version
         while True:
             found = self.entries.get(key)
-            current = found is not None and found.version == await self._ask(version)
+            current = found is not None and found.version == (
+                await run_in_threadpool(version) if self.remote else version()
+            )
             # Fresh; or just expired while one identical request is already making the new answer.
             if current and (found.expires > time.monotonic() or key in self.pending):
                 await self._replay(tenant.control.journal, found_vendor, found, send)

@@ -96,7 +96,7 @@ class Tenants:
         self.default, self._open, self._close, self.ttl, self.limit = default, open_tenant, close_tenant, ttl, limit
         self._named: dict[str, Tenant] = {}
         self._lock = threading.Lock()  # tenants are made in worker threads
-        self._swept = time.monotonic()
+        self.next_sweep = float("inf")  # when to look for expired tenants: never while there are none
 
     def find(self, name: str) -> Tenant | None:
         return self.default if name == DEFAULT else self._named.get(name)
@@ -120,6 +120,7 @@ class Tenants:
                 raise TenantError(429, "too many tenants", [problem])
             tenant = self._open(name, source)
             self._named[name] = tenant
+            self._plan_sweep(time.monotonic())
             return tenant
 
     def delete(self, name: str) -> bool:
@@ -127,6 +128,7 @@ class Tenants:
             raise TenantError(400, "invalid request", ["the default tenant cannot be deleted; reset it instead"])
         with self._lock:
             tenant = self._named.pop(name, None)
+            self._plan_sweep(time.monotonic())
         if tenant is not None:
             self._close(tenant)
         return tenant is not None
@@ -137,15 +139,16 @@ class Tenants:
             return self._sweep_locked()
 
     def _sweep_locked(self) -> list[str]:
-        self._swept = now = time.monotonic()
+        now = time.monotonic()
         expired = [t for t in self._named.values() if now - t.used > self.ttl]
         for tenant in expired:
             del self._named[tenant.name]
             self._close(tenant)
+        self._plan_sweep(now)
         return [t.name for t in expired]
 
-    def due_for_sweep(self) -> bool:
-        return time.monotonic() - self._swept > min(SWEEP_EVERY, self.ttl)
+    def _plan_sweep(self, now: float) -> None:
+        self.next_sweep = now + min(SWEEP_EVERY, self.ttl) if self._named else float("inf")
 
     def close(self) -> None:
         """At shutdown: every named tenant's data goes (they live as long as the server)."""
@@ -175,8 +178,8 @@ class TenantMiddleware:
         except TenantError as refusal:
             await self.refuse(refusal)(scope, receive, send)
             return
-        tenant.used = time.monotonic()
-        if self.tenants.due_for_sweep():
+        tenant.used = now = time.monotonic()
+        if now > self.tenants.next_sweep:
             await run_in_threadpool(self.tenants.sweep)
         scope[TENANT_KEY] = tenant
         await self.app(scope, receive, send)
