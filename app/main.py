@@ -4,14 +4,14 @@ import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
-from pathlib import Path
 
 from fastapi import FastAPI
+from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.admin.errors import error_response
 from crowdmock.admin.routes import build_admin_app
-from crowdmock.core import clock, snapshot
+from crowdmock.core import control
 from crowdmock.core.db import make_engine, wait_for_database
 from crowdmock.core.docs import install_offline_docs
 from crowdmock.core.fixtures import UserFixtures
@@ -19,11 +19,13 @@ from crowdmock.core.journal import vendor_resolver
 from crowdmock.core.pipeline import install_server_pipeline, install_vendor_pipeline
 from crowdmock.core.seedcache import SeedCache
 from crowdmock.core.shared import ControlPlane
-from crowdmock.core.store import Store, remove_tenant_database, tenant_database_url
-from crowdmock.core.tenancy import DEFAULT, Tenant, TenantError, Tenants
+from crowdmock.core.shared_tenants import SharedTenants
+from crowdmock.core.store import Store
+from crowdmock.core.tenancy import DEFAULT, Tenants
 from crowdmock.core.vendor import Vendor
 from crowdmock.dashboard.routes import router as dashboard_router
 from crowdmock.settings import Settings
+from crowdmock.tenants import TenantData, assemble
 from crowdmock.vendors import VENDORS
 
 
@@ -40,11 +42,13 @@ def open_store(settings: Settings, follow_recorded: bool = True) -> Store:
     )
 
 
-def open_control_plane(settings: Settings) -> ControlPlane:
-    """The journal, fault rules, rate counters and deterministic draws: in this process's memory, or shared with
-    every process on the database (`CROWDMOCK_SHARED_STATE`, docs/scaling-out.md)."""
+def open_control_plane(settings: Settings, engine: Engine | None = None, tenant: str = DEFAULT) -> ControlPlane:
+    """A tenant's journal, fault rules, rate counters and deterministic draws: in this process's memory, or shared
+    with every process on the database (`CROWDMOCK_SHARED_STATE`, docs/scaling-out.md) in the control tables of
+    `engine` (opened here when not given)."""
     if settings.shares_state:
-        return ControlPlane.shared(settings.database_url, settings.journal_size, settings.journal_body_bytes)
+        engine = engine or control.open_control(settings.database_url)
+        return ControlPlane.shared(engine, tenant, settings.journal_size, settings.journal_body_bytes)
     return ControlPlane.in_memory(settings.journal_size, settings.journal_body_bytes)
 
 
@@ -53,14 +57,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.vendor and settings.vendor not in VENDORS:
         raise ValueError(f"unknown vendor {settings.vendor!r}; known: {', '.join(VENDORS)}")
     wait_for_database(settings.database_url, settings.database_wait)
-    default = open_tenant(settings, DEFAULT, open_store(settings), open_control_plane(settings))
-    tenants = Tenants(
-        default,
-        partial(_open_named_tenant, settings, default),
-        close_tenant,
-        ttl=settings.tenant_ttl,
-        limit=settings.max_tenants,
-    )
+    default_control = open_control_plane(settings)
+    default = assemble(settings, DEFAULT, open_store(settings), default_control)
+    maker = TenantData(settings, default, open_store, partial(open_control_plane, settings, default_control.engine))
+    if settings.shares_state:
+        tenants = SharedTenants(default, maker, settings.tenant_ttl, settings.max_tenants, default_control.engine)
+    else:
+        tenants = Tenants(default, maker, settings.tenant_ttl, settings.max_tenants)
     mounted = {settings.vendor: VENDORS[settings.vendor]} if settings.vendor else dict(VENDORS)
 
     @asynccontextmanager
@@ -100,60 +103,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         not_found=error_response(404, "not found"),
     )
     return app
-
-
-def open_tenant(settings: Settings, name: str, store: Store, control: ControlPlane, template=None) -> Tenant:
-    """A tenant on its store and control plane: started (seeded, or copied from `template`), with its own clock and
-    token secret."""
-    seed = settings.random_seed if name == DEFAULT else f"{settings.random_seed}:{name}"
-    tenant_clock = clock.Clock(settings.deterministic, settings.clock, control.make_draws(seed))
-    store.after_reset.append(control.clear_counters)
-    with clock.using(tenant_clock):
-        store.start(template=template)
-    secret = settings.token_secret
-    if secret is None:
-        # Deterministic runs on fresh databases must sign alike; otherwise each database has its own secret.
-        secret = f"crowdmock-deterministic-{settings.random_seed}" if settings.deterministic else store.token_secret
-    if name != DEFAULT:  # a tenant's credentials are refused by every other, whatever secret the server was given
-        secret = f"{secret}:{name}"
-    return Tenant(name, store, control, settings.model_copy(update={"token_secret": secret}), tenant_clock)
-
-
-def _open_named_tenant(settings: Settings, default: Tenant, name: str, source: dict | None) -> Tenant:
-    """A new tenant's own database (a file beside the server's, or a private one), started from the default
-    tenant's seeded copy, or from `source`: {"fixtures": folder} seeds it from those, {"snapshot": body} loads it."""
-    if settings.shares_state:
-        # Not yet: named tenants are made per process, and processes sharing a database must share them too.
-        problem = "tenants are served by one process for now; this server shares its state (--workers or PostgreSQL)"
-        raise TenantError(501, "tenants not available", [problem])
-    fixtures = (source or {}).get("fixtures")
-    tenant_settings = settings.model_copy(
-        update={
-            "database_url": tenant_database_url(settings.database_url, name),
-            "fixtures": fixtures and Path(fixtures),
-        }
-    )
-    remove_tenant_database(tenant_settings.database_url)  # one left by a server that was killed
-    store = open_store(tenant_settings, follow_recorded=False) if fixtures else open_store(tenant_settings)
-    if not fixtures:
-        store.user_fixtures, store.fixtures_dir = default.store.user_fixtures, default.store.fixtures_dir
-    control = open_control_plane(tenant_settings)
-    try:
-        tenant = open_tenant(settings, name, store, control, None if fixtures else default.store.pristine_file())
-        if source and "snapshot" in source:
-            snapshot.load(store, source["snapshot"])
-    except BaseException:
-        store.close()
-        remove_tenant_database(tenant_settings.database_url)
-        raise
-    return tenant
-
-
-def close_tenant(tenant: Tenant) -> None:
-    """A named tenant's end: its connections closed and its data deleted."""
-    tenant.store.close()
-    tenant.control.release()
-    remove_tenant_database(str(tenant.store.engine.url))
 
 
 class LazyApp:

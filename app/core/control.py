@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    inspect,
     select,
     update,
 )
@@ -31,10 +32,12 @@ from crowdmock.core.db import WRITE, make_engine
 
 metadata = MetaData()
 
+# Every table holds every tenant's rows (core/tenancy.py), told apart by `tenant`.
 journal = Table(
     "crowdmock_journal",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant", String, nullable=False),
     Column("time", Float, nullable=False),
     Column("vendor", String, nullable=False),
     Column("prefix", String, nullable=False),
@@ -52,6 +55,7 @@ journal = Table(
     Column("unmatched", Boolean, nullable=False),
     Column("fault", Integer),
     Column("dropped", Boolean, nullable=False),
+    Index("crowdmock_journal_tenant", "tenant", "id"),
     sqlite_autoincrement=True,  # ids never reused (after a clear, `after=<id>` readers must see new entries)
 )
 
@@ -59,6 +63,7 @@ faults = Table(
     "crowdmock_fault",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant", String, nullable=False),
     Column("rule", JSON, nullable=False),  # FaultRule.as_dict()
     Column("times_left", Integer),  # None: fires until removed
     Column("hits", Integer, nullable=False, default=0),
@@ -70,17 +75,30 @@ hits = Table(
     "crowdmock_hit",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant", String, nullable=False),
     Column("limiter", String, nullable=False),
     Column("key", String, nullable=False),
     Column("at", Float, nullable=False),
-    Index("crowdmock_hit_key", "limiter", "key", "at"),
+    Index("crowdmock_hit_key", "tenant", "limiter", "key", "at"),
 )
 
 sequences = Table(
     "crowdmock_sequence",
     metadata,
+    Column("tenant", String, primary_key=True),
     Column("name", String, primary_key=True),
     Column("value", Integer, nullable=False),
+)
+
+# The named tenants of every process on the database (core/shared.py SharedTenants): each one's data is the file or
+# schema of its generation, so that one deleted and made again is never confused with the old one.
+tenants = Table(
+    "crowdmock_tenant",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("generation", String, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("used", Float, nullable=False),  # wall clock, updated at most every TOUCH_EVERY seconds
 )
 
 
@@ -103,6 +121,13 @@ def open_control(database_url: str) -> Engine:
     """The control tables' engine, tables created (every process does it; it is idempotent)."""
     engine = make_engine(control_url(database_url), write_lock=CONTROL_WRITE_LOCK)
     with engine.execution_options(**{WRITE: True}).begin() as conn:
+        columns = (
+            {c["name"] for c in inspect(conn).get_columns(journal.name)}
+            if inspect(conn).has_table(journal.name)
+            else set()
+        )
+        if columns and "tenant" not in columns:  # made by a crowdmock before tenants: its rows are transient state
+            metadata.drop_all(conn)
         metadata.create_all(conn)
     return engine
 
@@ -113,17 +138,24 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE: True})
 
 
-def next_value(engine: Engine, name: str) -> int:
-    """The sequence's next value (1, 2, ...), drawn atomically across processes."""
+def next_value(engine: Engine, tenant: str, name: str) -> int:
+    """The tenant's sequence's next value (1, 2, ...), drawn atomically across processes."""
+    mine = (sequences.c.tenant == tenant) & (sequences.c.name == name)
     with writer(engine).begin() as conn:
-        value = conn.execute(select(sequences.c.value).where(sequences.c.name == name)).scalar()
+        value = conn.execute(select(sequences.c.value).where(mine)).scalar()
         if value is None:
-            conn.execute(sequences.insert().values(name=name, value=1))
+            conn.execute(sequences.insert().values(tenant=tenant, name=name, value=1))
             return 1
-        conn.execute(update(sequences).where(sequences.c.name == name).values(value=value + 1))
+        conn.execute(update(sequences).where(mine).values(value=value + 1))
         return value + 1
 
 
-def restart_sequence(engine: Engine, name: str) -> None:
+def restart_sequence(engine: Engine, tenant: str, name: str) -> None:
     with writer(engine).begin() as conn:
-        conn.execute(sequences.delete().where(sequences.c.name == name))
+        conn.execute(sequences.delete().where((sequences.c.tenant == tenant) & (sequences.c.name == name)))
+
+
+def forget_tenant(conn, tenant: str) -> None:
+    """Every control row of a tenant (it is being deleted)."""
+    for table in (journal, faults, hits, sequences):
+        conn.execute(table.delete().where(table.c.tenant == tenant))

@@ -174,6 +174,8 @@ def count_data_writes(engine: Engine) -> None:
 class DataVersion:
     def __init__(self, engine: Engine):
         self.engine = engine
+        schema = (engine.get_execution_options().get("schema_translate_map") or {}).get(None)  # a tenant's
+        self._table = f'"{schema}".{DATA_VERSION_TABLE}' if schema else DATA_VERSION_TABLE
         self._connection = None
         self._lock = threading.Lock()  # one statement at a time on the shared connection (worker threads)
 
@@ -190,7 +192,7 @@ class DataVersion:
             self._connection = self._open()
         if self.engine.dialect.name == "sqlite":
             return self._connection.execute("PRAGMA data_version").fetchone()[0]
-        return self._connection.execute(f"SELECT n FROM {DATA_VERSION_TABLE} WHERE id = 1").fetchone()[0]
+        return self._connection.execute(f"SELECT n FROM {self._table} WHERE id = 1").fetchone()[0]
 
     def _open(self):
         if self.engine.dialect.name == "sqlite":

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Engine
 
 from crowdmock.core import clock, control
@@ -26,8 +26,8 @@ _STORED = tuple(name for name in Entry.__slots__ if name not in _CONVERTED)
 
 # Statements run per request, made once (SQLAlchemy builds and keys a statement anew on each construction).
 _JOURNAL_INSERT = control.journal.insert()
-_ANY_FAULT = select(control.faults.c.id).limit(1)
-_ALL_FAULTS = select(control.faults).order_by(control.faults.c.id)
+_ANY_FAULT = select(control.faults.c.id).where(control.faults.c.tenant == bindparam("tenant")).limit(1)
+_ALL_FAULTS = select(control.faults).where(control.faults.c.tenant == bindparam("tenant")).order_by(control.faults.c.id)
 
 
 def _pairs(raw: list) -> list[list[str]]:
@@ -45,23 +45,32 @@ class SharedJournal(Journal):
     shared = True
     TRIM_EVERY = 64  # entries beyond `size` are deleted every so many writes
 
-    def __init__(self, engine: Engine, size: int, body_bytes: int):
+    def __init__(self, engine: Engine, tenant: str, size: int, body_bytes: int):
         super().__init__(size, body_bytes)
-        self.engine = engine
+        self.engine, self.tenant = engine, tenant
 
     def add(self, entry: Entry) -> None:
         row = {name: getattr(entry, name) for name in _STORED}
+        row["tenant"] = self.tenant
         row["headers"], row["response_headers"] = _pairs(entry.raw_headers), _pairs(entry.raw_response_headers)
         row["body"], row["response_body"] = bytes(entry.body), bytes(entry.response_body)
         with self.engine.begin() as conn:  # one statement made once: building it per entry cost ~70% of the write
             entry.id = conn.execute(_JOURNAL_INSERT, row).inserted_primary_key[0]
             if entry.id % self.TRIM_EVERY == 0:
-                conn.execute(control.journal.delete().where(control.journal.c.id <= entry.id - self.size))
+                self._trim(conn)
+
+    def _trim(self, conn) -> None:
+        table = control.journal
+        mine = table.c.tenant == self.tenant
+        oldest_kept = select(table.c.id).where(mine).order_by(table.c.id.desc()).limit(1).offset(self.size - 1)
+        boundary = conn.execute(oldest_kept).scalar()
+        if boundary is not None:
+            conn.execute(table.delete().where(mine & (table.c.id < boundary)))
 
     def clear(self, vendor: str | None = None) -> int:
         """Returns how many entries the journal showed (rows past its size, not yet trimmed, go unsaid)."""
         shown = len([e for e in self.find() if vendor is None or e.vendor == vendor])
-        statement = control.journal.delete()
+        statement = control.journal.delete().where(control.journal.c.tenant == self.tenant)
         if vendor is not None:
             statement = statement.where(control.journal.c.vendor == vendor)
         with self.engine.begin() as conn:
@@ -73,15 +82,18 @@ class SharedJournal(Journal):
 
     def find(self, matcher=None, path_prefix=None, since=None, after=None, unmatched=False, limit=None) -> list[Entry]:
         table = control.journal
+        # The tenant's newest `size` entries (ids are shared by every tenant), newest first.
+        query = select(table).where(table.c.tenant == self.tenant).order_by(table.c.id.desc()).limit(self.size)
+        if after:
+            query = query.where(table.c.id > after)
         with self.engine.connect() as conn:
-            newest = conn.execute(select(func.max(table.c.id))).scalar() or 0
-            query = select(table).where(table.c.id > max(newest - self.size, after or 0)).order_by(table.c.id.desc())
-            if since is not None:
-                query = query.where(table.c.time >= since)
-            if unmatched:
-                query = query.where(table.c.unmatched.is_(True))
             rows = conn.execute(query).mappings().all()
-        return pick(map(_entry, rows), matcher, path_prefix, limit)
+        entries = (_entry(row) for row in rows)
+        if since is not None:
+            entries = (e for e in entries if e.time >= since)
+        if unmatched:
+            entries = (e for e in entries if e.unmatched)
+        return pick(entries, matcher, path_prefix, limit)
 
 
 def _entry(row) -> Entry:
@@ -97,35 +109,37 @@ def _entry(row) -> Entry:
 class SharedFaults(Faults):
     """A rule's `times` is used up atomically: of all processes, exactly that many firings take it."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, tenant: str):
         super().__init__()
-        self.engine = engine
+        self.engine, self.tenant = engine, tenant
         self.remote = engine.dialect.name != "sqlite"
 
     def __bool__(self) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(_ANY_FAULT).first() is not None
+            return conn.execute(_ANY_FAULT, {"tenant": self.tenant}).first() is not None
 
     def add(self, rule: FaultRule) -> FaultRule:
         with self.engine.begin() as conn:
             stored = {k: v for k, v in rule.as_dict().items() if k not in ("id", "hits")}
-            inserted = conn.execute(control.faults.insert().values(rule=stored, times_left=rule.times, hits=0))
+            row = {"tenant": self.tenant, "rule": stored, "times_left": rule.times, "hits": 0}
+            inserted = conn.execute(control.faults.insert().values(**row))
             rule.id = inserted.inserted_primary_key[0]
         return rule
 
     def rules(self) -> list[FaultRule]:
         with self.engine.connect() as conn:
-            rows = conn.execute(_ALL_FAULTS).mappings().all()
+            rows = conn.execute(_ALL_FAULTS, {"tenant": self.tenant}).mappings().all()
         return [_rule(row) for row in rows]
 
     def remove(self, rule_id: int) -> bool:
         with self.engine.begin() as conn:
-            return conn.execute(control.faults.delete().where(control.faults.c.id == rule_id)).rowcount > 0
+            mine = (control.faults.c.id == rule_id) & (control.faults.c.tenant == self.tenant)
+            return conn.execute(control.faults.delete().where(mine)).rowcount > 0
 
     def clear(self, vendor: str | None = None) -> int:
         if vendor is None:  # one statement: a rule added meanwhile by another process goes too
             with self.engine.begin() as conn:
-                return conn.execute(control.faults.delete()).rowcount
+                return conn.execute(control.faults.delete().where(control.faults.c.tenant == self.tenant)).rowcount
         doomed = [r.id for r in self.rules() if r.matcher.vendor == vendor]
         with self.engine.begin() as conn:
             return conn.execute(control.faults.delete().where(control.faults.c.id.in_(doomed))).rowcount
@@ -159,13 +173,16 @@ def _rule(row) -> FaultRule:
 class SharedRateLimiter(RateLimiter):
     """Calls counted in the control tables; windows measured on the wall clock, which every process shares."""
 
-    def __init__(self, engine: Engine, name: str, limit: int, window_seconds: float):
+    def __init__(self, engine: Engine, tenant: str, name: str, limit: int, window_seconds: float):
         super().__init__(limit, window_seconds)
-        self.engine, self.name = engine, name
+        self.engine, self.tenant, self.name = engine, tenant, name
+
+    def _mine(self):
+        return (control.hits.c.tenant == self.tenant) & (control.hits.c.limiter == self.name)
 
     def _count(self, conn, key: str, now: float) -> int:
         table = control.hits
-        mine = (table.c.limiter == self.name) & (table.c.key == key)
+        mine = self._mine() & (table.c.key == key)
         conn.execute(table.delete().where(mine & (table.c.at < now - self.window)))
         return conn.execute(select(func.count()).where(mine)).scalar_one()
 
@@ -174,7 +191,7 @@ class SharedRateLimiter(RateLimiter):
         with control.writer(self.engine).begin() as conn:
             if self._count(conn, key, now) >= self.limit:
                 return False
-            conn.execute(control.hits.insert().values(limiter=self.name, key=key, at=now))
+            conn.execute(control.hits.insert().values(tenant=self.tenant, limiter=self.name, key=key, at=now))
             return True
 
     def exceeded(self, key: str) -> bool:
@@ -183,16 +200,15 @@ class SharedRateLimiter(RateLimiter):
 
     def register(self, key: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(control.hits.insert().values(limiter=self.name, key=key, at=time.time()))
+            conn.execute(control.hits.insert().values(tenant=self.tenant, limiter=self.name, key=key, at=time.time()))
 
     def forget(self, key: str) -> None:
         with self.engine.begin() as conn:
-            table = control.hits
-            conn.execute(table.delete().where((table.c.limiter == self.name) & (table.c.key == key)))
+            conn.execute(control.hits.delete().where(self._mine() & (control.hits.c.key == key)))
 
     def clear(self) -> None:
         with self.engine.begin() as conn:
-            conn.execute(control.hits.delete().where(control.hits.c.limiter == self.name))
+            conn.execute(control.hits.delete().where(self._mine()))
 
 
 class Draws:
@@ -230,6 +246,7 @@ class ControlPlane:
     make_limiter: Callable[[str, int, float], RateLimiter]
     make_draws: Callable[[int], Draws]
     engine: Engine | None = None  # the control tables' (None: in memory)
+    tenant: str = "default"
     limiters: dict[str, RateLimiter] = field(default_factory=dict)
 
     @classmethod
@@ -246,16 +263,19 @@ class ControlPlane:
         return cls(Journal(journal_size, body_bytes), Faults(), lambda _name, n, w: RateLimiter(n, w), draws)
 
     @classmethod
-    def shared(cls, database_url: str, journal_size: int, body_bytes: int) -> "ControlPlane":
-        engine = control.open_control(database_url)
+    def shared(cls, engine: Engine, tenant: str, journal_size: int, body_bytes: int) -> "ControlPlane":
+        """A tenant's, in the control tables on `engine` (control.open_control)."""
         return cls(
-            SharedJournal(engine, journal_size, body_bytes),
-            SharedFaults(engine),
-            lambda name, n, w: SharedRateLimiter(engine, name, n, w),
+            SharedJournal(engine, tenant, journal_size, body_bytes),
+            SharedFaults(engine, tenant),
+            lambda name, n, w: SharedRateLimiter(engine, tenant, name, n, w),
             lambda seed: Draws(
-                seed, lambda: control.next_value(engine, "draws"), lambda: control.restart_sequence(engine, "draws")
+                seed,
+                lambda: control.next_value(engine, tenant, "draws"),
+                lambda: control.restart_sequence(engine, tenant, "draws"),
             ),
             engine,
+            tenant,
         )
 
     def release(self) -> None:
@@ -282,7 +302,8 @@ class ControlPlane:
             table = control.hits
             with self.engine.begin() as conn:
                 for vendor in vendors:
-                    conn.execute(table.delete().where(table.c.limiter.startswith(f"{vendor}.")))
+                    mine = (table.c.tenant == self.tenant) & table.c.limiter.startswith(f"{vendor}.")
+                    conn.execute(table.delete().where(mine))
         for name, limiter in self.limiters.items():
             if name.split(".", 1)[0] in vendors:
                 limiter.clear()

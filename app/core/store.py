@@ -99,11 +99,14 @@ class Store:
         user_fixtures: UserFixtures | None = None,
         follow_recorded: bool = True,
         seed_cache: SeedCache | None = None,
+        owns_engine: bool = True,
     ):
         """`fixtures_dir`: the default fixtures. `user_fixtures`: seed from these laid over them; None: from the
         source this database recorded (when `follow_recorded`), else the defaults. `seed_cache`: where seeded
         databases are kept, for new databases to copy."""
         self.engine = engine
+        self.owns_engine = owns_engine  # False: a tenant's schema on the server's engine, which outlives it
+        self._seed_from_schema = False  # a tenant's schema is filled from the pristine schema (PostgreSQL)
         self.vendors = vendors
         self.default_fixtures = fixtures_dir
         self.fixtures_dir = fixtures_dir  # what the loaders read: the defaults, or them composed with a user's
@@ -153,7 +156,9 @@ class Store:
         once: the first creates and seeds, the others wait for the lock and then find it seeded. A new SQLite file
         starts as a copy of the seed cache's template when there is one, and leaves one when there was not; a new
         tenant's file is a copy of `template` (the default tenant's pristine file)."""
-        if template is not None and (new_file := self._new_file()) is not None:  # a tenant's: this process's own file
+        if template is not None and self.engine.dialect.name != "sqlite":  # a tenant's schema: copied from this one
+            self._seed_from_schema, key, copied = True, None, False
+        elif template is not None and (new_file := self._new_file()) is not None:  # a tenant's own new file
             shutil.copyfile(template, new_file[0])
             key, copied = None, True
         else:
@@ -213,7 +218,11 @@ class Store:
             for vendor in pending:
                 self.rows(vendor)  # a loader imports its models too
             SQLModel.metadata.create_all(conn)
-        self._insert_seed(conn, pending)
+        if self._seed_from_schema:
+            for vendor in pending:
+                self._copy_vendor(conn, vendor)
+        else:
+            self._insert_seed(conn, pending)
         if copied:  # the vendors seeded just now had theirs in _insert_seed
             for vendor in self.vendors:
                 if vendor not in pending:
@@ -267,7 +276,8 @@ class Store:
     def close(self) -> None:
         """On shutdown: close the database cleanly and delete the seeded copy."""
         self._close_version_connection()
-        close_engine(self.engine)
+        if self.owns_engine:
+            close_engine(self.engine)
         if self._pristine is not None and self.engine.dialect.name == "sqlite":
             remove_database(self._pristine)
             self._pristine = None
@@ -324,10 +334,20 @@ class Store:
         made at the first reset by any process and kept (named by the seed key, so other code or fixtures remake it):
         the server copies the rows itself."""
         with self.writer.begin() as conn:
-            if self._pristine != self._seed_key():
-                self._make_pristine_schema(conn)
+            self._ensure_pristine_schema(conn)
             for vendor in vendors:
                 self._copy_vendor(conn, vendor)
+
+    def pristine_schema(self) -> str:
+        """PostgreSQL: the pristine schema, made now if it is missing or holds another seed (what new tenants'
+        schemas are filled from)."""
+        with self.writer.begin() as conn:
+            self._ensure_pristine_schema(conn)
+        return PRISTINE_SCHEMA
+
+    def _ensure_pristine_schema(self, conn: Connection) -> None:
+        if self._pristine != self._seed_key():
+            self._make_pristine_schema(conn)
 
     def _make_pristine_schema(self, conn: Connection) -> None:
         key = self._seed_key()
@@ -338,12 +358,13 @@ class Store:
         if found != key:
             conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {PRISTINE_SCHEMA} CASCADE")
             conn.exec_driver_sql(f"CREATE SCHEMA {PRISTINE_SCHEMA}")
+            own = conn.get_execution_options().get("schema_translate_map")  # a tenant's schema
             conn.execution_options(schema_translate_map={None: PRISTINE_SCHEMA})  # in place, until set back
             for vendor in self.vendors:
                 self.vendor_tables(vendor)  # imports the models, so that create_all knows all their tables
             SQLModel.metadata.create_all(conn)
             self._insert_seed(conn, list(self.vendors))
-            conn.execution_options(schema_translate_map=None)
+            conn.execution_options(schema_translate_map=own)
             conn.exec_driver_sql(f"COMMENT ON SCHEMA {PRISTINE_SCHEMA} IS '{key}'")  # a hex digest
         self._pristine = key
 
@@ -379,20 +400,11 @@ class Store:
             self._after_seed(conn, vendor)
 
 
-def tenant_database_url(database_url: str, tenant: str) -> str:
-    """Where a named tenant's data lives: a file in `<stem>.tenants/` beside the server's SQLite file, or a private
-    database when the server's is private."""
+def tenant_database_url(database_url: str, tenant: str, generation: str) -> str:
+    """Where a named tenant's data lives on SQLite: a file in `<stem>.tenants/` beside the server's file, or a
+    private database when the server's is private."""
     url = make_url(database_url)
-    if url.get_backend_name() != "sqlite":
-        raise NotImplementedError("tenants on this database")
     if url.database in (None, "", ":memory:"):
         return "sqlite://"
     path = Path(url.database)
-    return str(url.set(database=str(path.with_name(f"{path.stem}.tenants") / f"{tenant}.sqlite3")))
-
-
-def remove_tenant_database(database_url: str) -> None:
-    """Delete a named tenant's file (a private one goes with its engine)."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and ".tenants" in Path(url.database).parent.name:
-        remove_database(url.database)
+    return str(url.set(database=str(path.with_name(f"{path.stem}.tenants") / f"{tenant}.{generation}.sqlite3")))

@@ -15,9 +15,10 @@ import itertools
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -49,6 +50,7 @@ class Tenant:
     clock: "Clock"
     created: float = field(default_factory=time.time)
     used: float = field(default_factory=time.monotonic)  # last request's start
+    generation: str = ""  # what its data is named by (TenantMaker)
     # Never the same for two tenants of a process, even of one name: what the response cache keys answers by.
     serial: int = field(default_factory=itertools.count().__next__)
 
@@ -76,24 +78,42 @@ def check_name(name: Any) -> str:
     return name
 
 
+def too_many(limit: int) -> TenantError:
+    problem = f"{limit} tenants exist (CROWDMOCK_MAX_TENANTS): delete one or wait for idle ones to expire"
+    return TenantError(429, "too many tenants", [problem])
+
+
 def tenant_of(where) -> Tenant:
     """The tenant serving a request (its scope, or a Request)."""
     scope = where if isinstance(where, dict) else where.scope
     return scope[TENANT_KEY]
 
 
-# What a new tenant starts from: None (the seeded state), or {"snapshot": <snapshot body>} / {"fixtures": <folder>}.
-Opener = Callable[[str, dict | None], Tenant]
+class TenantMaker(Protocol):
+    """Makes tenants' data on the server's backend (app/tenants.py). A tenant's data belongs to its `generation`
+    (a file or a schema of that name), so that one deleted and made again is never taken for the old one.
+    `source`: None (the seeded state), or {"snapshot": <snapshot body>} / {"fixtures": <folder>}."""
+
+    def make(self, name: str, generation: str, source: dict | None) -> Tenant: ...
+
+    def attach(self, name: str, generation: str) -> Tenant: ...  # data another process made
+
+    def close(self, tenant: Tenant) -> None: ...  # its connections
+
+    def drop(self, name: str, generation: str) -> None: ...  # its data
+
+
+def new_generation() -> str:
+    return uuid.uuid4().hex[:12]
 
 
 class Tenants:
-    """Every tenant of this server. `open_tenant(name, source)` makes one (a file copy, or a schema); `close_tenant`
-    deletes its data."""
+    """Every tenant of a server whose state is its own (one process): kept in memory, data deleted at shutdown."""
 
-    def __init__(
-        self, default: Tenant, open_tenant: Opener, close_tenant: Callable[[Tenant], None], ttl: float, limit: int
-    ):
-        self.default, self._open, self._close, self.ttl, self.limit = default, open_tenant, close_tenant, ttl, limit
+    remote = False  # whether finding a tenant asks a database server
+
+    def __init__(self, default: Tenant, maker: TenantMaker, ttl: float, limit: int):
+        self.default, self.maker, self.ttl, self.limit = default, maker, ttl, limit
         self._named: dict[str, Tenant] = {}
         self._lock = threading.Lock()  # tenants are made in worker threads
         self.next_sweep = float("inf")  # when to look for expired tenants: never while there are none
@@ -101,8 +121,13 @@ class Tenants:
     def find(self, name: str) -> Tenant | None:
         return self.default if name == DEFAULT else self._named.get(name)
 
-    def all(self) -> list[Tenant]:
-        return [self.default, *sorted(self._named.values(), key=lambda t: t.name)]
+    def describe(self) -> list[dict]:
+        """Every tenant, `default` first (GET /__admin/tenants)."""
+        return [t.describe(self.ttl) for t in [self.default, *sorted(self._named.values(), key=lambda t: t.name)]]
+
+    def describe_one(self, name: str) -> dict | None:
+        tenant = self.find(name)
+        return None if tenant is None else tenant.describe(self.ttl)
 
     def create(self, name: str, source: dict | None = None, exists_ok: bool = False) -> Tenant:
         check_name(name)
@@ -114,11 +139,8 @@ class Tenants:
                 raise TenantError(409, "tenant exists", [f"a tenant named {name!r} exists"])
             self._sweep_locked()
             if len(self._named) >= self.limit:
-                problem = (
-                    f"{self.limit} tenants exist (CROWDMOCK_MAX_TENANTS): delete one, or wait for idle ones to expire"
-                )
-                raise TenantError(429, "too many tenants", [problem])
-            tenant = self._open(name, source)
+                raise too_many(self.limit)
+            tenant = self.maker.make(name, new_generation(), source)
             self._named[name] = tenant
             self._plan_sweep(time.monotonic())
             return tenant
@@ -130,7 +152,7 @@ class Tenants:
             tenant = self._named.pop(name, None)
             self._plan_sweep(time.monotonic())
         if tenant is not None:
-            self._close(tenant)
+            self._end(tenant)
         return tenant is not None
 
     def sweep(self) -> list[str]:
@@ -143,7 +165,7 @@ class Tenants:
         expired = [t for t in self._named.values() if now - t.used > self.ttl]
         for tenant in expired:
             del self._named[tenant.name]
-            self._close(tenant)
+            self._end(tenant)
         self._plan_sweep(now)
         return [t.name for t in expired]
 
@@ -155,7 +177,11 @@ class Tenants:
         with self._lock:
             named, self._named = list(self._named.values()), {}
         for tenant in named:
-            self._close(tenant)
+            self._end(tenant)
+
+    def _end(self, tenant: Tenant) -> None:
+        self.maker.close(tenant)
+        self.maker.drop(tenant.name, tenant.generation)
 
 
 class TenantMiddleware:
@@ -172,9 +198,13 @@ class TenantMiddleware:
         path = scope["path"]
         try:
             name = self._pick(scope, path)
-            tenant = self.tenants.find(name) if name is not None else self.tenants.default
-            if tenant is None:  # made off the event loop: a file copy or a schema
-                tenant = await run_in_threadpool(self.tenants.create, name, None, True)
+            if name is None:
+                tenant = self.tenants.default
+            else:  # asked of a database server, or made (a file copy or a schema): off the event loop
+                find = self.tenants.find
+                tenant = await run_in_threadpool(find, name) if self.tenants.remote else find(name)
+                if tenant is None:
+                    tenant = await run_in_threadpool(self.tenants.create, name, None, True)
         except TenantError as refusal:
             await self.refuse(refusal)(scope, receive, send)
             return

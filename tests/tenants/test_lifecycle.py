@@ -121,21 +121,19 @@ def test_the_bound_refuses_more_tenants_with_429():
         assert client.get(f"/t/three{TAG}").status_code == 200
 
 
+def _files(folder, name: str) -> list:
+    return sorted(folder.glob(f"{name}.*.sqlite3"))
+
+
 def test_idle_tenants_expire_and_their_files_go(tmp_path):
-    database = tmp_path / "crowdmock.sqlite3"
+    database, folder = tmp_path / "crowdmock.sqlite3", tmp_path / "crowdmock.tenants"
     with _client(database_url=f"sqlite:///{database}", tenant_ttl=0.5) as client:
         assert client.get(f"/t/idle{TAG}").status_code == 200
-        assert (tmp_path / "crowdmock.tenants" / "idle.sqlite3").exists()
+        assert len(_files(folder, "idle")) == 1
         time.sleep(1.0)  # idle past its TTL
         assert client.get(TAG).status_code == 200  # any request looks for expired tenants
         assert _names(client) == ["default"]
-        assert not (tmp_path / "crowdmock.tenants" / "idle.sqlite3").exists()
+        assert _files(folder, "idle") == []
         assert client.get(f"/t/kept{TAG}").status_code == 200
-    assert not (tmp_path / "crowdmock.tenants" / "kept.sqlite3").exists()  # shutdown deletes named tenants
-
-
-def test_a_server_sharing_its_state_refuses_named_tenants_for_now(tmp_path):
-    with _client(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", shared_state=True) as client:
-        refused = client.get(f"/t/a{TAG}")
-        assert (refused.status_code, refused.json()["error"]) == (501, "tenants not available")
-        assert client.get(TAG).status_code == 200
+        assert len(_files(folder, "kept")) == 1
+    assert _files(folder, "kept") == []  # one process's tenants go with it

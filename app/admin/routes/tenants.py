@@ -25,7 +25,7 @@ async def list_tenants(request: Request) -> JSONResponse:
     tenants = _tenants(request)
     return JSONResponse(
         {
-            "tenants": [t.describe(tenants.ttl) for t in tenants.all()],
+            "tenants": await run_in_threadpool(tenants.describe),
             "ttl_seconds": tenants.ttl,
             "max_tenants": tenants.limit,
         }
@@ -55,16 +55,16 @@ async def create_tenant(request: Request, spec: TenantSpec) -> JSONResponse:
         raise AdminError(422, "invalid snapshot", exc.problems) from None
     except FixtureError as exc:
         raise AdminError(422, "invalid fixtures", exc.problems) from None
-    return JSONResponse(tenant.describe(tenants.ttl), status_code=201)
+    shown = await run_in_threadpool(tenants.describe_one, tenant.name)
+    return JSONResponse(shown or tenant.describe(tenants.ttl), status_code=201)
 
 
 @router.get("/{name}", response_model=Tenant, responses={404: {"model": ErrorBody}})
 async def get_tenant(request: Request, name: str) -> JSONResponse:
-    tenants = _tenants(request)
-    tenant = tenants.find(name)
-    if tenant is None:
+    shown = await run_in_threadpool(_tenants(request).describe_one, name)
+    if shown is None:
         raise AdminError(404, "unknown tenant", [f"no tenant named {name!r}"])
-    return JSONResponse(tenant.describe(tenants.ttl))
+    return JSONResponse(shown)
 
 
 @router.delete(
