@@ -14,6 +14,7 @@ from sqlalchemy import make_url
 
 from crowdmock.core import clock, snapshot
 from crowdmock.core.db import remove_database
+from crowdmock.core.dialect import create_data_version
 from crowdmock.core.fixtures import UserFixtures
 from crowdmock.core.shared import ControlPlane
 from crowdmock.core.store import Store, tenant_database_url
@@ -53,8 +54,9 @@ class TenantData:
         store = self._store(name, generation, fixtures)
         try:
             if self.postgres:
-                with store.writer.begin() as conn:
+                with store.writer.begin() as conn:  # with its data version, which this very commit bumps
                     conn.exec_driver_sql(f'CREATE SCHEMA "{_schema(name, generation)}"')
+                    create_data_version(conn)
             template = None if fixtures else self._template()
             tenant = assemble(self.settings, name, store, self.control(name), template)
             tenant.generation = generation

@@ -189,3 +189,28 @@ def test_a_store_seeded_from_other_fixtures_resets_to_them(postgres_server, tmp_
     finally:
         defaults.close()
         mine.close()
+
+
+def test_tenants_are_one_across_replicas_and_apart_from_each_other(replicas):
+    """A tenant is a schema of its own: made through one replica, written through the other, faulted and counted
+    across both, invisible from another tenant and from default, and gone for both once deleted."""
+    first, second = (httpx.Client(base_url=base, timeout=60) for base in replicas)
+    tag = "/ushahidi/api/v3/tags/1"
+    with first, second:
+        assert first.post("/__admin/tenants", json={"name": "pg-a"}).status_code == 201
+        headers = admin_headers(lambda path, **kw: second.post("/t/pg-a" + path, **kw), "ushahidi")
+        assert second.put(f"/t/pg-a{tag}", json={"tag": "Renamed"}, headers=headers).status_code == 200
+        assert first.get(f"/t/pg-a{tag}").json()["tag"] == "Renamed"
+        assert first.get(f"/t/pg-b{tag}").json()["tag"] == "Emergency"
+        assert second.get(tag).json()["tag"] == "Emergency"
+        assert first.get("/t/pg-b/ushahidi/api/v3/users/me", headers=headers).status_code == 401
+        rule = {"vendor": "ushahidi", "path": "/api/v3/tags/1", "status": 503, "times": 2}
+        assert second.post("/t/pg-a/__admin/faults", json=rule).status_code == 201
+        statuses = [(first, second)[i % 2].get(f"/t/pg-a{tag}").status_code for i in range(4)]
+        assert sorted(statuses) == [200, 200, 503, 503]
+        assert first.get(f"/t/pg-b{tag}").status_code == 200
+        matcher = {"vendor": "ushahidi", "path": "/api/v3/tags/1", "method": "GET"}
+        assert second.post("/t/pg-a/__admin/requests/count", json=matcher).json() == {"count": 5}
+        assert first.post("/t/pg-b/__admin/requests/count", json=matcher).json() == {"count": 2}
+        assert second.delete("/__admin/tenants/pg-a").json() == {"status": "ok", "deleted": "pg-a"}
+        assert first.get(f"/t/pg-a{tag}").json()["tag"] == "Emergency"
