@@ -7,10 +7,17 @@ def test_my_client(crowdmock_app):
 
 def test_against_a_server(crowdmock_server, crowdmock_reset):
     base = crowdmock_server.base_url("ushahidi")       # http://127.0.0.1:<port>/ushahidi
+
+def test_in_parallel(crowdmock_tenant):                # safe under pytest-xdist: a fresh tenant per test
+    base = crowdmock_tenant.base_url("ushahidi")       # http://127.0.0.1:<port>/t/gw0-<id>/ushahidi
+
+Under pytest-xdist the live server is started once, by the controller, and shared by every worker
+(docs/pytest-plugin.md, docs/parallel-tests.md).
 """
 
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -114,11 +121,50 @@ def crowdmock_app(crowdmock_settings) -> Iterator[CrowdmockApp]:
         yield CrowdmockApp(app, client)
 
 
+# pytest-xdist: the controller's live server, whose URL each worker gets in its `workerinput`.
+WORKER_URL_KEY = "crowdmock_server_url"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """xdist's controller, as it starts each worker: one live server for all of them, started with the first."""
+    config = node.config
+    if not hasattr(config, "_crowdmock_server"):
+        config._crowdmock_server = serve(Settings(database_url="sqlite://"))
+        config._crowdmock_server_url = config._crowdmock_server.__enter__()
+    node.workerinput[WORKER_URL_KEY] = config._crowdmock_server_url
+
+
+def pytest_unconfigure(config) -> None:
+    server = getattr(config, "_crowdmock_server", None)
+    if server is not None:
+        server.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="session")
-def crowdmock_server() -> Iterator[Crowdmock]:
-    """A live crowdmock on a free loopback port for the whole session (use crowdmock_reset between tests)."""
-    with serve(Settings(database_url="sqlite://")) as url, httpx.Client(timeout=30) as client:
-        yield Crowdmock(client, url)
+def crowdmock_server(pytestconfig) -> Iterator[Crowdmock]:
+    """A live crowdmock on a free loopback port for the whole session (use crowdmock_reset or crowdmock_tenant
+    between tests). Under pytest-xdist every worker shares the controller's."""
+    shared = getattr(pytestconfig, "workerinput", {}).get(WORKER_URL_KEY)
+    with httpx.Client(timeout=30) as client:
+        if shared:
+            yield Crowdmock(client, shared)
+            return
+        with serve(Settings(database_url="sqlite://")) as url:
+            yield Crowdmock(client, url)
+
+
+@pytest.fixture
+def crowdmock_tenant(crowdmock_server, pytestconfig) -> Iterator[Crowdmock]:
+    """A fresh tenant of the live server for this test alone (docs/parallel-tests.md): `.base_url(vendor)` and
+    every helper work on it; it is deleted after the test. Safe with any number of xdist workers."""
+    worker = getattr(pytestconfig, "workerinput", {}).get("workerid", "main")
+    name = f"{worker}-{uuid.uuid4().hex[:12]}"
+    crowdmock_server._admin("POST", "/tenants", json={"name": name})
+    try:
+        yield Crowdmock(crowdmock_server.client, f"{crowdmock_server.url}/t/{name}")
+    finally:
+        crowdmock_server.client.delete(f"{crowdmock_server.url}/__admin/tenants/{name}")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 
 from crowdmock.admin.errors import AdminError
 from crowdmock.core.faults import Faults
-from crowdmock.core.journal import Journal
+from crowdmock.core.journal import Entry, Journal
 from crowdmock.core.shared import ControlPlane
 from crowdmock.core.store import Store
 from crowdmock.core.tenancy import DEFAULT, tenant_of
@@ -30,6 +30,10 @@ class Admin:
     @property
     def faults(self) -> Faults:
         return self.control.faults
+
+    def shown(self, entry: Entry) -> dict:
+        """A journal entry as the admin API shows it, with the tenant it belongs to."""
+        return {**entry.as_dict(), "tenant": self.tenant}
 
     def vendor(self, name: str | None, status: int = 422) -> Vendor | None:
         """The named vendor (None for None); `status` (422 in a body, 404 in a query) for one not served here."""

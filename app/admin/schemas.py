@@ -211,6 +211,7 @@ class JournalEntry(BaseModel):
     response_size: int
     unmatched: bool = Field(description="No route of the vendor handled the request (404/405 from routing).")
     fault: int | None = Field(description="Id of the fault rule that hit this request.")
+    tenant: str = Field(description="The tenant it was sent to (docs/parallel-tests.md).")
 
 
 class JournalPage(BaseModel):

@@ -38,6 +38,8 @@ def index(request: Request) -> HTMLResponse:
 <body>
 <header><h1>crowdmock</h1><span id="health" class="badge">…</span>
 <nav><a href="/__admin/docs">admin API docs</a> · <a href="/__admin/openapi.json">admin OpenAPI</a></nav>
+<label title="GET /__admin/tenants: every view below is this tenant's">tenant
+<select id="tenant"><option value="default">default</option></select></label>
 <button id="reset-button" type="button" title="POST /__admin/reset">Reset all vendors</button>
 <span id="reset-status" role="status"></span></header>
 <main>
@@ -58,8 +60,8 @@ without the prefix. Reset from a test: <code>curl -X POST {escape(origin)}/__adm
 <label>status <input id="filter-status" name="status" inputmode="numeric" size="4"></label>
 <label><input id="filter-unmatched" name="unmatched" type="checkbox"> unmatched only</label>
 <label><input id="pause" type="checkbox"> pause</label></form>
-<table id="journal"><thead><tr><th>#</th><th>time</th><th>vendor</th><th>method</th><th>path</th><th>status</th>
-<th>ms</th></tr></thead><tbody></tbody></table>
+<table id="journal"><thead><tr><th>#</th><th>time</th><th>tenant</th><th>vendor</th><th>method</th><th>path</th>
+<th>status</th><th>ms</th></tr></thead><tbody></tbody></table>
 <p id="journal-empty" class="muted">No requests yet.</p></section>
 </main>
 <script src="{STATIC}/dashboard.js"></script>

@@ -98,6 +98,19 @@ def test_dashboard_in_a_browser(page, live_server):
     assert page.locator("#journal-empty").is_visible()
     assert httpx.get(f"{live_server}/ushahidi/api/v3/posts/8328").status_code == 200
 
+    # A tenant picked in the header: the journal, faults and reset are that tenant's, each entry says whose it is.
+    httpx.get(f"{live_server}/t/browser/ushahidi/api/v3/tags/1")
+    page.locator('#tenant option[value="browser"]').wait_for(state="attached")
+    page.select_option("#tenant", "browser")
+    mine = page.locator("#journal tr.entry", has_text="/ushahidi/api/v3/tags/1")
+    mine.wait_for()
+    assert mine.locator("td.tenant").inner_text() == "browser"
+    assert page.locator("#journal tr.entry").count() == 1  # the default tenant's GET of post 8328 is not shown
+    page.click("#reset-button")
+    mine.wait_for(state="detached")
+    assert httpx.post(f"{live_server}/t/browser/__admin/requests/count", json={}).json() == {"count": 0}
+    assert httpx.post(f"{live_server}/__admin/requests/count", json={}).json() == {"count": 1}
+
     assert page.outside == []
 
 

@@ -58,7 +58,7 @@ class JournalFilters:
         admin.vendor(self.vendor)
         matcher = RequestMatcher(vendor=self.vendor, method=self.method, status=self.status)
         found = admin.journal.find(matcher, self.path, _since(self.since), self.after, unmatched, self.limit)
-        return JSONResponse({"requests": [entry.as_dict() for entry in found]})
+        return JSONResponse({"requests": [admin.shown(entry) for entry in found]})
 
 
 Filters = Annotated[JournalFilters, Depends()]
@@ -82,7 +82,7 @@ async def get_request(admin: AdminDep, entry_id: int) -> JSONResponse:
     entry = next((e for e in found if e.id == entry_id), None)
     if entry is None:
         raise AdminError(404, "no such journal entry")
-    return JSONResponse(entry.as_dict())
+    return JSONResponse(admin.shown(entry))
 
 
 @router.post("/count", response_model=CountResult, responses={400: {"model": ErrorBody}, **ERRORS})

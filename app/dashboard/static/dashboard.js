@@ -25,10 +25,30 @@
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    const response = await fetch(ADMIN + path, init);
+    const response = await fetch(tenantPrefix() + ADMIN + path, init);
     const data = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(data.error || response.statusText);
     return data;
+  }
+
+  // The tenant every view shows (docs/parallel-tests.md): its admin API is /t/<name>/__admin.
+  function tenantPrefix() {
+    const name = $("#tenant").value;
+    return name === "default" ? "" : "/t/" + encodeURIComponent(name);
+  }
+
+  function renderTenants(tenants) {
+    const select = $("#tenant");
+    const chosen = select.value;
+    const names = tenants.map((t) => t.name);
+    if (names.join() === [...select.options].map((o) => o.value).join()) return;
+    select.replaceChildren(...names.map((name) => el("option", { value: name }, name)));
+    select.value = names.includes(chosen) ? chosen : "default";
+  }
+
+  function forgetJournal() {
+    for (const pair of rows.values()) pair.forEach((node) => node.remove());
+    rows.clear();
   }
 
   function filterQuery() {
@@ -71,6 +91,7 @@
       { class: "entry", "data-id": String(entry.id), tabIndex: 0, title: "Show headers and bodies" },
       el("td", {}, entry.id),
       el("td", {}, entry.time.replace("T", " ").replace("Z", "")),
+      el("td", { class: "tenant" }, entry.tenant),
       el("td", {}, entry.vendor),
       el("td", {}, entry.method),
       el("td", { class: "path" }, path, ...flags),
@@ -82,7 +103,7 @@
       { class: "detail", "data-detail-for": String(entry.id), hidden: !open.has(entry.id) },
       el(
         "td",
-        { colSpan: 7 },
+        { colSpan: 8 },
         el(
           "div",
           { class: "panes" },
@@ -147,11 +168,13 @@
 
   async function refresh() {
     try {
-      const [journal, faults, health] = await Promise.all([
+      const [journal, faults, health, tenants] = await Promise.all([
         $("#pause").checked ? null : api("GET", filterQuery()),
         api("GET", "/faults"),
         fetch(ADMIN + "/health").then((r) => r.json().then((b) => [r.status, b])),
+        fetch(ADMIN + "/tenants").then((r) => r.json()),
       ]);
+      renderTenants(tenants.tenants);
       if (journal) renderJournal(journal.requests);
       renderFaults(faults.faults);
       const badge = $("#health");
@@ -185,6 +208,10 @@
   $("#clear-faults").addEventListener("click", (e) => act(e.target, "DELETE", "/faults"));
   $("#clear-journal").addEventListener("click", (e) => act(e.target, "DELETE", "/requests"));
   $("#filters").addEventListener("input", refresh);
+  $("#tenant").addEventListener("change", () => {
+    forgetJournal(); // entry ids are per tenant
+    refresh();
+  });
   $("#filters").addEventListener("submit", (e) => e.preventDefault());
   refresh();
   setInterval(refresh, POLL_MS);
