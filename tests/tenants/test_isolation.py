@@ -111,3 +111,15 @@ def test_deterministic_draws_are_each_tenants_own_and_repeatable():
     a, b, default = minted("/t/a"), minted("/t/b"), minted("")
     assert a == minted("/t/a")  # repeatable per tenant name
     assert len({*a, *b, *default}) == 6  # no tenant draws another's values
+
+
+def test_the_header_picks_the_tenant_of_a_request_on_a_vendors_real_hostname(client):
+    host = {"Host": "demo.api.ushahidi.io"}
+    headers = admin_headers(lambda path, **kw: client.post("/t/real" + path, **kw), "ushahidi")
+    renamed = client.put(
+        "/api/v3/tags/1", json={"tag": "Renamed"}, headers={**host, **headers, "X-Crowdmock-Tenant": "real"}
+    )
+    assert renamed.status_code == 200
+    answer = client.get("/api/v3/tags/1", headers={**host, "X-Crowdmock-Tenant": "real"}).json()
+    assert (answer["tag"], answer["url"]) == ("Renamed", "http://demo.api.ushahidi.io/api/v3/tags/1")
+    assert client.get("/api/v3/tags/1", headers=host).json()["tag"] == "Emergency"
