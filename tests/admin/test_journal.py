@@ -46,8 +46,9 @@ def test_an_entry_records_request_and_response(client):
         "response_size",
         "unmatched",
         "fault",
+        "tenant",
     ]
-    assert entry["vendor"] == "ushahidi" and entry["method"] == "POST"
+    assert entry["vendor"] == "ushahidi" and entry["method"] == "POST" and entry["tenant"] == "default"
     assert entry["path"] == "/ushahidi/oauth/token" and entry["query"] == "trace=1"
     assert entry["headers"]["x-trace"] == "abc"
     assert entry["body"] == "grant_type=client_credentials&client_id=ushahidiui&client_secret=wrong"
