@@ -47,7 +47,7 @@ test: $(TEST_STAMP) browser postgres
 	$(BIN)/ruff format --check app tests
 	$(BIN)/pytest
 	CROWDMOCK_TEST_BACKEND=postgresql $(BIN)/pytest tests/crowdskout tests/crowdynews tests/dosomething tests/ideascale \
-		tests/ushahidi tests/admin tests/dashboard tests/core/test_cache.py
+		tests/ushahidi tests/admin tests/dashboard tests/core/test_cache.py tests/tenants/test_isolation.py
 
 # A longer schemathesis search than the test suite's (same fixed seed; CROWDMOCK_FUZZ_EXAMPLES per operation).
 fuzz: $(TEST_STAMP)
