@@ -126,3 +126,16 @@ def test_the_header_picks_the_tenant_of_a_request_on_a_vendors_real_hostname(cli
     answer = client.get("/api/v3/tags/1", headers={**host, "X-Crowdmock-Tenant": "real"}).json()
     assert (answer["tag"], answer["url"]) == ("Renamed", "http://demo.api.ushahidi.io/api/v3/tags/1")
     assert client.get("/api/v3/tags/1", headers=host).json()["tag"] == "Emergency"
+
+
+def test_the_response_cache_keeps_each_tenants_answers(client):
+    """The same GET (same path after `/t/<name>`, same headers) in two tenants: each gets its own data, cached."""
+    for tenant in ("/t/a", "/t/b"):
+        assert [client.get(f"{tenant}/ushahidi/api/v3/tags/1").json()["tag"] for _ in range(2)] == ["Emergency"] * 2
+    headers = admin_headers(lambda path, **kw: client.post("/t/b" + path, **kw), "ushahidi")
+    assert client.put("/t/b/ushahidi/api/v3/tags/1", json={"tag": "Mine"}, headers=headers).status_code == 200
+    assert client.get("/t/b/ushahidi/api/v3/tags/1").json()["tag"] == "Mine"
+    assert client.get("/t/a/ushahidi/api/v3/tags/1").json()["tag"] == "Emergency"
+    same = {"X-Crowdmock-Tenant": "b"}
+    assert client.get("/ushahidi/api/v3/tags/1", headers=same).json()["tag"] == "Mine"
+    assert client.get("/ushahidi/api/v3/tags/1").json()["tag"] == "Emergency"
