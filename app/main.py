@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.shares_state:
         tenants = SharedTenants(default, maker, settings.tenant_ttl, settings.max_tenants, default_control.engine)
     else:
+        maker.clear_leftovers()
         tenants = Tenants(default, maker, settings.tenant_ttl, settings.max_tenants)
     mounted = {settings.vendor: VENDORS[settings.vendor]} if settings.vendor else dict(VENDORS)
 

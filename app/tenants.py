@@ -86,6 +86,14 @@ class TenantData:
         if database:  # a private one went with its engine
             remove_database(database)
 
+    def clear_leftovers(self) -> None:
+        """A one-process server's named tenants lived as long as it did: files a killed one left go at start."""
+        url = make_url(self.settings.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            path = Path(url.database)
+            for leftover in path.with_name(f"{path.stem}.tenants").glob("*.sqlite3"):
+                remove_database(str(leftover))
+
     def _template(self) -> str:
         """What a new tenant is a copy of: the default tenant's pristine file, or schema."""
         store = self.default.store
@@ -96,7 +104,9 @@ class TenantData:
         default = self.default.store
         if self.postgres:
             engine = default.engine.execution_options(schema_translate_map={None: _schema(name, generation)})
-            store = Store(engine, VENDORS, self.settings.fixtures_dir, owns_engine=False)
+            store = Store(
+                engine, VENDORS, self.settings.fixtures_dir, owns_engine=False, data_version=default.version_reader
+            )
         else:
             url = tenant_database_url(self.settings.database_url, name, generation)
             with contextlib.suppress(FileNotFoundError):

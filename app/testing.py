@@ -17,6 +17,7 @@ Under pytest-xdist the live server is started once, by the controller, and share
 
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,9 +84,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """`crowdmock serve`'s uvicorn setup on a free loopback port in a background thread; yields the base URL."""
-    port = free_port()
+def serve(settings: Settings, port: int | None = None) -> Iterator[str]:
+    """`crowdmock serve`'s uvicorn setup on a loopback port (a free one unless given) in a background thread;
+    yields the base URL."""
+    port = port or free_port()
     config = uvicorn.Config(
         create_app(settings),
         host="127.0.0.1",
@@ -127,18 +129,51 @@ WORKER_URL_KEY = "crowdmock_server_url"
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:
-    """xdist's controller, as it starts each worker: one live server for all of them, started with the first."""
+    """xdist's controller, as it starts each worker: one live server for all of them, starting in the background
+    with the first worker (the workers wait for it only when a test asks for it)."""
     config = node.config
     if not hasattr(config, "_crowdmock_server"):
-        config._crowdmock_server = serve(Settings(database_url="sqlite://"))
-        config._crowdmock_server_url = config._crowdmock_server.__enter__()
-    node.workerinput[WORKER_URL_KEY] = config._crowdmock_server_url
+        config._crowdmock_server = _BackgroundServer()
+    node.workerinput[WORKER_URL_KEY] = config._crowdmock_server.url
 
 
 def pytest_unconfigure(config) -> None:
     server = getattr(config, "_crowdmock_server", None)
     if server is not None:
-        server.__exit__(None, None, None)
+        server.stop()
+
+
+class _BackgroundServer:
+    """`serve()` in a thread of its own, on a port chosen now, so that its URL is known before it is up."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        # Its own state whatever the environment says (CROWDMOCK_SHARED_STATE would need a database file).
+        with serve(Settings(database_url="sqlite://", shared_state=False), port=self.port):
+            self._stop.wait()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(15)
+
+
+def _wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{url}/__admin/health", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the shared crowdmock server at {url} did not start")
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")
@@ -148,6 +183,7 @@ def crowdmock_server(pytestconfig) -> Iterator[Crowdmock]:
     shared = getattr(pytestconfig, "workerinput", {}).get(WORKER_URL_KEY)
     with httpx.Client(timeout=30) as client:
         if shared:
+            _wait_until_up(shared)
             yield Crowdmock(client, shared)
             return
         with serve(Settings(database_url="sqlite://")) as url:

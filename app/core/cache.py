@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crowdmock.core.journal import Journal
-from crowdmock.core.tenancy import tenant_of
+from crowdmock.core.tenancy import TENANT_PATH_KEY, tenant_of
 
 TTL = 1.0  # seconds an answer may be reused
 MAX_ENTRIES = 2048
@@ -71,7 +71,15 @@ class ResponseCache:
         if (await run_in_threadpool(faults.__bool__)) if self.remote else faults:
             await self.app(scope, receive, send)
             return
-        key = (tenant.serial, scope["path"], scope["query_string"], tuple(scope["headers"]), scope.get("scheme"))
+        # The tenant, and whether the path chose it (links then keep `/t/<name>`), are part of what was asked.
+        key = (
+            tenant.serial,
+            scope.get(TENANT_PATH_KEY),
+            scope["path"],
+            scope["query_string"],
+            tuple(scope["headers"]),
+            scope.get("scheme"),
+        )
         version = tenant.store.data_version
         while True:
             found = self.entries.get(key)
@@ -122,7 +130,7 @@ class ResponseCache:
         await self.app(scope, receive, keeping_send)
         # The request itself may have written (a session touch): then its answer is not reusable.
         if keep and start is not None and await self._ask(data_version) == version:
-            request = {"method": "GET", "path": key[1], "query_string": key[2], "headers": key[3]}
+            request = {"method": "GET", "path": key[2], "query_string": key[3], "headers": key[4]}
             self.entries[key] = CachedAnswer(start, b"".join(chunks), version, time.monotonic() + TTL, request)
             self.entries.move_to_end(key)
             while len(self.entries) > MAX_ENTRIES:

@@ -5,6 +5,7 @@ import os
 import tempfile
 import time
 import weakref
+import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -98,8 +99,12 @@ def _postgres_engine(url: str, write_lock: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        if conn.get_execution_options().get(WRITE):
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({write_lock})")
+        options = conn.get_execution_options()
+        if options.get(WRITE):
+            # A tenant's schema (core/tenancy.py) has a lock of its own: tenants' writers never wait for each other.
+            schema = (options.get("schema_translate_map") or {}).get(None)
+            key = write_lock if schema is None else write_lock ^ zlib.crc32(schema.encode())
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({key})")
 
     if write_lock == WRITE_LOCK:  # the data's engine (not the control tables'): its writes change the data version
         from crowdmock.core.dialect import count_data_writes

@@ -172,27 +172,34 @@ def count_data_writes(engine: Engine) -> None:
 
 
 class DataVersion:
-    def __init__(self, engine: Engine):
+    """`sharing`: on PostgreSQL, another DataVersion of the same server (the default tenant's) whose connection this
+    one uses: a tenant's schema is asked on one connection per process, not one per tenant."""
+
+    def __init__(self, engine: Engine, sharing: "DataVersion | None" = None):
         self.engine = engine
         schema = (engine.get_execution_options().get("schema_translate_map") or {}).get(None)  # a tenant's
         self._table = f'"{schema}".{DATA_VERSION_TABLE}' if schema else DATA_VERSION_TABLE
+        self._owner = sharing if sharing is not None and engine.dialect.name == "postgresql" else self
         self._connection = None
         self._lock = threading.Lock()  # one statement at a time on the shared connection (worker threads)
 
     def __call__(self) -> object:
+        return self._owner._ask(self._table)
+
+    def _ask(self, table: str) -> object:
         with self._lock:
             try:
-                return self._read()
+                return self._read(table)
             except Exception:  # the server restarted or dropped an idle connection: a new one, once
                 self._close()
-                return self._read()
+                return self._read(table)
 
-    def _read(self) -> object:
+    def _read(self, table: str) -> object:
         if self._connection is None:
             self._connection = self._open()
         if self.engine.dialect.name == "sqlite":
             return self._connection.execute("PRAGMA data_version").fetchone()[0]
-        return self._connection.execute(f"SELECT n FROM {self._table} WHERE id = 1").fetchone()[0]
+        return self._connection.execute(f"SELECT n FROM {table} WHERE id = 1").fetchone()[0]
 
     def _open(self):
         if self.engine.dialect.name == "sqlite":
@@ -203,8 +210,10 @@ class DataVersion:
         return connection
 
     def close(self) -> None:
-        with self._lock:
-            self._close()
+        """Close its connection (one it shares is its owner's to close)."""
+        if self._owner is self:
+            with self._lock:
+                self._close()
 
     def _close(self) -> None:
         if self._connection is not None:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from crowdmock.core import control
 from crowdmock.core.tenancy import (
     DEFAULT,
+    SWEEP_EVERY,
     Tenant,
     TenantError,
     TenantMaker,
@@ -23,16 +24,17 @@ from crowdmock.core.tenancy import (
 
 TOUCH_EVERY = 0.05  # a tenant's `used` is written at most once per this share of the TTL
 _FIND = select(control.tenants).where(control.tenants.c.name == bindparam("name"))
+_COUNT = select(func.count()).select_from(control.tenants)
 
 
 class SharedTenants(Tenants):
-    remote = True  # every find asks the registry (on PostgreSQL a round trip: off the event loop)
+    remote = True  # every find asks the registry and may open a tenant's data: off the event loop
 
     def __init__(self, default: Tenant, maker: TenantMaker, ttl: float, limit: int, engine: Engine):
         super().__init__(default, maker, ttl, limit)
         self.engine = engine  # the control tables'
         self._opening = threading.Lock()
-        self.remote = engine.dialect.name != "sqlite"
+        self._plan_sweep(time.monotonic())
 
     def find(self, name: str) -> Tenant | None:
         if name == DEFAULT:
@@ -70,31 +72,40 @@ class SharedTenants(Tenants):
         self.maker.close(tenant)
 
     def create(self, name: str, source: dict | None = None, exists_ok: bool = False) -> Tenant:
+        """The data is made with no registry lock held (making it takes the data's own locks; holding both in the
+        other order than requests do could deadlock), then registered; if another process registered the name
+        meanwhile, or the bound was reached, this process's copy is dropped."""
         check_name(name)
         if name == DEFAULT:
             if exists_ok:
                 return self.default
             raise TenantError(409, "tenant exists", [f"a tenant named {name!r} exists"])
         self.sweep()
-        # The registry's write lock is held while the data is made, so that two processes cannot both make it.
-        made = None
-        with control.writer(self.engine).begin() as conn:
+        with self.engine.connect() as conn:
             row = conn.execute(_FIND, {"name": name}).mappings().first()
-            if row is not None and not exists_ok:
-                raise TenantError(409, "tenant exists", [f"a tenant named {name!r} exists"])
-            if row is None:
-                if conn.execute(select(func.count()).select_from(control.tenants)).scalar_one() >= self.limit:
-                    raise too_many(self.limit)
-                generation = new_generation()
-                made = self.maker.make(name, generation, source)
-                made.created = now = time.time()
-                row = {"name": name, "generation": generation, "created": now, "used": now}
-                conn.execute(control.tenants.insert().values(**row))
-        if made is None:  # made meanwhile by another process
-            return self.find(name) or self._attach(name, row["generation"], None)
-        with self._opening:
-            self._named[name] = made
-        return made
+            full = row is None and conn.execute(_COUNT).scalar_one() >= self.limit
+        if row is None and not full:
+            generation = new_generation()
+            made = self.maker.make(name, generation, source)
+            made.created = now = time.time()
+            with control.writer(self.engine).begin() as conn:
+                row = conn.execute(_FIND, {"name": name}).mappings().first()
+                full = row is None and conn.execute(_COUNT).scalar_one() >= self.limit
+                if row is None and not full:
+                    values = {"name": name, "generation": generation, "created": now, "used": now}
+                    conn.execute(control.tenants.insert().values(**values))
+            if row is None and not full:
+                with self._opening:
+                    self._named[name] = made
+                self._plan_sweep(time.monotonic())
+                return made
+            self.maker.close(made)
+            self.maker.drop(name, generation)
+        if row is None:
+            raise too_many(self.limit)
+        if not exists_ok:
+            raise TenantError(409, "tenant exists", [f"a tenant named {name!r} exists"])
+        return self.find(name) or self._attach(name, row["generation"], None)
 
     def delete(self, name: str) -> bool:
         if name == DEFAULT:
@@ -103,25 +114,42 @@ class SharedTenants(Tenants):
             row = conn.execute(_FIND, {"name": name}).mappings().first()
             if row is None:
                 return False
-            self._remove(conn, name, row["generation"])
+            self._unregister(conn, name)
+        self._drop(name, row["generation"])
         return True
 
-    def _remove(self, conn, name: str, generation: str) -> None:
+    def _unregister(self, conn, name: str) -> None:
         conn.execute(control.tenants.delete().where(control.tenants.c.name == name))
         control.forget_tenant(conn, name)
+
+    def _drop(self, name: str, generation: str) -> None:
+        """After its row is gone (no registry lock held): this process's connections, then its data."""
         local = self._named.get(name)
-        if local is not None:
+        if local is not None and local.generation == generation:
             self._forget(local)
         self.maker.drop(name, generation)
 
     def sweep(self) -> list[str]:
+        """Delete the tenants idle past the TTL, and close this process's connections to tenants deleted or made
+        anew through other processes."""
+        self._plan_sweep(time.monotonic())  # first: a sweep that fails is not retried by every request
         cutoff = time.time() - self.ttl
         with control.writer(self.engine).begin() as conn:
             expired = conn.execute(select(control.tenants).where(control.tenants.c.used < cutoff)).mappings().all()
             for row in expired:
-                self._remove(conn, row["name"], row["generation"])
-        self.next_sweep = time.monotonic() + min(30.0, self.ttl)
+                self._unregister(conn, row["name"])
+        for row in expired:
+            self._drop(row["name"], row["generation"])
+        with self.engine.connect() as conn:
+            current = dict(conn.execute(select(control.tenants.c.name, control.tenants.c.generation)).all())
+        for tenant in list(self._named.values()):
+            if current.get(tenant.name) != tenant.generation:
+                with self._opening:
+                    self._forget(tenant)
         return [row["name"] for row in expired]
+
+    def _plan_sweep(self, now: float) -> None:
+        self.next_sweep = now + min(SWEEP_EVERY, self.ttl)  # always: other processes' tenants may need closing
 
     def describe(self) -> list[dict]:
         with self.engine.connect() as conn:

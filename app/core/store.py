@@ -42,8 +42,10 @@ class SeededVendor(Protocol):
     def import_models(self) -> None: ...
 
 
-# PostgreSQL: the schema holding the seeded tables that resets copy (SQLite copies from a seeded file instead).
+# PostgreSQL: the schemas holding seeded tables that resets and new tenants copy, one per seed (`<this>_<key>`);
+# SQLite copies from a seeded file instead. Their own advisory lock, since tenants' writers hold different ones.
 PRISTINE_SCHEMA = "crowdmock_pristine"
+PRISTINE_LOCK = 0x63726F7770726973
 
 
 class SeedState(SQLModel, table=True):
@@ -100,6 +102,7 @@ class Store:
         follow_recorded: bool = True,
         seed_cache: SeedCache | None = None,
         owns_engine: bool = True,
+        data_version: DataVersion | None = None,
     ):
         """`fixtures_dir`: the default fixtures. `user_fixtures`: seed from these laid over them; None: from the
         source this database recorded (when `follow_recorded`), else the defaults. `seed_cache`: where seeded
@@ -121,11 +124,17 @@ class Store:
         )
         self.ready = False
         self.token_secret: str | None = None  # this database's own, made at its first start
-        # The seeded copy that resets copy from: its file (SQLite); the seed key of the pristine schema (PostgreSQL).
+        # The seeded copy that resets copy from: its file (SQLite), or its schema (PostgreSQL).
         self._pristine: str | None = None
         # Called with the vendors' names after a reset or a snapshot load (the control plane clears their counters).
         self.after_reset: list[Callable[[list[str]], None]] = []
-        self._data_version = DataVersion(engine)
+        # A tenant's schema on the server's engine asks its data version on the server's connection (`data_version`).
+        self._data_version = DataVersion(engine, sharing=data_version)
+
+    @property
+    def version_reader(self) -> DataVersion:
+        """What reads this store's data version (its connection is shared with tenants' stores on PostgreSQL)."""
+        return self._data_version
 
     def data_version(self) -> object:
         """A value that changes whenever anything commits to the database, whoever commits (core/dialect.py)."""
@@ -157,7 +166,7 @@ class Store:
         starts as a copy of the seed cache's template when there is one, and leaves one when there was not; a new
         tenant's file is a copy of `template` (the default tenant's pristine file)."""
         if template is not None and self.engine.dialect.name != "sqlite":  # a tenant's schema: copied from this one
-            self._seed_from_schema, key, copied = True, None, False
+            self._seed_from_schema, self._pristine, key, copied = True, template, None, False
         elif template is not None and (new_file := self._new_file()) is not None:  # a tenant's own new file
             shutil.copyfile(template, new_file[0])
             key, copied = None, True
@@ -330,48 +339,46 @@ class Store:
                 raw.execute("DETACH DATABASE pristine")
 
     def _copy_pristine_schema(self, vendors: list[str]) -> None:
-        """PostgreSQL: reset by copying each table from the seeded schema `crowdmock_pristine` in the same database,
-        made at the first reset by any process and kept (named by the seed key, so other code or fixtures remake it):
-        the server copies the rows itself."""
+        """PostgreSQL: reset by copying each table from a pristine schema in the same database: the server copies
+        the rows itself."""
         with self.writer.begin() as conn:
             self._ensure_pristine_schema(conn)
             for vendor in vendors:
                 self._copy_vendor(conn, vendor)
 
     def pristine_schema(self) -> str:
-        """PostgreSQL: the pristine schema, made now if it is missing or holds another seed (what new tenants'
-        schemas are filled from)."""
+        """PostgreSQL: this store's pristine schema, made now if it is missing (what new tenants' schemas are filled
+        from)."""
         with self.writer.begin() as conn:
-            self._ensure_pristine_schema(conn)
-        return PRISTINE_SCHEMA
+            return self._ensure_pristine_schema(conn)
 
-    def _ensure_pristine_schema(self, conn: Connection) -> None:
-        if self._pristine != self._seed_key():
-            self._make_pristine_schema(conn)
+    def _ensure_pristine_schema(self, conn: Connection) -> str:
+        """The seeded schema `crowdmock_pristine_<seed key>`, made by the first process that needs it and kept: a
+        store with other fixtures (a tenant's, another replica's) has its own, so none overwrites another's."""
+        if self._pristine is None:
+            schema = f"{PRISTINE_SCHEMA}_{self._seed_key()[:16]}"
+            # Made once across processes and tenants (whose writers hold different locks): its own lock.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PRISTINE_LOCK})")
+            found = conn.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :name"), {"name": schema}).first()
+            if found is None:
+                self._make_pristine_schema(conn, schema)
+            self._pristine = schema
+        return self._pristine
 
-    def _make_pristine_schema(self, conn: Connection) -> None:
-        key = self._seed_key()
-        found = conn.execute(
-            text("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = :name"),
-            {"name": PRISTINE_SCHEMA},
-        ).scalar()
-        if found != key:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {PRISTINE_SCHEMA} CASCADE")
-            conn.exec_driver_sql(f"CREATE SCHEMA {PRISTINE_SCHEMA}")
-            own = conn.get_execution_options().get("schema_translate_map")  # a tenant's schema
-            conn.execution_options(schema_translate_map={None: PRISTINE_SCHEMA})  # in place, until set back
-            for vendor in self.vendors:
-                self.vendor_tables(vendor)  # imports the models, so that create_all knows all their tables
-            SQLModel.metadata.create_all(conn)
-            self._insert_seed(conn, list(self.vendors))
-            conn.execution_options(schema_translate_map=own)
-            conn.exec_driver_sql(f"COMMENT ON SCHEMA {PRISTINE_SCHEMA} IS '{key}'")  # a hex digest
-        self._pristine = key
+    def _make_pristine_schema(self, conn: Connection, schema: str) -> None:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        own = conn.get_execution_options().get("schema_translate_map")  # a tenant's schema
+        conn.execution_options(schema_translate_map={None: schema})  # in place, until set back
+        for vendor in self.vendors:
+            self.vendor_tables(vendor)  # imports the models, so that create_all knows all their tables
+        SQLModel.metadata.create_all(conn)
+        self._insert_seed(conn, list(self.vendors))
+        conn.execution_options(schema_translate_map=own)
 
     def _copy_vendor(self, conn: Connection, vendor: str) -> None:
         """Copy a vendor's tables from the pristine copy (SQLite: the attached file; PostgreSQL: its schema)."""
         sqlite = conn.dialect.name == "sqlite"
-        source = "pristine" if sqlite else PRISTINE_SCHEMA
+        source = "pristine" if sqlite else f'"{self._pristine}"'
         tables = self.vendor_tables(vendor)
         statements = [f"DELETE FROM {qualified(conn, table.name)}" for table in reversed(tables)]
         for table in tables:

@@ -12,6 +12,7 @@ without a request, and at most `CROWDMOCK_MAX_TENANTS` exist besides `default`.
 """
 
 import itertools
+import logging
 import re
 import threading
 import time
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from crowdmock.core.shared import ControlPlane
     from crowdmock.core.store import Store
     from crowdmock.settings import Settings
+
+log = logging.getLogger("crowdmock")
 
 DEFAULT = "default"
 # Lower-case letters, digits, `-` and `_`, starting with a letter or digit, at most 40: a file name and a schema name
@@ -196,6 +199,11 @@ class TenantMiddleware:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
+        if self.tenants.next_sweep < time.monotonic():
+            try:
+                await run_in_threadpool(self.tenants.sweep)
+            except Exception:  # the request goes on; the next sweep is planned already
+                log.exception("looking for expired tenants failed")
         try:
             name = self._pick(scope, path)
             if name is None:
@@ -208,9 +216,11 @@ class TenantMiddleware:
         except TenantError as refusal:
             await self.refuse(refusal)(scope, receive, send)
             return
-        tenant.used = now = time.monotonic()
-        if now > self.tenants.next_sweep:
-            await run_in_threadpool(self.tenants.sweep)
+        except Exception:  # outside the framework's handlers: answered here, in crowdmock's shape
+            log.exception("the tenant of %s %s could not be opened", scope.get("method"), path)
+            await self.refuse(TenantError(500, "internal error"))(scope, receive, send)
+            return
+        tenant.used = time.monotonic()
         scope[TENANT_KEY] = tenant
         await self.app(scope, receive, send)
 
@@ -220,12 +230,14 @@ class TenantMiddleware:
         if path.startswith(PATH_PREFIX):
             name, slash, rest = path[len(PATH_PREFIX) :].partition("/")
             check_name(name)
-            prefix = f"{PATH_PREFIX}{name}"
-            scope["path"] = slash + rest or "/"
             raw = scope.get("raw_path")
-            if raw is not None and raw.startswith(prefix.encode()):
-                scope["raw_path"] = raw[len(prefix) :] or b"/"
-            scope[TENANT_PATH_KEY] = prefix
+            if raw is not None and raw.startswith(PATH_PREFIX.encode()):
+                # The name as sent: a percent-encoded one (`w%31`, `a%2Fb`) is not a tenant name.
+                raw_name, _, raw_rest = raw[len(PATH_PREFIX) :].partition(b"/")
+                check_name(raw_name.decode("latin-1"))
+                scope["raw_path"] = b"/" + raw_rest
+            scope["path"] = slash + rest or "/"
+            scope[TENANT_PATH_KEY] = f"{PATH_PREFIX}{name}"
             return name
         for header, value in scope.get("headers", ()):
             if header == HEADER:

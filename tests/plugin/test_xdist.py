@@ -27,7 +27,7 @@ def test_flows_in_my_own_tenant(crowdmock_tenant, n):
     assert [httpx.get(f"{base}/api/v3/config").status_code for _ in range(3)] == [503, 503, 200]
     assert crowdmock_tenant.count(vendor="ushahidi") == 6
     crowdmock_tenant.reset()
-    assert httpx.get(f"{base}/api/v3/tags", headers=headers).status_code in (200, 401)
+    assert httpx.get(f"{base}/api/v3/tags", headers=headers).status_code == 200
     assert crowdmock_tenant.count(vendor="ushahidi") == 1
     with open(os.environ["SERVERS_FILE"], "a") as servers:
         servers.write(base.split("/t/")[0] + " " + os.environ.get("PYTEST_XDIST_WORKER", "none") + "\\n")

@@ -214,3 +214,35 @@ def test_tenants_are_one_across_replicas_and_apart_from_each_other(replicas):
         assert first.post("/t/pg-b/__admin/requests/count", json=matcher).json() == {"count": 2}
         assert second.delete("/__admin/tenants/pg-a").json() == {"status": "ok", "deleted": "pg-a"}
         assert first.get(f"/t/pg-a{tag}").json()["tag"] == "Emergency"
+
+
+def test_a_tenant_seeded_from_other_fixtures_leaves_every_other_seed_alone(postgres_server, tmp_path):
+    """Each seed has its own pristine schema: resetting a tenant made from a folder of fixtures never changes what
+    the default tenant's resets, or new tenants, copy."""
+    from fastapi.testclient import TestClient
+
+    from crowdmock.main import create_app
+    from crowdmock.settings import Settings
+
+    folder = tmp_path / "mine" / "ideascale"
+    folder.mkdir(parents=True)
+    (folder / "campaign_groups.json").write_text('[{"id": 1, "name": "Renamed"}]')
+    groups = "/ideascale/a/rest/v1/campaigns/groups"
+    with TestClient(create_app(Settings(database_url=postgres_server.seeded_database()))) as client:
+
+        def group_one(tenant: str) -> str:
+            headers = admin_headers(lambda path, **kw: client.post(tenant + path, **kw), "ideascale")
+            return next(g["name"] for g in client.get(tenant + groups, headers=headers).json() if g["id"] == 1)
+
+        seeded = group_one("")
+        assert (
+            client.post("/__admin/tenants", json={"name": "mine", "fixtures": str(tmp_path / "mine")}).status_code
+            == 201
+        )
+        assert client.post("/t/mine/__admin/reset").status_code == 200
+        assert group_one("/t/mine") == "Renamed"
+        assert client.post("/__admin/reset").status_code == 200
+        assert group_one("") == seeded != "Renamed"
+        assert group_one("/t/fresh") == seeded
+        assert client.post("/t/mine/__admin/reset").status_code == 200
+        assert group_one("/t/mine") == "Renamed"

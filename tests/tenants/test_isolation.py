@@ -139,3 +139,9 @@ def test_the_response_cache_keeps_each_tenants_answers(client):
     same = {"X-Crowdmock-Tenant": "b"}
     assert client.get("/ushahidi/api/v3/tags/1", headers=same).json()["tag"] == "Mine"
     assert client.get("/ushahidi/api/v3/tags/1").json()["tag"] == "Emergency"
+
+
+def test_a_cached_answer_keeps_the_links_of_the_way_the_tenant_was_chosen(client):
+    by_path = [client.get("/t/default/ushahidi/api/v3/tags/1").json()["url"] for _ in range(2)]
+    assert by_path == ["http://testserver/t/default/ushahidi/api/v3/tags/1"] * 2
+    assert client.get("/ushahidi/api/v3/tags/1").json()["url"] == "http://testserver/ushahidi/api/v3/tags/1"

@@ -28,6 +28,13 @@ def _names(client: TestClient) -> list[str]:
     return [t["name"] for t in client.get("/__admin/tenants").json()["tenants"]]
 
 
+def test_a_percent_encoded_name_is_refused(client):
+    for path in ("/t/w%31/ushahidi/api/v3/tags/1", "/t/a%2Fb/ushahidi/api/v3/tags/1"):
+        refused = client.get(path)
+        assert (refused.status_code, refused.json()["error"]) == (400, "invalid tenant name"), path
+    assert _names(client) == ["default"]
+
+
 @pytest.mark.parametrize("name", ["Upper", "-dash", "a" * 41, "dot.ted", "sp ace"])
 def test_a_bad_name_is_refused_with_400_by_path_header_and_body(client, name):
     refusal = {"error": "invalid tenant name", "problems": [f"{name!r}: a tenant name is {RULE}"]}

@@ -87,3 +87,15 @@ def test_the_bound_and_the_ttl_hold_across_processes(tmp_path):
         assert b.get(f"/t/two{TAG}").status_code == 200
         assert [t["name"] for t in a.get("/__admin/tenants").json()["tenants"]] == ["default", "two"]
         assert sorted(p.name.split(".")[0] for p in (tmp_path / "shared.tenants").glob("*.sqlite3")) == ["two"]
+
+
+def test_a_tenant_deleted_through_one_process_is_closed_by_the_others(two):
+    a, b = two
+    for n in range(3):
+        assert a.post("/__admin/tenants", json={"name": f"gone-{n}"}).status_code == 201
+        assert b.get(f"/t/gone-{n}{TAG}").status_code == 200  # b opens it
+        assert a.delete(f"/__admin/tenants/gone-{n}").status_code == 200
+    others = b.app.state.tenants
+    assert sorted(others._named) == ["gone-0", "gone-1", "gone-2"]  # b has not heard yet
+    others.sweep()  # what b does every 30 s (or TTL) by itself
+    assert others._named == {}

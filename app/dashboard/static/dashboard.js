@@ -168,13 +168,16 @@
 
   async function refresh() {
     try {
-      const [journal, faults, health, tenants] = await Promise.all([
+      // The tenants first: a chosen tenant that was deleted or expired is dropped, not made again by the polls.
+      const tenants = await fetch(ADMIN + "/tenants").then((r) => r.json());
+      const before = $("#tenant").value;
+      renderTenants(tenants.tenants);
+      if ($("#tenant").value !== before) forgetJournal();
+      const [journal, faults, health] = await Promise.all([
         $("#pause").checked ? null : api("GET", filterQuery()),
         api("GET", "/faults"),
         fetch(ADMIN + "/health").then((r) => r.json().then((b) => [r.status, b])),
-        fetch(ADMIN + "/tenants").then((r) => r.json()),
       ]);
-      renderTenants(tenants.tenants);
       if (journal) renderJournal(journal.requests);
       renderFaults(faults.faults);
       const badge = $("#health");
