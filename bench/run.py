@@ -195,7 +195,7 @@ def wrk(url: str, method: str, headers: dict, body: str | None, duration: float)
     ).stdout
     if "Latency Distribution" not in out or not re.search(r"^\s+99%", out, re.M):
         raise RuntimeError(f"wrk gave no latencies for {method} {url}:\n{out}")
-    latency = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M))
+    latency = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", out, re.M))
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return Run(
         requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
