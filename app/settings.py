@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # Signs every token the mock issues. Unset: a random secret made for each database at its first start (kept
     # in it, so tokens survive restarts); never logged or shown.
     token_secret: str | None = Field(default=None, repr=False)
+    # docs/vendors/ushahidi.md §1.11: `?gwcheck=1` describes the request (on) or answers 204 (off, a deployment's
+    # default).
+    ushahidi_install_debug_mode: bool = False
     # docs/vendors/ushahidi.md §1.6: access tokens last 15 hours on the current server, refresh tokens 7 days.
     ushahidi_access_token_ttl: int = 54000
     ushahidi_refresh_token_ttl: int = 604800

@@ -19,6 +19,8 @@ from crowdmock.vendors.ushahidi.access import (
     user_privileges,
 )
 from crowdmock.vendors.ushahidi.auth import ANONYMOUS, OPTIONAL, SECURITY, SECURITY_SCHEMES, CtxDep
+from crowdmock.vendors.ushahidi.gwcheck import GatewayCheckMiddleware
+from crowdmock.vendors.ushahidi.laravel import TrailingSlashMiddleware
 from crowdmock.vendors.ushahidi.routes import (
     auth,
     config,
@@ -142,4 +144,7 @@ def build_app(settings: Settings) -> FastAPI:
             app.add_api_route(path, options, methods=["OPTIONS"], include_in_schema=False)
 
     app.add_middleware(JsonpMiddleware)
+    app.add_middleware(TrailingSlashMiddleware)
+    # Outermost of Ushahidi's own layers: the platform's entry point answers it before Laravel routes anything.
+    app.add_middleware(GatewayCheckMiddleware, debug_mode=settings.ushahidi_install_debug_mode)
     return app
