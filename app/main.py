@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         refuse_tenant=lambda refusal: error_response(refusal.status, refusal.error, refusal.problems),
         hosts=hosts,
         resolve=vendor_resolver({v.name: v.prefix for v in mounted.values()}, settings.vendor),
+        vendors=mounted,
         vendor_apps=vendor_apps,
         not_found=error_response(404, "not found"),
     )

@@ -29,8 +29,10 @@ docs/architecture.md draws the same chain.
 from collections.abc import Callable
 
 from fastapi import FastAPI
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.core.bodies import BufferedBodyMiddleware
@@ -41,6 +43,7 @@ from crowdmock.core.faults import FaultMiddleware
 from crowdmock.core.journal import JournalMiddleware, VendorResolver, mark_unmatched
 from crowdmock.core.routing import HeadAsGetMiddleware, HostRoutingMiddleware
 from crowdmock.core.tenancy import TenantError, TenantMiddleware, Tenants
+from crowdmock.core.vendor import Vendor
 from crowdmock.settings import Settings
 
 # "*" covers requests without credentials; credentialed ones (cookies) need the names.
@@ -70,6 +73,7 @@ def install_server_pipeline(
     refuse_tenant: Callable[[TenantError], ASGIApp],
     hosts: dict[str, str],
     resolve: VendorResolver,
+    vendors: dict[str, Vendor],
     vendor_apps: dict[str, ASGIApp],
     not_found: ASGIApp,
 ) -> None:
@@ -86,7 +90,7 @@ def install_server_pipeline(
         ),
     ]
     inside_framework = [  # 3, 4, 5
-        *([_cors(settings)] if settings.cors_enabled else []),
+        *([_cors(settings, resolve, vendors)] if settings.cors_enabled else []),
         Middleware(ClockMiddleware),
         Middleware(JournalMiddleware, resolve=resolve),
     ]
@@ -114,9 +118,39 @@ def install_vendor_pipeline(sub: FastAPI, *, vendor: str, settings: Settings, re
     sub.router.default = no_route
 
 
-def _cors(settings: Settings) -> Middleware:
+class VendorCORS(CORSMiddleware):
+    """Starlette's CORS layer, answering an allowed preflight to a vendor as that vendor's server does."""
+
+    def __init__(self, app: ASGIApp, resolve: VendorResolver, vendors: dict[str, Vendor], **options):
+        super().__init__(app, **options)
+        self.resolve, self.vendors = resolve, vendors
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            headers = Headers(scope=scope)
+            found = self.resolve(scope["path"])
+            vendor = self.vendors.get(found[0]) if found else None
+            preflight = "origin" in headers and "access-control-request-method" in headers
+            if vendor and vendor.preflight_status != 200 and preflight:
+                await self._preflight(vendor, headers)(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+    def _preflight(self, vendor: Vendor, headers: Headers) -> Response:
+        answer = self.preflight_response(request_headers=headers)
+        if answer.status_code != 200:  # refused: Starlette's 400 as it is
+            return answer
+        kept = {k: v for k, v in answer.headers.items() if k not in ("content-length", "content-type")}
+        if vendor.preflight_headers_lowercase and "access-control-allow-headers" in kept:
+            kept["access-control-allow-headers"] = kept["access-control-allow-headers"].lower()
+        return Response(status_code=vendor.preflight_status, headers=kept)
+
+
+def _cors(settings: Settings, resolve: VendorResolver, vendors: dict[str, Vendor]) -> Middleware:
     return Middleware(
-        CORSMiddleware,
+        VendorCORS,
+        resolve=resolve,
+        vendors=vendors,
         allow_origins=settings.cors_origins,
         # Session vendors (DoSomething's Drupal cookie) need credentialed requests from browser frontends;
         # Starlette then echoes the caller's Origin instead of "*".

@@ -53,6 +53,10 @@ class Vendor:
     fixture_identities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Whether `seed.after_seed(conn)` runs in the seeding transaction after the vendor's rows are in.
     has_after_seed: bool = False
+    # How its server answers a CORS preflight that is allowed: the status, and whether the requested headers are
+    # echoed in lower case (core/pipeline.py's CORS layer; Starlette's own: 200, as sent).
+    preflight_status: int = 200
+    preflight_headers_lowercase: bool = False
 
     @property
     def package(self) -> str:

@@ -22,4 +22,7 @@ VENDOR = Vendor(
     ),
     real_bases=(("https://<deployment>.api.ushahidi.io", ""),),
     admin_user="admin@ushahidi.com",
+    # docs/vendors/ushahidi.md §1.13: Laravel's CORS middleware answers a preflight 204, requested headers lower-cased.
+    preflight_status=204,
+    preflight_headers_lowercase=True,
 )
