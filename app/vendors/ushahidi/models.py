@@ -340,3 +340,13 @@ class Media(SQLModel, table=True):
     content: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     created: int = 0
     updated: int | None = None
+
+
+class Tos(SQLModel, table=True):
+    """A user's agreement to a version of the terms of service (docs/vendors/ushahidi.md §1.14)."""
+
+    __tablename__ = "ushahidi_tos"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = 0
+    agreement_date: int = 0
+    tos_version_date: int = 0

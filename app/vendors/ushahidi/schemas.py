@@ -46,6 +46,7 @@ def request_fields() -> dict[str, dict]:
         "email": {"format": "email"},
         "author_email": {"format": "email"},
         "post_date": {"format": "date-time"},
+        "tos_version_date": {"format": "date-time"},
         "password": {"minLength": 7},
         "color": {"type": "string", "pattern": "^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"},
         "collections.role": ROLE_NAMES,

@@ -35,6 +35,7 @@ from crowdmock.vendors.ushahidi.routes import (
     reference,
     sets,
     tags,
+    tos,
     users,
 )
 
@@ -110,6 +111,7 @@ def build_app(settings: Settings) -> FastAPI:
         sets.collections,
         sets.savedsearches,
         tags.router,
+        tos.router,
         forms.router,  # the survey routers share /api/v3/forms; no path of one matches another's
         form_attributes.router,
         form_stages.router,
