@@ -7,7 +7,6 @@ tenant is put together from its store and control plane. Here rather than in cor
   filled from the pristine schema by the server.
 """
 
-import contextlib
 from pathlib import Path
 
 from sqlalchemy import make_url
@@ -108,9 +107,7 @@ class TenantData:
                 engine, VENDORS, self.settings.fixtures_dir, owns_engine=False, data_version=default.version_reader
             )
         else:
-            url = tenant_database_url(self.settings.database_url, name, generation)
-            with contextlib.suppress(FileNotFoundError):
-                Path(make_url(url).database or "").parent.mkdir(parents=True, exist_ok=True)
+            url = tenant_database_url(self.settings.database_url, name, generation)  # make_engine makes its folder
             store = self.open_store(self.settings.model_copy(update={"database_url": url, "fixtures": None}))
         if fixtures:
             store.user_fixtures, store.follow_recorded = UserFixtures(Path(fixtures)), False

@@ -14,6 +14,7 @@ class Payload:
     files: dict[str, UploadFile] = field(default_factory=dict)
     malformed: bool = False  # the body claimed (or looked like) JSON but did not parse
     not_an_object: bool = False  # valid JSON, but not an object
+    form: bool = False  # a form body (url-encoded or multipart), whose field names PHP-style servers rewrite
 
 
 def whole_number(value):
@@ -41,13 +42,13 @@ async def read_payload(request: Request) -> Payload:
                 files[key] = value
             else:
                 data[key] = value
-        return Payload(data=data, files=files)
+        return Payload(data=data, files=files, form=True)
     body = await request.body()
     if not body.strip():
         return Payload()
     if ctype == "application/x-www-form-urlencoded":
         try:
-            return Payload(data=dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))
+            return Payload(data=dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)), form=True)
         except UnicodeDecodeError:
             return Payload(malformed=True)
     try:

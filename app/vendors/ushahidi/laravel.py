@@ -20,12 +20,6 @@ class TrailingSlashMiddleware:
         await self.app(scope, receive, send)
 
 
-def is_json(request) -> bool:
-    """Whether the body is JSON (Laravel's own parser), not a form PHP parsed."""
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return ctype not in ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
 def php_field_names(fields: dict) -> dict:
     """Form and query field names as PHP registers them (its `php_register_variable_ex`): leading spaces dropped,
     other spaces and dots made underscores (§1.12). Ushahidi's acceptance suite posts `"  grant_type=password&..."`
