@@ -4,7 +4,7 @@ call them (and the collections' post lists share them)."""
 import math
 import re
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import select
 
 from crowdmock.core import clock
@@ -16,6 +16,7 @@ from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage, Po
 from crowdmock.vendors.ushahidi.render import Paging, empty_as_list, envelope, parse_time, ref_id, w3c
 
 STATUSES = ("published", "draft", "archived")
+POST_TYPES = ("report", "update", "revision", "translation")
 ORDER_COLUMNS = {"id", "created", "updated", "post_date", "title", "status"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # docs/vendors/ushahidi.md §1.3: API_POST_LIST_MAX_LIMIT for callers without "Manage Posts", 100 for managers.
@@ -139,15 +140,25 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
-def search_posts(ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_id: int | None = None) -> list[Post]:
-    """Every post the caller may see that matches the query's filters, ordered (docs/vendors/ushahidi.md §1.3)."""
+def search_posts(
+    ctx: Ctx,
+    paging: Paging,
+    bbox: list[float] | None = None,
+    set_id: int | None = None,
+    post_type: str = "report",
+    parent_id: int | None = None,
+) -> list[Post]:
+    """Every post the caller may see that matches the query's filters, ordered (docs/vendors/ushahidi.md §1.3).
+    `post_type` and `parent_id` are the defaults a route gives, which the query may override, as PHP's `+` does."""
     q = ctx.request.query_params
     caller = ctx.caller
     where = []
     statuses = multi_param(ctx, "status") or ["published"]
     if "all" not in statuses:
         where.append(Post.status.in_(statuses))
-    where.append(Post.type.in_(multi_param(ctx, "type") or ["report"]))
+    where.append(Post.type.in_(multi_param(ctx, "type") or [post_type]))
+    if parent_id is not None and not multi_param(ctx, "parent"):
+        where.append(Post.parent_id == parent_id)
     if text := q.get("q"):
         like = f"%{text}%"
         match = or_(Post.title.like(like), Post.content.like(like))
@@ -224,13 +235,13 @@ def search_posts(ctx: Ctx, paging: Paging, bbox: list[float] | None = None, set_
     return posts
 
 
-def list_posts(ctx: Ctx, set_id: int | None = None) -> dict:
+def list_posts(ctx: Ctx, set_id: int | None = None, post_type: str = "report", parent_id: int | None = None) -> dict:
     """The v3 list of the posts the caller may see (of one collection with `set_id`), paged within the cap."""
     paging = read_paging(ctx, "post_date", "desc", ORDER_COLUMNS)
     cap = MANAGER_MAX_LIMIT if ctx.caller.can("Manage Posts") else USER_MAX_LIMIT
     requested = paging.limit
     paging.limit = cap if requested is None or requested > cap else requested
-    posts = search_posts(ctx, paging, set_id=set_id)
+    posts = search_posts(ctx, paging, set_id=set_id, post_type=post_type, parent_id=parent_id)
     results = render_posts(ctx, page(posts, paging))
     paging.limit = requested
     return envelope(ctx, results, len(posts), paging)
@@ -258,20 +269,35 @@ def _check_point(label: str, value, errors: list) -> None:
             errors.append(("values", f"the field {label} must contain a valid {word}"))
 
 
-def _tag_ids(ctx: Ctx, raw, errors: list, pointer: str) -> list[int]:
+def _tag_ids(ctx: Ctx, raw, errors: list, pointer: str, label: str | None = None) -> list[int]:
+    """Tags as ids, `{"id"}` objects, or names: Ushahidi looks a name up by `tag` under MySQL's case-insensitive
+    collation; crowdmock also takes the slug (docs/vendors/ushahidi.md §1.22)."""
     if not isinstance(raw, list):
         errors.append((pointer, f"{pointer} must be an array"))
         return []
     ids = []
     for item in raw:
         ident = item.get("id") if isinstance(item, dict) else item
-        if isinstance(ident, str) and lookup_id(ident) is not None:
-            ident = lookup_id(ident)
+        if isinstance(ident, str):
+            ident = lookup_id(ident) if lookup_id(ident) is not None else _tag_by_name(ctx, ident)
         if isinstance(ident, bool) or not isinstance(ident, int) or get_row(ctx.session, Tag, ident) is None:
-            errors.append((pointer, f"tag {ident} does not exist"))
+            shown = item.get("id") if isinstance(item, dict) else item
+            errors.append(
+                (pointer, f"The field {label} must be a valid category id or name, Category: {shown}")
+                if label
+                else (pointer, f"category {shown} does not exist")
+            )
         elif ident not in ids:
             ids.append(ident)
     return ids
+
+
+def _tag_by_name(ctx: Ctx, name: str) -> int | str:
+    lowered = name.strip().lower()
+    row = ctx.session.exec(
+        select(Tag.id).where(or_(func.lower(Tag.tag) == lowered, Tag.slug == lowered)).order_by(Tag.id)
+    ).first()
+    return row if row is not None else name
 
 
 def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
@@ -298,8 +324,8 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
         else:
             post.status = data["status"]
     if "type" in data:
-        if data["type"] not in ("report", "update", "revision"):
-            errors.append(("type", "type must be one of report, update, revision"))
+        if data["type"] not in POST_TYPES:
+            errors.append(("type", "type must be one of report, update, revision, translation"))
         else:
             post.type = data["type"]
     if "locale" in data:
@@ -349,14 +375,16 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
             for key, value in values.items():
                 attribute = attributes.get(key)
                 if attribute is None:
-                    errors.append(("values", f"values.{key}: the field {key} does not exist in this survey"))
-                    continue
+                    errors.append(("values", f'attribute "{key}" does not exist'))
+                    break  # Ushahidi stops at the first unknown key (docs/vendors/ushahidi.md §1.5)
                 items = value if isinstance(value, list) else [value]
+                if attribute.cardinality and len(items) > attribute.cardinality:
+                    errors.append(("values", f"Too many values for {attribute.label} (max: {attribute.cardinality})"))
                 if attribute.type == "point":
                     for item in items:
                         _check_point(attribute.label, item, errors)
                 elif attribute.type == "tags":
-                    items = _tag_ids(ctx, items, errors, "values")
+                    items = _tag_ids(ctx, items, errors, "values", attribute.label)
                     tags += [t for t in items if t not in tags]
                 elif attribute.type in ("datetime", "date"):
                     errors += [
@@ -366,6 +394,10 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
                     ]
                 post.values[key] = items
     post.tags = tags
+    # PostRepository::create/update: a legacy `tags` list fills the survey's first tags field when values lack it.
+    first_tags = min((a for a in attributes.values() if a.type == "tags"), key=lambda a: a.priority, default=None)
+    if "tags" in data and first_tags and first_tags.key not in (data.get("values") or {}):
+        post.values = {**(post.values or {}), first_tags.key: tags}
     if "completed_stages" in data:
         stages = data["completed_stages"] or []
         valid = set(ctx.session.exec(select(FormStage.id).where(FormStage.form_id == post.form_id)).all())

@@ -40,7 +40,7 @@ def request_fields() -> dict[str, dict]:
         "messages.direction": {"const": "outgoing"},
         "messages.status": {"enum": list(MESSAGE_STATUSES)},
         "posts.status": {"enum": ["published", "draft", "archived"]},
-        "posts.type": {"enum": ["report", "update", "revision"]},
+        "posts.type": {"enum": ["report", "update", "revision", "translation"]},
         "stats.group_by": {"enum": ["status", "form", "tags", "attribute"]},
         "attributes.type": {"enum": sorted(ATTRIBUTE_TYPES)},
         "email": {"format": "email"},

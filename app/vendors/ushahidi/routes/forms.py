@@ -109,7 +109,7 @@ async def replace_form_roles(ctx: CtxDep, form_id: int) -> dict:
 @router.get("/{form_id:int}/stats")
 def form_stats(ctx: CtxDep, form_id: int) -> dict:
     form = load_form(ctx, form_id)
-    posts = ctx.session.exec(select(Post).where(Post.form_id == form_id)).all()
+    posts = ctx.session.exec(select(Post).where(Post.form_id == form_id, Post.type == "report")).all()
     by_source = {"sms": 0, "email": 0, "twitter": 0, "web": 0}
     for post in posts:
         source = post.source if post.source in by_source else "web"

@@ -11,8 +11,8 @@ from crowdmock.core.pagination import to_int
 from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ushahidi.access import authorize, post_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import get_or_404, read_paging, time_now
-from crowdmock.vendors.ushahidi.errors import MalformedPostJson, UshahidiError, validation_failed
+from crowdmock.vendors.ushahidi.deps import read_paging, time_now
+from crowdmock.vendors.ushahidi.errors import MalformedPostJson, UshahidiError, not_found, validation_failed
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, Post, PostSet, Tag
 from crowdmock.vendors.ushahidi.posts import (
     ORDER_COLUMNS,
@@ -26,6 +26,14 @@ from crowdmock.vendors.ushahidi.posts import (
 )
 
 router = APIRouter(prefix="/api/v3/posts", tags=["posts"], dependencies=[require_scope("posts")])
+
+
+def get_report(ctx: CtxDep, post_id: int) -> Post:
+    """A post these routes serve: a report, not a revision or translation under a parent (FindPost, docs §1.23)."""
+    post = get_row(ctx.session, Post, post_id)
+    if post is None or post.type in ("revision", "translation"):
+        raise not_found("posts", post_id)
+    return post
 
 
 @router.get("")
@@ -176,7 +184,7 @@ def posts_stats(ctx: CtxDep) -> dict:
 
 @router.get("/{post_id:int}")
 def get_post(ctx: CtxDep, post_id: int) -> dict:
-    post = get_or_404(ctx, Post, post_id, "posts")
+    post = get_report(ctx, post_id)
     form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "read", "posts", post_id)
     return render_one(ctx, post)
@@ -184,7 +192,7 @@ def get_post(ctx: CtxDep, post_id: int) -> dict:
 
 @router.get("/{post_id:int}/geojson")
 def post_geojson(ctx: CtxDep, post_id: int) -> dict:
-    post = get_or_404(ctx, Post, post_id, "posts")
+    post = get_report(ctx, post_id)
     authorize(ctx, post_privileges(ctx.caller, post), "read", "posts", post_id)
     return geojson(ctx, [post])
 
@@ -193,7 +201,7 @@ def post_geojson(ctx: CtxDep, post_id: int) -> dict:
 async def update_post(ctx: CtxDep, post_id: int) -> dict:
     ctx.require_token()
     data = await post_payload(ctx)
-    post = get_or_404(ctx, Post, post_id, "posts")
+    post = get_report(ctx, post_id)
     form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "update", "posts", post_id)
     before = post.status
@@ -211,7 +219,7 @@ async def update_post(ctx: CtxDep, post_id: int) -> dict:
 @router.delete("/{post_id:int}")
 def delete_post(ctx: CtxDep, post_id: int) -> dict:
     ctx.require_token()
-    post = get_or_404(ctx, Post, post_id, "posts")
+    post = get_report(ctx, post_id)
     form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "delete", "posts", post_id)
     rendered = render_one(ctx, post)
@@ -224,7 +232,7 @@ def delete_post(ctx: CtxDep, post_id: int) -> dict:
 @router.put("/{post_id:int}/lock")
 def lock_post(ctx: CtxDep, post_id: int) -> dict:
     ctx.require_token()
-    post = get_or_404(ctx, Post, post_id, "posts")
+    post = get_report(ctx, post_id)
     authorize(ctx, post_privileges(ctx.caller, post), "update", "posts", post_id)
     if post.lock and post.lock.get("user_id") not in (None, ctx.caller.user_id):
         raise UshahidiError(403, "Post is locked by another user")
@@ -242,7 +250,7 @@ def lock_post(ctx: CtxDep, post_id: int) -> dict:
 @router.delete("/{post_id:int}/lock")
 def unlock_post(ctx: CtxDep, post_id: int) -> dict:
     ctx.require_token()
-    post = get_or_404(ctx, Post, post_id, "posts")
+    post = get_report(ctx, post_id)
     authorize(ctx, post_privileges(ctx.caller, post), "update", "posts", post_id)
     lock, post.lock = post.lock or {}, None
     ctx.session.add(post)
