@@ -1,5 +1,5 @@
 """Revisions and translations under a parent post, and tags named in post bodies (docs/vendors/ushahidi.md §1.22-1.23).
-The seed's post 9002 has revision 9003 and French translation 9004."""
+The seed's post 9002 has revision 9010 and French translation 9011."""
 
 import pytest
 
@@ -9,15 +9,15 @@ TRANSLATION = {"title": "Puente dañado", "content": "Versión en español.", "l
 def test_revisions_list_and_read_only_under_their_parent(ush, admin):
     listed = ush.get("/api/v3/posts/9002/revisions", headers=admin).json()
     assert listed["count"] == 1 and listed["total_count"] == 1
-    assert [p["id"] for p in listed["results"]] == [9003]
-    revision = ush.get("/api/v3/posts/9002/revisions/9003", headers=admin).json()
+    assert [p["id"] for p in listed["results"]] == [9010]
+    revision = ush.get("/api/v3/posts/9002/revisions/9010", headers=admin).json()
     assert revision["type"] == "revision" and revision["parent"] == {
         "id": 9002,
         "url": "http://testserver/ushahidi/api/v3/posts/9002",
     }
     # Not through /posts, not under another parent, and a report is no revision.
-    assert ush.get("/api/v3/posts/9003", headers=admin).json() == {
-        "errors": [{"status": 404, "message": "Could not locate any posts matching [id: 9003]"}]
+    assert ush.get("/api/v3/posts/9010", headers=admin).json() == {
+        "errors": [{"status": 404, "message": "Could not locate any posts matching [id: 9010]"}]
     }
     assert ush.get("/api/v3/posts/9002/revisions/9002", headers=admin).json() == {
         "errors": [
@@ -34,32 +34,32 @@ def test_revisions_list_and_read_only_under_their_parent(ush, admin):
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_revisions_cannot_be_written(ush, admin, method):
-    path = "/api/v3/posts/9002/revisions" + ("" if method == "post" else "/9003")
+    path = "/api/v3/posts/9002/revisions" + ("" if method == "post" else "/9010")
     kwargs = {"json": {"title": "x"}} if method != "delete" else {}
     response = getattr(ush, method)(path, headers=admin, **kwargs)
     assert response.status_code == 405
     assert response.json()["errors"][0]["status"] == 405
     assert (
-        ush.get("/api/v3/posts/9002/revisions/9003", headers=admin).json()["title"] == "Bridge damaged after the storm"
+        ush.get("/api/v3/posts/9002/revisions/9010", headers=admin).json()["title"] == "Bridge damaged after the storm"
     )
 
 
 def test_translations_found_by_id_or_locale(ush, admin):
     listed = ush.get("/api/v3/posts/9002/translations", headers=admin).json()
-    assert [p["id"] for p in listed["results"]] == [9004]
+    assert [p["id"] for p in listed["results"]] == [9011]
     by_locale = ush.get("/api/v3/posts/9002/translations/fr_FR", headers=admin).json()
-    assert by_locale["id"] == 9004 and by_locale["locale"] == "fr_fr" and by_locale["type"] == "translation"
-    assert ush.get("/api/v3/posts/9002/translations/9004", headers=admin).json() == by_locale
+    assert by_locale["id"] == 9011 and by_locale["locale"] == "fr_fr" and by_locale["type"] == "translation"
+    assert ush.get("/api/v3/posts/9002/translations/9011", headers=admin).json() == by_locale
     missing = ush.get("/api/v3/posts/9002/translations/de_DE", headers=admin)
     assert missing.status_code == 404 and missing.json()["errors"][0]["message"] == (
         "Could not locate any posts matching [id: , parent_id: 9002, locale: de_DE, type: translation]"
     )
     # The revision is not a translation, and a translation has no translations of its own.
-    assert ush.get("/api/v3/posts/9002/translations/9003", headers=admin).status_code == 404
-    assert ush.get("/api/v3/posts/9004/translations/fr_FR", headers=admin).status_code == 404
+    assert ush.get("/api/v3/posts/9002/translations/9010", headers=admin).status_code == 404
+    assert ush.get("/api/v3/posts/9011/translations/fr_FR", headers=admin).status_code == 404
     # Lists of posts show reports only.
     ids = [p["id"] for p in ush.get("/api/v3/posts?status=all", headers=admin).json()["results"]]
-    assert 9003 not in ids and 9004 not in ids
+    assert 9010 not in ids and 9011 not in ids
 
 
 def test_create_update_and_delete_a_translation(ush, admin):

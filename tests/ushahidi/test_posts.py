@@ -23,7 +23,9 @@ def test_anonymous_list_is_the_documented_example(ush):
         "prev",
         "total_count",
     ]
-    assert body["count"] == body["total_count"] == 2
+    # total_count is the search's SQL count, which also counts the seed's posts published to some roles only;
+    # those are then left out of the results (docs/vendors/ushahidi.md §1.3).
+    assert (body["count"], body["total_count"]) == (2, 4)
     assert (body["limit"], body["offset"], body["order"], body["orderby"]) == ("20", 0, "desc", "created")
     base = "http://testserver/ushahidi/api/v3/posts"
     assert body["curr"] == f"{base}?orderby=created&order=desc&limit=20&offset=0"
@@ -275,7 +277,7 @@ def test_list_is_capped_at_20_for_users(ush, user):
     for n in range(22):
         ush.post("/api/v3/posts", json={**CREATE, "form": 1, "title": f"Post {n}"}, headers=user)
     body = ush.get("/api/v3/posts?status=all", headers=user).json()
-    assert body["count"] == 20 and body["limit"] is None and body["total_count"] == 26
+    assert body["count"] == 20 and body["limit"] is None and body["total_count"] == 27  # one unreadable, counted
     page2 = ush.get("/api/v3/posts?status=all&limit=20&offset=20", headers=user).json()
     assert page2["count"] == 6 and page2["offset"] == "20"
 

@@ -4,6 +4,7 @@ call them (and the collections' post lists share them)."""
 import math
 import re
 
+import orjson
 from sqlalchemy import func, or_
 from sqlmodel import select
 
@@ -13,6 +14,7 @@ from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.deps import multi_param, page, read_paging
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, PostSet, Role, Tag
+from crowdmock.vendors.ushahidi.post_view import Restrictions, midnight, mysql_datetime, value_time
 from crowdmock.vendors.ushahidi.render import Paging, empty_as_list, envelope, parse_time, ref_id, w3c
 
 STATUSES = ("published", "draft", "archived")
@@ -42,8 +44,9 @@ def forms_by_id(ctx: Ctx, posts: list[Post]) -> dict[int, Form]:
     return {f.id: f for f in ctx.session.exec(select(Form).where(Form.id.in_(ids))).all()}
 
 
-def render_post(ctx: Ctx, post: Post, sets: list[str], form: Form | None) -> dict:
+def render_post(ctx: Ctx, post: Post, sets: list[str], form: Form | None, seen: Restrictions) -> dict:
     privileges = post_privileges(ctx.caller, post, form)
+    hide_author, at = seen.hides_author(ctx, post), (midnight if seen.hides_time(post) else _same)
     out: dict = {"id": post.id, "url": ctx.url("posts", post.id)}
     if post.parent_id:
         out["parent"] = ctx.ref("posts", post.parent_id)
@@ -53,21 +56,21 @@ def render_post(ctx: Ctx, post: Post, sets: list[str], form: Form | None) -> dic
         out["form"] = ctx.ref("forms", post.form_id)
     else:
         out["form_id"] = None
-    if post.user_id:
+    if post.user_id and not hide_author:
         out["user"] = ctx.ref("users", post.user_id)
     else:
         out["user_id"] = None
     out["message"] = ctx.ref("messages", post.message_id) if post.message_id else None
     out.update(color=post.color, type=post.type, title=post.title, slug=post.slug, content=post.content)
-    if "read_full" in privileges:
+    if "read_full" in privileges and not hide_author:
         out.update(author_email=post.author_email, author_realname=post.author_realname)
     out.update(
         status=post.status,
-        created=w3c(post.created),
-        updated=w3c(post.updated),
+        created=w3c(at(post.created)),
+        updated=w3c(at(post.updated)),
         locale=post.locale,
-        values=empty_as_list(post.values),
-        post_date=w3c(post.post_date),
+        values=empty_as_list(seen.values(post)),
+        post_date=w3c(at(post.post_date)),
         tags=[ctx.ref("tags", t) for t in post.tags or []],
         published_to=post.published_to or [],
         completed_stages=post.completed_stages or [],
@@ -85,7 +88,12 @@ def render_post(ctx: Ctx, post: Post, sets: list[str], form: Form | None) -> dic
 def render_posts(ctx: Ctx, posts: list[Post]) -> list[dict]:
     sets = post_sets(ctx, [p.id for p in posts])
     forms = forms_by_id(ctx, posts)
-    return [render_post(ctx, p, sets[p.id], forms.get(p.form_id)) for p in posts]
+    seen = Restrictions.load(ctx, forms)
+    return [render_post(ctx, p, sets[p.id], forms.get(p.form_id), seen) for p in posts]
+
+
+def _same(ts: int | None) -> int | None:
+    return ts
 
 
 def render_one(ctx: Ctx, post: Post) -> dict:
@@ -174,16 +182,26 @@ def search_posts(
         set_ids = [set_id]
     if set_ids or multi_param(ctx, "set"):
         where.append(Post.id.in_(select(PostSet.post_id).where(PostSet.set_id.in_(set_ids))))
+    # PostRepository::setSearchConditions: created/updated bounds are inclusive, date_after is strict.
     for name, column, op in (
-        ("created_after", Post.created, "gt"),
-        ("created_before", Post.created, "lt"),
-        ("updated_after", Post.updated, "gt"),
-        ("updated_before", Post.updated, "lt"),
-        ("date_after", Post.post_date, "ge"),
+        ("created_after", Post.created, "ge"),
+        ("created_before", Post.created, "le"),
+        ("updated_after", Post.updated, "ge"),
+        ("updated_before", Post.updated, "le"),
+        ("date_after", Post.post_date, "gt"),
         ("date_before", Post.post_date, "le"),
     ):
-        if (stamp := parse_time(q.get(name))) is not None:
+        if (stamp := value_time(q.get(name))) is not None:
             where.append(getattr(column, f"__{op}__")(stamp))
+    for name, op, shift in (("created_before_by_id", "le", 0), ("created_after_by_id", "ge", 1)):
+        if (ident := lookup_id(q.get(name) or "")) is not None:
+            created = ctx.session.exec(select(Post.created).where(Post.id == ident)).first()
+            where.append(getattr(Post.created, f"__{op}__")((created or 0) + shift))
+    # Anonymous callers search published posts only, others without "Manage Posts" also their own.
+    if not caller.user:
+        where.append(Post.status == "published")
+    elif not caller.can("Manage Posts"):
+        where.append(or_(Post.status == "published", Post.user_id == caller.user_id))
     if sources := multi_param(ctx, "source"):
         clauses = [Post.source.in_(sources)]
         if "web" in sources:
@@ -197,19 +215,19 @@ def search_posts(
     stmt = select(Post).where(*where).order_by(column.desc() if paging.descending else column.asc(), Post.id.desc())
     posts = list(ctx.session.exec(stmt).all())
 
-    if not caller.can("Manage Posts"):
-        posts = [p for p in posts if caller.owns(p.user_id) or is_published_to(p, caller.role)]
     tag_any = [i for i in map(lookup_id, multi_param(ctx, "tags") + multi_param(ctx, "tags[any]")) if i is not None]
     tag_all = [i for i in map(lookup_id, multi_param(ctx, "tags[all]")) if i is not None]
     if tag_any:
         posts = [p for p in posts if set(p.tags or []) & set(tag_any)]
     if tag_all:
         posts = [p for p in posts if set(tag_all) <= set(p.tags or [])]
+    wanted_values: dict[str, list[str]] = {}
     for key, raw in q.multi_items():
-        match = re.fullmatch(r"values\[([^\]]+)\](\[\])?", key)
-        if match:
-            wanted = set(raw.split(","))
-            posts = [p for p in posts if wanted & {str(v) for v in (p.values or {}).get(match.group(1), [])}]
+        if match := re.fullmatch(r"values\[([^\]]+)\](\[\])?", key):
+            wanted_values.setdefault(match.group(1), []).extend(raw.split(","))
+    for key, wanted in wanted_values.items():  # each value repository's getValueQuery: LIKE '%match%', any match
+        needles = [w.lower() for w in wanted]
+        posts = [p for p in posts if any(n in _text(v) for v in (p.values or {}).get(key, []) for n in needles)]
     if published_to := multi_param(ctx, "published_to"):
         posts = [p for p in posts if set(published_to) & set(p.published_to or [])]
     if (mapped := q.get("has_location")) in ("mapped", "unmapped"):
@@ -235,6 +253,18 @@ def search_posts(
     return posts
 
 
+def _text(value) -> str:
+    return (orjson.dumps(value).decode() if isinstance(value, dict | list) else str(value)).lower()
+
+
+def readable(ctx: Ctx, posts: list[Post]) -> list[Post]:
+    """SearchUsecase drops the results the caller may not read after counting the total."""
+    caller = ctx.caller
+    if caller.can("Manage Posts"):
+        return posts
+    return [p for p in posts if caller.owns(p.user_id) or is_published_to(p, caller.role)]
+
+
 def list_posts(ctx: Ctx, set_id: int | None = None, post_type: str = "report", parent_id: int | None = None) -> dict:
     """The v3 list of the posts the caller may see (of one collection with `set_id`), paged within the cap."""
     paging = read_paging(ctx, "post_date", "desc", ORDER_COLUMNS)
@@ -242,7 +272,7 @@ def list_posts(ctx: Ctx, set_id: int | None = None, post_type: str = "report", p
     requested = paging.limit
     paging.limit = cap if requested is None or requested > cap else requested
     posts = search_posts(ctx, paging, set_id=set_id, post_type=post_type, parent_id=parent_id)
-    results = render_posts(ctx, page(posts, paging))
+    results = render_posts(ctx, readable(ctx, page(posts, paging)))
     paging.limit = requested
     return envelope(ctx, results, len(posts), paging)
 
@@ -387,11 +417,11 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
                     items = _tag_ids(ctx, items, errors, "values", attribute.label)
                     tags += [t for t in items if t not in tags]
                 elif attribute.type in ("datetime", "date"):
-                    errors += [
-                        ("values", f"the field {attribute.label} must be a date")
-                        for item in items
-                        if parse_time(item) is None
-                    ]
+                    stamps = [value_time(item) for item in items]
+                    if None in stamps:
+                        errors.append(("values", f"the field {attribute.label} must be a date"))
+                    else:  # the Datetime value repository stores and answers "Y-m-d H:i:s" in UTC
+                        items = [mysql_datetime(ts) for ts in stamps]
                 post.values[key] = items
     post.tags = tags
     # PostRepository::create/update: a legacy `tags` list fills the survey's first tags field when values lack it.

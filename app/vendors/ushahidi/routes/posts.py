@@ -18,6 +18,7 @@ from crowdmock.vendors.ushahidi.posts import (
     ORDER_COLUMNS,
     list_posts,
     point_values,
+    readable,
     render_one,
     search_posts,
     slugify,
@@ -89,7 +90,7 @@ async def create_post(ctx: CtxDep):
 @router.get("/geojson")
 def posts_geojson(ctx: CtxDep) -> dict:
     authorize(ctx, post_privileges(ctx.caller, None), "search", "posts", 0)
-    return geojson(ctx, search_posts(ctx, read_paging(ctx, "post_date", "desc", ORDER_COLUMNS)))
+    return geojson(ctx, readable(ctx, search_posts(ctx, read_paging(ctx, "post_date", "desc", ORDER_COLUMNS))))
 
 
 @router.get("/geojson/{zoom:int}/{x:int}/{y:int}")
@@ -104,7 +105,8 @@ def posts_geojson_tile(ctx: CtxDep, zoom: int, x: int, y: int) -> dict:
         return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * tile_y / n))))
 
     bbox = [x / n * 360.0 - 180.0, lat(y), (x + 1) / n * 360.0 - 180.0, lat(y + 1)]
-    return geojson(ctx, search_posts(ctx, read_paging(ctx, "post_date", "desc", ORDER_COLUMNS), bbox=bbox))
+    paging = read_paging(ctx, "post_date", "desc", ORDER_COLUMNS)
+    return geojson(ctx, readable(ctx, search_posts(ctx, paging, bbox=bbox)))
 
 
 def geojson(ctx: CtxDep, posts: list[Post]) -> dict:

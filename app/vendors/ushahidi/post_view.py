@@ -1,0 +1,117 @@
+"""What a caller without "Manage Posts" may see of a post: the v3 PostRepository::getEntity and PostPermissions
+scrub author, time, location and private or hidden-stage values before formatting (docs/vendors/ushahidi.md §1.24)."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from crowdmock.vendors.ushahidi.auth import Ctx
+from crowdmock.vendors.ushahidi.models import ConfigGroup, Form, FormAttribute, FormStage, Post
+from crowdmock.vendors.ushahidi.render import parse_time
+
+DEFAULT_PRECISION = 2  # the map config's location_precision as shipped
+
+
+@dataclass
+class Restrictions:
+    """Everything needed to scrub a page of posts for one caller, loaded once per page."""
+
+    manager: bool
+    forms: dict[int, Form]
+    # attribute key -> (response_private, form_stage_id, type)
+    attributes: dict[str, tuple[bool, int | None, str]] = field(default_factory=dict)
+    stages: dict[int, FormStage] = field(default_factory=dict)
+    precision: int = DEFAULT_PRECISION
+
+    @classmethod
+    def load(cls, ctx: Ctx, forms: dict[int, Form]) -> "Restrictions":
+        manager = ctx.caller.can("Manage Posts")
+        if manager:
+            return cls(manager, forms)
+        stage_rows = ctx.session.exec(select(FormStage).where(FormStage.form_id.in_(list(forms) or [0]))).all()
+        attribute_rows = ctx.session.exec(
+            select(FormAttribute.key, FormAttribute.response_private, FormAttribute.form_stage_id, FormAttribute.type)
+        ).all()
+        config = ctx.session.get(ConfigGroup, "map")
+        precision = (config.data or {}).get("location_precision", DEFAULT_PRECISION) if config else DEFAULT_PRECISION
+        return cls(
+            manager,
+            forms,
+            {key: (bool(private), stage, kind) for key, private, stage, kind in attribute_rows},
+            {s.id: s for s in stage_rows},
+            int(precision) if isinstance(precision, int | float) else DEFAULT_PRECISION,
+        )
+
+    def _hidden(self, post: Post, flag: str) -> bool:
+        # PostPermissions::canUserSee*: a survey's hide_* flag; posts without a survey are scrubbed for non-managers.
+        form = self.forms.get(post.form_id) if post.form_id else None
+        return form is None or bool(getattr(form, flag))
+
+    def hides_author(self, ctx: Ctx, post: Post) -> bool:
+        return (
+            not self.manager
+            and self._hidden(post, "hide_author")
+            and not ctx.caller.owns(post.user_id)
+            and bool(post.author_realname or post.user_id or post.author_email)
+        )
+
+    def hides_time(self, post: Post) -> bool:
+        return not self.manager and self._hidden(post, "hide_time")
+
+    def values(self, post: Post) -> dict:
+        """The values this caller may see: times at midnight, points rounded where the survey hides them."""
+        values = post.values or {}
+        if self.manager or not values:
+            return values
+        hidden_stages = {
+            s.id
+            for s in self.stages.values()
+            if s.form_id == post.form_id
+            and (not s.show_when_published or (post.status != "published" and s.task_is_internal_only))
+        }
+        hide_time, hide_location = self.hides_time(post), self._hidden(post, "hide_location")
+        out = {}
+        for key, items in values.items():
+            private, stage, kind = self.attributes.get(key, (False, None, ""))
+            if private or stage in hidden_stages:
+                continue
+            if hide_time and kind == "datetime":
+                items = [midnight_value(v) for v in items]
+            elif hide_location and kind == "point":
+                items = [rounded_point(v, self.precision) for v in items]
+            out[key] = items
+        return out
+
+
+def midnight(ts: int | None) -> int | None:
+    return None if ts is None else ts - ts % 86400
+
+
+def midnight_value(value):
+    # Stored datetimes are "Y-m-d H:i:s" (§1.24); hideTime keeps the date.
+    return f"{value[:10]} 00:00:00" if isinstance(value, str) and len(value) >= 10 else value
+
+
+def rounded_point(value, precision: int):
+    lat, lon = (value.get("lat"), value.get("lon")) if isinstance(value, dict) else (None, None)
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        return {**value, "lat": round(value["lat"], precision), "lon": round(value["lon"], precision)}
+    return value
+
+
+def value_time(value) -> int | None:
+    """A datetime value as strtotime reads the usual forms: ISO 8601, `Y-m-d H:i:s`, `Y/m/d[ H:i:s]`."""
+    ts = parse_time(value)
+    if ts is None and isinstance(value, str):
+        for pattern in ("%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+            try:
+                return int(datetime.strptime(value.strip(), pattern).replace(tzinfo=UTC).timestamp())
+            except ValueError:
+                continue
+    return ts
+
+
+def mysql_datetime(ts: int) -> str:
+    """A datetime value as the v3 Datetime value repository stores and answers it."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S")
