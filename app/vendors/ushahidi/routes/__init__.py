@@ -22,6 +22,7 @@ from crowdmock.vendors.ushahidi.auth import ANONYMOUS, OPTIONAL, SECURITY, SECUR
 from crowdmock.vendors.ushahidi.gwcheck import GatewayCheckMiddleware
 from crowdmock.vendors.ushahidi.laravel import TrailingSlashMiddleware
 from crowdmock.vendors.ushahidi.routes import (
+    apikeys,
     auth,
     config,
     csv,
@@ -31,12 +32,15 @@ from crowdmock.vendors.ushahidi.routes import (
     forms,
     media,
     messages,
+    notifications,
     posts,
     reference,
     sets,
     tags,
     tos,
+    user_settings,
     users,
+    webhooks,
 )
 
 # OPTIONS /api/v3/<resource>: the privileges a caller has on that kind of resource (docs/vendors/ushahidi.md §1.2).
@@ -48,6 +52,8 @@ OPTIONS_PRIVILEGES = {
     "forms": lambda c: form_privileges(c, None),
     "users": lambda c: user_privileges(c, None),
     "config": lambda c: list(ALL) if c.can("Manage Settings") else READ_SEARCH,
+    "apikeys": apikeys.apikey_privileges,
+    "notifications": lambda c: notifications.notification_privileges(c, None),
 }
 CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]*$")
 
@@ -107,6 +113,7 @@ def build_app(settings: Settings) -> FastAPI:
         auth.router,
         users.public,
         users.users,
+        user_settings.router,
         posts.router,
         sets.collections,
         sets.savedsearches,
@@ -126,6 +133,9 @@ def build_app(settings: Settings) -> FastAPI:
         csv.router,
         media.router,
         media.files,
+        apikeys.router,
+        notifications.router,
+        webhooks.router,
     )
     for router in routers:
         app.include_router(router)
