@@ -76,7 +76,9 @@ def test_others_are_refused_and_nothing_changes(client, ush, user, admin):
     anonymous = ush.headers(None, "apikeys")  # a client-credentials token: no user behind it
     refused = client.post(BASE, json={"api_key": "myshadykey"}, headers=anonymous)
     assert refused.status_code == 403
-    assert refused.json() == {"errors": [{"status": 403, "message": "User 0 is not allowed to create resource apikey #0"}]}
+    assert refused.json() == {
+        "errors": [{"status": 403, "message": "User 0 is not allowed to create resource apikey #0"}]
+    }
     assert client.get(BASE, headers=user).status_code == 403
     assert client.get(f"{BASE}/1", headers=user).json()["errors"][0]["message"] == (
         "User 2 is not allowed to read resource apikey #1"

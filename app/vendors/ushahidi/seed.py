@@ -90,5 +90,6 @@ def _user_resources(m, folder: Path) -> SeedRows:
         (m.UserSetting, settings),
         (m.ApiKey, [_row(m.ApiKey, r) for r in read_fixture(folder, "apikeys")]),
         (m.Notification, [_row(m.Notification, r) for r in read_fixture(folder, "notifications")]),
-        (m.Webhook, [_row(m.Webhook, r) for r in read_fixture(folder, "webhooks")]),
+        # A webhook's `url` is where it sends, stored, not the computed link of other resources.
+        (m.Webhook, [{**_row(m.Webhook, r), "url": r["url"]} for r in read_fixture(folder, "webhooks")]),
     ]
