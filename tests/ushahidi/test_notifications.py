@@ -20,7 +20,7 @@ def test_a_user_subscribes_to_a_collection(client, user):
     assert isinstance(body["id"], int) and body["id"] > 2
     assert client.get(f"{BASE}/{body['id']}", headers=user).json() == body
     # Subscribing again answers the same subscription.
-    assert client.post(BASE, json={"set_id": 15}, headers=user).json()["id"] == body["id"]
+    assert client.post(BASE, json={"set": 15}, headers=user).json()["id"] == body["id"]
     listed = client.get(BASE, params={"user": "me"}, headers=user).json()
     assert [(n["id"], n["set"]["id"]) for n in listed["results"]] == [(1, 1), (body["id"], 15)]
 
