@@ -322,3 +322,31 @@ class JournalMiddleware:
             await self.app(scope, recording_receive, recording_send)
         finally:
             await record_entry()
+
+
+def record_outgoing_call(
+    journal: Journal,
+    vendor: str,
+    method: str,
+    url: str,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    status: int | None,
+    response_headers: list[tuple[bytes, bytes]],
+    response_body: bytes,
+    duration_ms: float,
+) -> None:
+    """Journals a call crowdmock itself made to the outside (e.g. a webhook delivery), beside the requests it
+    received: its `path` is the full URL called, `status` the receiver's answer, or None when none came (then
+    `response_body` says why)."""
+    if not journal.enabled:
+        return
+    entry = Entry(vendor, "", {"method": method, "path": url, "query_string": b"", "headers": headers})
+    entry.body, entry.body_size = body[: journal.body_bytes], len(body)
+    entry.status, entry.raw_response_headers = status, response_headers
+    entry.response_body, entry.response_size = response_body[: journal.body_bytes], len(response_body)
+    entry.duration_ms = duration_ms
+    try:
+        journal.add(entry)
+    except Exception:  # like a request's entry: a journal that cannot write loses it
+        log.exception("the journal could not record the outgoing %s %s", method, url)

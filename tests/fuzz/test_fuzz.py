@@ -48,6 +48,7 @@ NOT_IN_SCHEMA = {
     "ideascale": ("_NOT_FOUND", "ALREADY"),
     "ushahidi": (
         "does not exist",
+        "must exist",  # a user setting's user, a notification's set, a webhook's survey
         "does not belong",
         "must be an existing",
         "is invalid",

@@ -308,6 +308,11 @@ ANONYMOUS = frozenset(
 )
 OPTIONAL = frozenset(
     [("POST", "/api/v3/media")]
+    # docs/vendors/ushahidi.md §1.18: no auth:api on a user's settings; the authoriser decides
+    + [
+        (method, "/api/v3/users/{user_id}/settings" + tail)
+        for method, tail in (("GET", ""), ("POST", ""), *((m, "/{setting_id}") for m in ("GET", "PUT", "DELETE")))
+    ]
     + [
         ("GET", "/api/v3" + p)
         for p in (

@@ -350,3 +350,58 @@ class Tos(SQLModel, table=True):
     user_id: int = 0
     agreement_date: int = 0
     tos_version_date: int = 0
+
+
+class UserSetting(SQLModel, table=True):
+    """A user's own key/value setting (docs/vendors/ushahidi.md §1.18); a key is unique per user."""
+
+    __tablename__ = "ushahidi_user_setting"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(default=0, index=True)
+    config_key: str = ""
+    config_value: str = ""
+    created: int = 0
+    updated: int = 0
+
+
+class ApiKey(SQLModel, table=True):
+    """The deployment's API keys, which signed calls from webhook services carry (docs/vendors/ushahidi.md §1.19)."""
+
+    __tablename__ = "ushahidi_apikey"
+    id: int | None = Field(default=None, primary_key=True)
+    api_key: str = ""
+    created: int = 0
+    updated: int | None = None
+
+
+class Notification(SQLModel, table=True):
+    """A user's subscription to a collection or saved search (docs/vendors/ushahidi.md §1.20)."""
+
+    __tablename__ = "ushahidi_notification"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(default=0, index=True)
+    set_id: int = 0
+    created: int = 0
+
+
+# The post events a webhook may listen for (`event_type`, docs/vendors/ushahidi.md §1.21).
+WEBHOOK_EVENTS = ("create", "delete", "update")
+
+
+class Webhook(SQLModel, table=True):
+    """Where the deployment sends a post when it is created or updated (docs/vendors/ushahidi.md §1.21)."""
+
+    __tablename__ = "ushahidi_webhook"
+    id: int | None = Field(default=None, primary_key=True)
+    form_id: int | None = None
+    user_id: int = 0
+    url: str = ""
+    name: str = ""
+    shared_secret: str = ""
+    webhook_uuid: str | None = None
+    event_type: str = Field(default="create", index=True)
+    entity_type: str = "post"
+    source_field_key: str | None = None
+    destination_field_key: str | None = None
+    created: int = 0
+    updated: int | None = None

@@ -1,7 +1,7 @@
 """What the OpenAPI document says of requests beyond what the test suite's exchanges show
 (tests/openapi_recorder.py): fields whose shape is the caller's, and the values each resource's validation accepts."""
 
-from crowdmock.vendors.ushahidi.models import ATTRIBUTE_TYPES, CONTACT_TYPES, MESSAGE_STATUSES, VIEWS
+from crowdmock.vendors.ushahidi.models import ATTRIBUTE_TYPES, CONTACT_TYPES, MESSAGE_STATUSES, VIEWS, WEBHOOK_EVENTS
 
 # Values whose shape is the caller's, echoed back as sent (the OpenAPI document leaves them open; see
 # tests/openapi_recorder.py): saved filters, view and attribute settings, post values, export columns.
@@ -52,4 +52,19 @@ def request_fields() -> dict[str, dict]:
         "collections.role": ROLE_NAMES,
         "savedsearches.role": ROLE_NAMES,
         "tags.role": ROLE_NAMES,
+        # docs/vendors/ushahidi.md §1.18, §1.20, §1.21
+        "settings.user_id": {"type": "integer"},
+        "settings.config_key": {"type": "string", "minLength": 3, "maxLength": 255},
+        "settings.config_value": {"type": "string", "minLength": 3, "maxLength": 255},
+        "notifications.set": {"type": "integer", "description": "A collection's or saved search's id."},
+        # Letters, digits, punctuation and spaces; a URL Kohana's Valid::url takes (docs/vendors/ushahidi.md §1.21).
+        "webhooks.name": {"type": "string", "pattern": "^[A-Za-z0-9 .,_-]{1,255}$"},
+        "webhooks.shared_secret": {"type": "string", "pattern": "^[A-Za-z0-9 .,_-]{20,}$"},
+        "webhooks.url": {
+            "type": "string",
+            "pattern": "^https?://[a-z0-9]{1,20}(\\.[a-z0-9]{1,20}){0,3}(:[0-9]{1,4})?(/[a-z0-9]*)*$",
+        },
+        "webhooks.event_type": {"enum": list(WEBHOOK_EVENTS)},
+        "webhooks.entity_type": {"const": "post"},
+        "webhooks.form_id": {"type": "integer"},
     }

@@ -77,4 +77,19 @@ def load(folder: Path) -> SeedRows:
         (m.DataProvider, [_row(m.DataProvider, r) for r in read_fixture(folder, "dataproviders")]),
         (m.ExportJob, [_row(m.ExportJob, r) for r in read_fixture(folder, "export_jobs")]),
         (m.Csv, [_row(m.Csv, r, times=("created", "updated", "completed")) for r in read_fixture(folder, "csv")]),
+        *_user_resources(m, folder),
+    ]
+
+
+def _user_resources(m, folder: Path) -> SeedRows:
+    """User settings, API keys, notifications and webhooks (docs/vendors/ushahidi.md §1.18-1.21)."""
+    settings = [_row(m.UserSetting, r) for r in read_fixture(folder, "user_settings")]
+    for row in settings:
+        row["updated"] = row.get("updated") or 0  # the table's default: rendered as null
+    return [
+        (m.UserSetting, settings),
+        (m.ApiKey, [_row(m.ApiKey, r) for r in read_fixture(folder, "apikeys")]),
+        (m.Notification, [_row(m.Notification, r) for r in read_fixture(folder, "notifications")]),
+        # A webhook's `url` is where it sends, stored, not the computed link of other resources.
+        (m.Webhook, [{**_row(m.Webhook, r), "url": r["url"]} for r in read_fixture(folder, "webhooks")]),
     ]

@@ -22,6 +22,7 @@ from crowdmock.vendors.ushahidi.auth import ANONYMOUS, OPTIONAL, SECURITY, SECUR
 from crowdmock.vendors.ushahidi.gwcheck import GatewayCheckMiddleware
 from crowdmock.vendors.ushahidi.laravel import TrailingSlashMiddleware
 from crowdmock.vendors.ushahidi.routes import (
+    apikeys,
     auth,
     config,
     csv,
@@ -31,13 +32,16 @@ from crowdmock.vendors.ushahidi.routes import (
     forms,
     media,
     messages,
+    notifications,
     post_versions,
     posts,
     reference,
     sets,
     tags,
     tos,
+    user_settings,
     users,
+    webhooks,
 )
 
 # OPTIONS /api/v3/<resource>: the privileges a caller has on that kind of resource (docs/vendors/ushahidi.md §1.2).
@@ -49,6 +53,8 @@ OPTIONS_PRIVILEGES = {
     "forms": lambda c: form_privileges(c, None),
     "users": lambda c: user_privileges(c, None),
     "config": lambda c: list(ALL) if c.can("Manage Settings") else READ_SEARCH,
+    "apikeys": apikeys.apikey_privileges,
+    "notifications": lambda c: notifications.notification_privileges(c, None),
 }
 CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]*$")
 
@@ -108,6 +114,7 @@ def build_app(settings: Settings) -> FastAPI:
         auth.router,
         users.public,
         users.users,
+        user_settings.router,
         posts.router,
         post_versions.router,
         sets.collections,
@@ -128,6 +135,9 @@ def build_app(settings: Settings) -> FastAPI:
         csv.router,
         media.router,
         media.files,
+        apikeys.router,
+        notifications.router,
+        webhooks.router,
     )
     for router in routers:
         app.include_router(router)

@@ -25,6 +25,7 @@ from crowdmock.vendors.ushahidi.posts import (
     uniqid,
     validate_post,
 )
+from crowdmock.vendors.ushahidi.webhook_delivery import deliver_post_webhooks
 
 router = APIRouter(prefix="/api/v3/posts", tags=["posts"], dependencies=[require_scope("posts")])
 
@@ -82,6 +83,7 @@ async def create_post(ctx: CtxDep):
     post.slug = f"{slugify(post.title or '')}-{uniqid()}"
     ctx.session.add(post)
     ctx.session.commit()
+    deliver_post_webhooks(ctx, post, "create")
     if "read" not in post_privileges(ctx.caller, post, form):
         return Response(status_code=204)  # docs/vendors/ushahidi.md §1.2: created, but the creator may not read it
     return render_one(ctx, post)
@@ -215,6 +217,7 @@ async def update_post(ctx: CtxDep, post_id: int) -> dict:
     post.updated = time_now()
     ctx.session.add(post)
     ctx.session.commit()
+    deliver_post_webhooks(ctx, post, "update")
     return render_one(ctx, post)
 
 
