@@ -334,6 +334,9 @@ def test_export_job_update_checks_the_whole_job(ush, admin):
         f"{JOBS}/1", json={"send_to_hdx": True, "send_to_browser": False, "include_hxl": True}, headers=admin
     )
     assert (moved.status_code, moved.json()["send_to_hdx"]) == (200, True)
+    linked = ush.put(f"{JOBS}/1", json={"hxl_meta_data_id": 1}, headers=admin)
+    assert linked.json()["hxl_meta_data_id"] == 1
+    assert ush.put(f"{JOBS}/1", json={"hxl_meta_data_id": None}, headers=admin).json()["hxl_meta_data_id"] is None
     heading = [{"form_attribute_id": 3, "hxl_tag_id": 16}]
     kept = ush.put(f"{JOBS}/1", json={"hxl_heading_row": heading}, headers=admin)
     assert kept.json()["hxl_heading_row"] == heading

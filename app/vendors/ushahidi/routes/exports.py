@@ -144,7 +144,7 @@ def apply_job(ctx: Ctx, job: ExportJob, data: dict, creating: bool) -> None:
         if name in data:
             setattr(job, name, data[name])
     for name, value in given.items():
-        if value is not None:
+        if value is not None or name == "hxl_meta_data_id":  # the flags' columns are not nullable
             setattr(job, name, value)
     if "status" in data:
         job.status = str(data["status"])
