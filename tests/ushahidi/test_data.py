@@ -87,7 +87,13 @@ def test_export_jobs_of_the_current_user(ush, admin, user):
     assert [j["id"] for j in body["results"]] == [1]
     created = ush.post(
         "/api/v3/exports/jobs",
-        json={"fields": [], "filters": {"status": ["published"]}, "send_to_hdx": False},
+        json={
+            "entity_type": "post",
+            "fields": [],
+            "filters": {"status": ["published"]},
+            "send_to_hdx": False,
+            "send_to_browser": True,
+        },
         headers=admin,
     )
     assert created.status_code == 200 and created.json()["status"] == "SUCCESS"

@@ -25,4 +25,5 @@ VENDOR = Vendor(
     # docs/vendors/ushahidi.md §1.13: Laravel's CORS middleware answers a preflight 204, requested headers lower-cased.
     preflight_status=204,
     preflight_headers_lowercase=True,
+    fixture_identities={"hxl_tag_attributes": ("tag_id", "attribute_id")},
 )

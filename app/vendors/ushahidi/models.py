@@ -405,3 +405,65 @@ class Webhook(SQLModel, table=True):
     destination_field_key: str | None = None
     created: int = 0
     updated: int | None = None
+
+
+# HXL (docs/vendors/ushahidi.md §1.17): the reference tables the platform's migrations fill, the metadata users create
+# for HDX uploads, and the tags an export job assigns to form attributes.
+class HxlLicense(SQLModel, table=True):
+    __tablename__ = "ushahidi_hxl_license"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    name: str = ""
+    link: str = ""
+
+
+class HxlTag(SQLModel, table=True):
+    __tablename__ = "ushahidi_hxl_tag"
+    id: int | None = Field(default=None, primary_key=True)
+    tag_name: str = Field(index=True, unique=True)
+    description: str = "0"
+
+
+class HxlAttribute(SQLModel, table=True):
+    __tablename__ = "ushahidi_hxl_attribute"
+    id: int | None = Field(default=None, primary_key=True)
+    attribute: str = Field(index=True, unique=True)
+    description: str = "0"
+
+
+class HxlTagAttribute(SQLModel, table=True):
+    __tablename__ = "ushahidi_hxl_tag_attribute"
+    tag_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    attribute_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+
+
+class HxlAttributeTypeTag(SQLModel, table=True):
+    __tablename__ = "ushahidi_hxl_attribute_type_tag"
+    id: int | None = Field(default=None, primary_key=True)
+    form_attribute_type: str
+    hxl_tag_id: int = Field(index=True)
+
+
+class HxlMetadata(SQLModel, table=True):
+    __tablename__ = "ushahidi_hxl_meta_data"
+    id: int | None = Field(default=None, primary_key=True)
+    private: bool = True
+    dataset_title: str = Field(default="", index=True)
+    license_id: int = 0
+    user_id: int = 0
+    organisation_id: str = ""
+    organisation_name: str | None = None
+    source: str = ""
+    created: int = 0
+    updated: int | None = None
+
+
+class HxlFormAttributeTag(SQLModel, table=True):
+    """form_attribute_hxl_attribute_tag: an export job's HXL tag (and attribute) for one form attribute."""
+
+    __tablename__ = "ushahidi_form_attribute_hxl_attribute_tag"
+    id: int | None = Field(default=None, primary_key=True)
+    form_attribute_id: int
+    hxl_attribute_id: int | None = None
+    hxl_tag_id: int
+    export_job_id: int = Field(index=True)

@@ -67,4 +67,16 @@ def request_fields() -> dict[str, dict]:
         "webhooks.event_type": {"enum": list(WEBHOOK_EVENTS)},
         "webhooks.entity_type": {"const": "post"},
         "webhooks.form_id": {"type": "integer"},
+        # docs/vendors/ushahidi.md §1.17: HXL metadata texts (letters, numbers, punctuation, spaces) and export jobs.
+        "metadata.dataset_title": {"type": "string", "minLength": 2, "maxLength": 255},
+        "metadata.organisation_id": {"type": "string", "minLength": 1, "maxLength": 255},
+        "metadata.organisation_name": {"type": "string", "minLength": 1, "maxLength": 255},
+        "metadata.source": {"type": "string", "minLength": 2, "maxLength": 255},
+        "metadata.private": {"type": "boolean"},
+        "metadata.license_id": {"type": "integer"},
+        "jobs.entity_type": {"const": "post"},
+        "jobs.send_to_browser": {"type": "boolean"},
+        "jobs.send_to_hdx": {"type": "boolean"},
+        "jobs.include_hxl": {"type": "boolean"},
+        "jobs.hxl_meta_data_id": {"type": "integer"},
     }

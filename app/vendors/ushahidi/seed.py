@@ -77,6 +77,14 @@ def load(folder: Path) -> SeedRows:
         (m.DataProvider, [_row(m.DataProvider, r) for r in read_fixture(folder, "dataproviders")]),
         (m.ExportJob, [_row(m.ExportJob, r) for r in read_fixture(folder, "export_jobs")]),
         (m.Csv, [_row(m.Csv, r, times=("created", "updated", "completed")) for r in read_fixture(folder, "csv")]),
+        # HXL (docs/vendors/ushahidi.md §1.17): the rows the platform's migrations insert, then users' data.
+        (m.HxlLicense, read_fixture(folder, "hxl_licenses")),
+        (m.HxlTag, read_fixture(folder, "hxl_tags")),
+        (m.HxlAttribute, read_fixture(folder, "hxl_attributes")),
+        (m.HxlTagAttribute, read_fixture(folder, "hxl_tag_attributes")),
+        (m.HxlAttributeTypeTag, read_fixture(folder, "hxl_attribute_type_tag")),
+        (m.HxlMetadata, [_row(m.HxlMetadata, r) for r in read_fixture(folder, "hxl_meta_data")]),
+        (m.HxlFormAttributeTag, read_fixture(folder, "form_attribute_hxl_attribute_tag")),
         *_user_resources(m, folder),
     ]
 
