@@ -77,4 +77,5 @@ def load(folder: Path) -> SeedRows:
         (m.DataProvider, [_row(m.DataProvider, r) for r in read_fixture(folder, "dataproviders")]),
         (m.ExportJob, [_row(m.ExportJob, r) for r in read_fixture(folder, "export_jobs")]),
         (m.Csv, [_row(m.Csv, r, times=("created", "updated", "completed")) for r in read_fixture(folder, "csv")]),
+        (m.TargetedSurveyState, read_fixture(folder, "targeted_survey_state")),
     ]

@@ -25,8 +25,10 @@ from crowdmock.vendors.ushahidi.routes import (
     auth,
     config,
     csv,
+    datasources,
     exports,
     form_attributes,
+    form_contacts,
     form_stages,
     forms,
     media,
@@ -115,6 +117,7 @@ def build_app(settings: Settings) -> FastAPI:
         forms.router,  # the survey routers share /api/v3/forms; no path of one matches another's
         form_attributes.router,
         form_stages.router,
+        form_contacts.router,
         config.router,
         messages.messages,
         messages.contacts,
@@ -126,6 +129,7 @@ def build_app(settings: Settings) -> FastAPI:
         csv.router,
         media.router,
         media.files,
+        datasources.router,
     )
     for router in routers:
         app.include_router(router)
