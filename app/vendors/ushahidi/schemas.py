@@ -52,4 +52,8 @@ def request_fields() -> dict[str, dict]:
         "collections.role": ROLE_NAMES,
         "savedsearches.role": ROLE_NAMES,
         "tags.role": ROLE_NAMES,
+        # docs/vendors/ushahidi.md §1.15-1.16: a targeted survey's numbers, SMSSync's poll and its milliseconds.
+        "contacts.contacts": {"type": "string", "description": "Phone numbers, comma-separated."},
+        "smssync.task": {"enum": ["send"]},
+        "sent_timestamp": {"type": "string", "pattern": "^[0-9]+$", "description": "Milliseconds since 1970."},
     }
