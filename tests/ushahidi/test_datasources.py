@@ -93,7 +93,7 @@ def test_twilio_answers_with_the_auto_response(ush, admin):
     }
     answer = ush.post("/sms/twilio", json=body)
     assert answer.status_code == 200
-    assert answer.headers["content-type"] == "text/xml; charset=utf-8"
+    assert answer.headers["content-type"] == "text/xml; charset=UTF-8"
     assert answer.text == '<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n<Message>Thanks!</Message>\n</Response>'
     message = incoming(ush, admin, data_source="twilio")[-1]
     assert (message["message"], message["data_source_message_id"]) == ("Water is rising", "SM42")

@@ -158,10 +158,11 @@ async def twilio(request: Request, session: SessionDep) -> Response:
     receive(session, incoming, enabled)
     reply = source_settings(session, "twilio").get("sms_auto_response")
     if php_empty(reply):
-        return Response(b"", media_type="text/html")
+        return Response(b"", headers={"content-type": "text/html; charset=UTF-8"})
     # TwiML as the controller writes it: the auto response is put in as it is, unescaped.
     twiml = f'<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n<Message>{text(reply)}</Message>\n</Response>'
-    return Response(twiml, media_type="text/xml")
+    # Symfony adds the charset to a text/* type, in upper case.
+    return Response(twiml, headers={"content-type": "text/xml; charset=UTF-8"})
 
 
 # --- Nexmo -----------------------------------------------------------------------------------------------
