@@ -28,8 +28,8 @@ ALL = ["read", "create", "update", "delete", "search"]
 
 def test_forms_list_is_the_documented_example(ush, admin):
     body = ush.get("/api/v3/forms", headers=admin).json()
-    assert body["total_count"] == body["count"] == 5
-    assert [f["id"] for f in body["results"]] == [1, 2, 3, 4, 6]
+    assert body["total_count"] == body["count"] == 6
+    assert [f["id"] for f in body["results"]] == [1, 2, 3, 4, 6, 7]
     for form in body["results"]:
         assert list(form) == FORM_KEYS
         assert form == {**documented("forms", form["id"]), "allowed_privileges": ALL}
@@ -147,7 +147,7 @@ def test_survey_validation_and_permissions(ush, admin, user):
     assert [e["source"]["pointer"] for e in response.json()["errors"][1:]] == ["/name", "/disabled"]
     bad_task = ush.post("/api/v3/forms", json={"name": "x", "tasks": [{"label": 5}]}, headers=admin)
     assert bad_task.status_code == 422
-    assert ush.get("/api/v3/forms", headers=admin).json()["total_count"] == 5
+    assert ush.get("/api/v3/forms", headers=admin).json()["total_count"] == 6
 
 
 def test_attribute_and_stage_crud(ush, admin):

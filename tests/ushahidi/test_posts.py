@@ -228,7 +228,7 @@ def test_visibility_per_role(ush, user, admin):
     as_admin = {p["id"] for p in ush.get("/api/v3/posts?status=all", headers=admin).json()["results"]}
     assert anonymous == {18100, 8328}
     assert as_user == {18100, 8328, 9000, 9002}  # own draft and the post published to `user`
-    assert as_admin == {18100, 8328, 120, 9000, 9001, 9002}
+    assert as_admin == {18100, 8328, 120, 9000, 9001, 9002, 9003}
 
 
 def test_anonymous_read_of_restricted_post_is_401_without_header_403_with(ush, anon_token):
@@ -256,9 +256,9 @@ def test_author_fields_only_with_read_full(ush, admin):
         ("form=2", {18100, 9001}),
         ("form=none", set()),
         ("status=archived", {9001}),
-        ("source=sms", {8328}),
+        ("source=sms", {8328, 9003}),
         ("bbox=9,8,10,7", {18100}),
-        ("has_location=unmapped", {8328, 9001}),
+        ("has_location=unmapped", {8328, 9001, 9003}),
         ("set=14", {18100}),
         ("created_before=2015-01-01", {120}),
         ("date_after=2018-12-01", {9000, 9002}),

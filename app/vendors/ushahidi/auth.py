@@ -304,7 +304,13 @@ def mint_credentials(db: Session, settings: Settings, user: str | None, scopes, 
 SECURITY_SCHEMES = {"bearer": {"type": "http", "scheme": "bearer", "description": "From POST /oauth/token"}}
 SECURITY = [{"bearer": []}]
 ANONYMOUS = frozenset(
-    ("POST", p) for p in ("/oauth/token", "/api/v3/register", "/api/v3/passwordreset", "/api/v3/passwordreset/confirm")
+    [
+        ("POST", p)
+        for p in ("/oauth/token", "/api/v3/register", "/api/v3/passwordreset", "/api/v3/passwordreset/confirm")
+    ]
+    # The data sources' callbacks check their provider's secret instead (docs/vendors/ushahidi.md §1.15).
+    + [(m, p) for m in ("GET", "POST") for p in ("/smssync", "/sms/smssync", "/sms/nexmo", "/sms/nexmo/reply")]
+    + [("POST", p) for p in ("/sms/twilio", "/sms/twilio/reply", "/nexmo", "/frontlinesms", "/sms/frontlinesms")]
 )
 OPTIONAL = frozenset(
     [("POST", "/api/v3/media")]

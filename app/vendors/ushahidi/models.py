@@ -467,3 +467,24 @@ class HxlFormAttributeTag(SQLModel, table=True):
     hxl_attribute_id: int | None = None
     hxl_tag_id: int
     export_job_id: int = Field(index=True)
+
+
+# The states of a contact in a targeted survey (`survey_status`); a contact moved to another survey gets
+# `ACTIVE CONTACT IN SURVEY <form id>` (docs/vendors/ushahidi.md §1.16).
+PENDING_RESPONSE = "PENDING RESPONSE"
+RECEIVED_RESPONSE = "RECEIVED RESPONSE"
+SURVEY_FINISHED = "SURVEY FINISHED"
+ACTIVE_SURVEY_STATES = (PENDING_RESPONSE, RECEIVED_RESPONSE)
+
+
+class TargetedSurveyState(SQLModel, table=True):
+    """Where a contact is in a targeted survey: its post, the question last sent and the message that carried it."""
+
+    __tablename__ = "ushahidi_targeted_survey_state"
+    id: int | None = Field(default=None, primary_key=True)
+    form_id: int | None = Field(default=None, index=True)
+    contact_id: int | None = Field(default=None, index=True)
+    form_attribute_id: int | None = None
+    post_id: int | None = None
+    survey_status: str | None = None
+    message_id: int | None = None

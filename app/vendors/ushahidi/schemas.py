@@ -79,4 +79,8 @@ def request_fields() -> dict[str, dict]:
         "jobs.send_to_hdx": {"type": "boolean"},
         "jobs.include_hxl": {"type": "boolean"},
         "jobs.hxl_meta_data_id": {"type": "integer"},
+        # docs/vendors/ushahidi.md §1.15-1.16: a targeted survey's numbers, SMSSync's poll and its milliseconds.
+        "contacts.contacts": {"type": "string", "description": "Phone numbers, comma-separated."},
+        "smssync.task": {"enum": ["send"]},
+        "sent_timestamp": {"type": "string", "pattern": "^[0-9]+$", "description": "Milliseconds since 1970."},
     }

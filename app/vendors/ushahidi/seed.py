@@ -85,6 +85,7 @@ def load(folder: Path) -> SeedRows:
         (m.HxlAttributeTypeTag, read_fixture(folder, "hxl_attribute_type_tag")),
         (m.HxlMetadata, [_row(m.HxlMetadata, r) for r in read_fixture(folder, "hxl_meta_data")]),
         (m.HxlFormAttributeTag, read_fixture(folder, "form_attribute_hxl_attribute_tag")),
+        (m.TargetedSurveyState, read_fixture(folder, "targeted_survey_state")),
         *_user_resources(m, folder),
     ]
 

@@ -26,8 +26,10 @@ from crowdmock.vendors.ushahidi.routes import (
     auth,
     config,
     csv,
+    datasources,
     exports,
     form_attributes,
+    form_contacts,
     form_stages,
     forms,
     hxl,
@@ -125,6 +127,7 @@ def build_app(settings: Settings) -> FastAPI:
         forms.router,  # the survey routers share /api/v3/forms; no path of one matches another's
         form_attributes.router,
         form_stages.router,
+        form_contacts.router,
         config.router,
         messages.messages,
         messages.contacts,
@@ -140,6 +143,7 @@ def build_app(settings: Settings) -> FastAPI:
         apikeys.router,
         notifications.router,
         webhooks.router,
+        datasources.router,
     )
     for router in routers:
         app.include_router(router)
