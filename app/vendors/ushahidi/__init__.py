@@ -5,8 +5,14 @@ from crowdmock.core.vendor import Vendor, has_keys
 
 def is_error_body(body) -> bool:
     """The v3 envelope `{"errors": [...]}`, or the OAuth server's `{"error", "message"}` (docs/vendors/ushahidi.md
-    §1.5), or registration's `{"error", "messages"}`."""
-    return has_keys(body, "errors") or has_keys(body, "error", "message") or has_keys(body, "error", "messages")
+    §1.5), or registration's `{"error", "messages"}`, or an SMS gateway's `{"payload": {"success": false, "error"}}`
+    (§1.15)."""
+    return (
+        has_keys(body, "errors")
+        or has_keys(body, "error", "message")
+        or has_keys(body, "error", "messages")
+        or (has_keys(body, "payload") and has_keys(body["payload"], "success", "error"))
+    )
 
 
 VENDOR = Vendor(

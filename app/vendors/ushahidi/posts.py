@@ -10,9 +10,11 @@ from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.deps import multi_param, page, read_paging
+from crowdmock.vendors.ushahidi.errors import MalformedPostJson
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, PostSet, Role, Tag
 from crowdmock.vendors.ushahidi.post_view import Restrictions, midnight, mysql_datetime, value_time
 from crowdmock.vendors.ushahidi.render import Paging, empty_as_list, envelope, parse_time, ref_id, w3c
@@ -278,6 +280,13 @@ def list_posts(ctx: Ctx, set_id: int | None = None, post_type: str = "report", p
 
 
 # --- validation ----------------------------------------------------------------------------------------
+
+
+async def post_payload(ctx: Ctx) -> dict:
+    payload = await read_payload(ctx.request)
+    if payload.malformed:
+        raise MalformedPostJson()
+    return payload.data
 
 
 def uniqid() -> str:

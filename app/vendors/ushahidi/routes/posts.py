@@ -8,16 +8,16 @@ from sqlmodel import delete, select
 
 from crowdmock.core.db import get_row
 from crowdmock.core.pagination import to_int
-from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ushahidi.access import authorize, post_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import read_paging, time_now
-from crowdmock.vendors.ushahidi.errors import MalformedPostJson, UshahidiError, not_found, validation_failed
+from crowdmock.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, Post, PostSet, Tag
 from crowdmock.vendors.ushahidi.posts import (
     ORDER_COLUMNS,
     list_posts,
     point_values,
+    post_payload,
     readable,
     render_one,
     search_posts,
@@ -42,13 +42,6 @@ def get_report(ctx: CtxDep, post_id: int) -> Post:
 def get_posts(ctx: CtxDep) -> dict:
     authorize(ctx, post_privileges(ctx.caller, None), "search", "posts", 0)
     return list_posts(ctx)
-
-
-async def post_payload(ctx: CtxDep) -> dict:
-    payload = await read_payload(ctx.request)
-    if payload.malformed:
-        raise MalformedPostJson()
-    return payload.data
 
 
 def check_approval(ctx: CtxDep, post: Post, before: str | None) -> list[tuple[str, str]]:
