@@ -7,20 +7,66 @@ API = "/api/v3"
 
 
 def test_geojson_of_a_post_and_of_a_tile(ush, admin):
-    feature = ush.get(f"{API}/posts/18100/geojson", headers=admin).json()
-    assert feature["type"] == "FeatureCollection" and feature["total"] == 1
-    point = feature["features"][0]
-    assert point["geometry"] == {
-        "type": "GeometryCollection",
-        "geometries": [{"type": "Point", "coordinates": [9.563599, 7.710992]}],
+    # Formatter/Post/GeoJSON: a feature per place, naming the field it came from (docs/vendors/ushahidi.md §1.24).
+    assert ush.get(f"{API}/posts/18100/geojson", headers=admin).json() == {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [9.563599, 7.710992]},
+                "properties": {
+                    "title": "401 edits",
+                    "description": "Tests",
+                    "marker-color": None,
+                    "id": 18100,
+                    "attribute_key": "9b65d16f-023d-4c1c-9284-8a3d57c8ae0a",
+                },
+            }
+        ],
     }
-    assert point["properties"]["id"] == 18100 and point["properties"]["title"] == "401 edits"
-    assert ush.get(f"{API}/posts/geojson/1/1/0", headers=admin).json()["features"] == feature["features"]
+    # GeoJSONCollection: one feature per post, the tile's box echoed as PHP writes it, the search's total.
+    tile = ush.get(f"{API}/posts/geojson/1/1/0", headers=admin).json()
+    feature = next(f for f in tile["features"] if f["properties"]["id"] == 18100)
+    assert feature == {
+        "type": "Feature",
+        "geometry": {
+            "type": "GeometryCollection",
+            "geometries": [{"type": "Point", "coordinates": [9.563599, 7.710992]}],
+        },
+        "properties": {
+            "title": "401 edits",
+            "description": "Tests",
+            "marker-color": None,
+            "id": 18100,
+            "url": "http://testserver/ushahidi/api/v3/posts/18100",
+            "source": "web",
+            "data_source_message_id": None,
+        },
+    }
+    assert tile["bbox"] == ["0", "85.051128779807", "180", "0"]
     assert ush.get(f"{API}/posts/geojson/2/0/0", headers=admin).json() == {
         "type": "FeatureCollection",
         "features": [],
+        "bbox": ["-180", "85.051128779807", "-90", "66.513260443112"],
         "total": 0,
     }
+
+
+def test_geojson_of_wkt_values():
+    from crowdmock.vendors.ushahidi.geometry import to_geometry
+
+    assert to_geometry("POLYGON((0 0,1 1,2 2,0 0))") == {
+        "type": "Polygon",
+        "coordinates": [[[0, 0], [1, 1], [2, 2], [0, 0]]],
+    }
+    assert to_geometry("MULTIPOLYGON(((1 1,2 2.5,3 1,1 1)))") == {
+        "type": "MultiPolygon",
+        "coordinates": [[[[1, 1], [2, 2.5], [3, 1], [1, 1]]]],
+    }
+    assert to_geometry("POINT(11.123 24.213)") == {"type": "Point", "coordinates": [11.123, 24.213]}
+    assert to_geometry({"lat": 1.5, "lon": 2}) == {"type": "Point", "coordinates": [2, 1.5]}
+    for not_a_place in ("atlanta", "POLYGON((0 0", 7, None, {"x": 1}):
+        assert to_geometry(not_a_place) is None
 
 
 def test_update_a_collection_tag_stage_contact_role_and_export_job(ush, admin):

@@ -13,9 +13,9 @@ from crowdmock.core.db import get_row, lookup_id
 from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx
-from crowdmock.vendors.ushahidi.deps import multi_param, page, read_paging
+from crowdmock.vendors.ushahidi.deps import multi_param, read_paging
 from crowdmock.vendors.ushahidi.errors import MalformedPostJson
-from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, PostSet, Role, Tag
+from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, PostSet, Role, Tag, User
 from crowdmock.vendors.ushahidi.post_view import Restrictions, midnight, mysql_datetime, value_time
 from crowdmock.vendors.ushahidi.render import Paging, empty_as_list, envelope, parse_time, ref_id, w3c
 
@@ -77,7 +77,8 @@ def render_post(ctx: Ctx, post: Post, sets: list[str], form: Form | None, seen: 
         published_to=post.published_to or [],
         completed_stages=post.completed_stages or [],
         sets=sets,
-        lock=post.lock,
+        # PostRepository::getHydratedLock: an unexpired lock, shown to callers with "Manage Posts" only.
+        lock=render_lock(ctx, post.lock) if post.lock and seen.manager and not _expired(post.lock) else None,
         source=post.source,
         # The seed's formatter links contacts under the singular `contact/` path.
         contact=ctx.ref("contact", post.contact_id) if post.contact_id else None,
@@ -85,6 +86,22 @@ def render_post(ctx: Ctx, post: Post, sets: list[str], form: Form | None, seen: 
         allowed_privileges=privileges,
     )
     return out
+
+
+def _expired(lock: dict) -> bool:
+    return isinstance(lock.get("expires"), int) and lock["expires"] < clock.time()
+
+
+def render_lock(ctx: Ctx, lock: dict) -> dict:
+    """The v3 API formatter's lock: `user_id` becomes a `user` relation (Formatter/Post/Lock.php)."""
+    user_id = lock.get("user_id")
+    return {
+        "id": lock.get("id"),
+        "url": ctx.url("posts", lock.get("post_id"), "lock"),
+        "user": ctx.ref("users", user_id) if user_id else None,
+        "post_id": lock.get("post_id"),
+        "expires": lock.get("expires"),
+    }
 
 
 def render_posts(ctx: Ctx, posts: list[Post]) -> list[dict]:
@@ -267,6 +284,36 @@ def readable(ctx: Ctx, posts: list[Post]) -> list[Post]:
     return [p for p in posts if caller.owns(p.user_id) or is_published_to(p, caller.role)]
 
 
+WKT = re.compile(r"^\s*(MULTI)?(POINT|LINESTRING|POLYGON)\s*\(", re.I)
+
+
+def joined_rows(post: Post) -> int:
+    """How many rows the v3 search query gives this post: it LEFT JOINs every point and every geometry value."""
+    geometries = sum(
+        1 for items in (post.values or {}).values() if isinstance(items, list) for v in items if _is_wkt(v)
+    )
+    return max(1, len(point_values(post))) * max(1, geometries)
+
+
+def _is_wkt(value) -> bool:
+    return isinstance(value, str) and WKT.match(value) is not None
+
+
+def page_by_rows(posts: list[Post], paging: Paging) -> list[Post]:
+    """LIMIT and OFFSET count the query's joined rows, and PHP then keys the page by post id
+    (CollectionLoader::getCollection): a post with several points fills several places of a page."""
+    end = None if paging.limit is None else paging.offset + paging.limit
+    out, row = [], 0
+    for post in posts:
+        rows = joined_rows(post)
+        if row + rows > paging.offset and (end is None or row < end):
+            out.append(post)
+        row += rows
+        if end is not None and row >= end:
+            break
+    return out
+
+
 def list_posts(ctx: Ctx, set_id: int | None = None, post_type: str = "report", parent_id: int | None = None) -> dict:
     """The v3 list of the posts the caller may see (of one collection with `set_id`), paged within the cap."""
     paging = read_paging(ctx, "post_date", "desc", ORDER_COLUMNS)
@@ -274,7 +321,7 @@ def list_posts(ctx: Ctx, set_id: int | None = None, post_type: str = "report", p
     requested = paging.limit
     paging.limit = cap if requested is None or requested > cap else requested
     posts = search_posts(ctx, paging, set_id=set_id, post_type=post_type, parent_id=parent_id)
-    results = render_posts(ctx, readable(ctx, page(posts, paging)))
+    results = render_posts(ctx, readable(ctx, page_by_rows(posts, paging)))
     paging.limit = requested
     return envelope(ctx, results, len(posts), paging)
 
@@ -295,7 +342,8 @@ def uniqid() -> str:
 
 
 def slugify(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    """Letters and digits of any script, the rest one hyphen (posts.feature: `summary-report-تقرير-ملخص`)."""
+    return re.sub(r"[\W_]+", "-", title.lower()).strip("-")
 
 
 def _check_point(label: str, value, errors: list) -> None:
@@ -391,6 +439,15 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
             errors.append(("parent_id", f"parent post {parent_id} does not exist"))
         else:
             post.parent_id = parent_id
+    if "user" in data or "user_id" in data:
+        user_id = ref_id(data, "user")
+        if user_id is not None and get_row(ctx.session, User, user_id) is None:
+            errors.append(("user_id", f"user_id {user_id} does not exist"))
+        elif user_id and (post.author_email or post.author_realname):
+            # Validator/Post/Create.php onlyAuthorOrUserSet, which has no text: Kohana shows the message key.
+            errors.append(("user_id", "post.user_id.onlyAuthorOrUserSet"))
+        else:
+            post.user_id = user_id
     if "published_to" in data:
         roles = data["published_to"] or []
         names = set(ctx.session.exec(select(Role.name)).all())
@@ -410,12 +467,15 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
         if not isinstance(values, dict):
             errors.append(("values", "values must be an object"))
         else:
-            post.values = {}
+            # Built apart and assigned once: a lookup below may autoflush, and an in-place change after it is lost.
+            stored: dict = {}
             for key, value in values.items():
                 attribute = attributes.get(key)
                 if attribute is None:
                     errors.append(("values", f'attribute "{key}" does not exist'))
                     break  # Ushahidi stops at the first unknown key (docs/vendors/ushahidi.md §1.5)
+                if attribute.type in ("title", "description"):
+                    continue  # stored as the post's title and content, never as values (posts.feature)
                 items = value if isinstance(value, list) else [value]
                 if attribute.cardinality and len(items) > attribute.cardinality:
                     errors.append(("values", f"Too many values for {attribute.label} (max: {attribute.cardinality})"))
@@ -431,7 +491,8 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
                         errors.append(("values", f"the field {attribute.label} must be a date"))
                     else:  # the Datetime value repository stores and answers "Y-m-d H:i:s" in UTC
                         items = [mysql_datetime(ts) for ts in stamps]
-                post.values[key] = items
+                stored[key] = items
+            post.values = stored
     post.tags = tags
     # PostRepository::create/update: a legacy `tags` list fills the survey's first tags field when values lack it.
     first_tags = min((a for a in attributes.values() if a.type == "tags"), key=lambda a: a.priority, default=None)

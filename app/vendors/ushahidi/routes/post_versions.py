@@ -103,7 +103,9 @@ async def create_translation(ctx: CtxDep, parent_id: int):
     data = await post_payload(ctx)
     parent = _parent(ctx, parent_id, "translation")
     now = time_now()
-    post = Post(created=now, post_date=now, user_id=ctx.caller.user_id, form_id=parent.form_id)
+    post = Post(
+        created=now, post_date=now, user_id=ctx.caller.user.id if ctx.caller.user else None, form_id=parent.form_id
+    )
     errors = validate_post(ctx, {k: v for k, v in data.items() if k not in ("type", "parent", "parent_id")}, post)
     post.type, post.parent_id = "translation", parent_id
     form = _form(ctx, post)

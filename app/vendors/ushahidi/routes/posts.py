@@ -10,21 +10,26 @@ from crowdmock.core.db import get_row
 from crowdmock.core.pagination import to_int
 from crowdmock.vendors.ushahidi.access import authorize, post_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import read_paging, time_now
+from crowdmock.vendors.ushahidi.deps import csv_values, read_paging, time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
+from crowdmock.vendors.ushahidi.geometry import to_geometry
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, Post, PostSet, Tag
+from crowdmock.vendors.ushahidi.post_view import Restrictions
 from crowdmock.vendors.ushahidi.posts import (
     ORDER_COLUMNS,
+    forms_by_id,
     list_posts,
-    point_values,
+    page_by_rows,
     post_payload,
     readable,
+    render_lock,
     render_one,
     search_posts,
     slugify,
     uniqid,
     validate_post,
 )
+from crowdmock.vendors.ushahidi.render import ref_id
 from crowdmock.vendors.ushahidi.webhook_delivery import deliver_post_webhooks
 
 router = APIRouter(prefix="/api/v3/posts", tags=["posts"], dependencies=[require_scope("posts")])
@@ -58,8 +63,11 @@ async def create_post(ctx: CtxDep):
     ctx.require_token()
     data = await post_payload(ctx)
     now = time_now()
-    post = Post(created=now, post_date=now, user_id=ctx.caller.user.id if ctx.caller.user else None)
+    post = Post(created=now, post_date=now)
     errors = validate_post(ctx, data, post)
+    # CreatePost: with no user nor author given, the post is the caller's.
+    if not (post.user_id or post.author_email or post.author_realname):
+        post.user_id = ctx.caller.user.id if ctx.caller.user else None
     form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "create", "posts", 0)
     if "status" not in data:
@@ -68,11 +76,6 @@ async def create_post(ctx: CtxDep):
         errors += check_approval(ctx, post, None)
     if errors:
         raise validation_failed("posts", errors)
-    if ctx.caller.user and not post.author_email:
-        post.author_email, post.author_realname = (
-            ctx.caller.user.email,
-            post.author_realname or ctx.caller.user.realname,
-        )
     post.slug = f"{slugify(post.title or '')}-{uniqid()}"
     ctx.session.add(post)
     ctx.session.commit()
@@ -85,7 +88,8 @@ async def create_post(ctx: CtxDep):
 @router.get("/geojson")
 def posts_geojson(ctx: CtxDep) -> dict:
     authorize(ctx, post_privileges(ctx.caller, None), "search", "posts", 0)
-    return geojson(ctx, readable(ctx, search_posts(ctx, read_paging(ctx, "post_date", "desc", ORDER_COLUMNS))))
+    bbox = ctx.request.query_params.get("bbox")
+    return geojson_collection(ctx, read_paging(ctx, "post_date", "desc", ORDER_COLUMNS), None, bbox)
 
 
 @router.get("/geojson/{zoom:int}/{x:int}/{y:int}")
@@ -100,36 +104,53 @@ def posts_geojson_tile(ctx: CtxDep, zoom: int, x: int, y: int) -> dict:
         return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * tile_y / n))))
 
     bbox = [x / n * 360.0 - 180.0, lat(y), (x + 1) / n * 360.0 - 180.0, lat(y + 1)]
-    paging = read_paging(ctx, "post_date", "desc", ORDER_COLUMNS)
-    return geojson(ctx, readable(ctx, search_posts(ctx, paging, bbox=bbox)))
+    # GeoJSONController::prepBoundingBox puts the tile's box in the query as PHP writes floats (14 digits).
+    text = ",".join(php_float(v) for v in bbox)
+    return geojson_collection(ctx, read_paging(ctx, "post_date", "desc", ORDER_COLUMNS), bbox, text)
 
 
-def geojson(ctx: CtxDep, posts: list[Post]) -> dict:
-    forms = {f.id: f for f in ctx.session.exec(select(Form)).all()}
+def geojson_collection(ctx: CtxDep, paging, bbox: list[float] | None, bbox_text: str | None) -> dict:
+    """Formatter/Post/GeoJSONCollection: a feature per post with places, `bbox` echoed, `total` the search's."""
+    posts = search_posts(ctx, paging, bbox=bbox)
+    page = readable(ctx, page_by_rows(posts, paging))
+    forms = forms_by_id(ctx, page)
+    seen = Restrictions.load(ctx, forms)
+    wanted = csv_values(ctx.request.query_params.get("include_attributes") or "")
     features = []
-    for post in posts:
-        points = point_values(post)
-        if not points:
-            continue
-        form = forms.get(post.form_id)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "GeometryCollection",
-                    "geometries": [{"type": "Point", "coordinates": [lon, lat]} for lat, lon in points],
-                },
-                "properties": {
-                    "title": post.title,
-                    "description": post.content,
-                    "marker-color": form.color if form else None,
-                    "id": post.id,
-                    "url": ctx.url("posts", post.id),
-                    "source": post.source,
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features, "total": len(features)}
+    for post in page:
+        values = {k: v for k, v in seen.values(post).items() if not wanted or k in wanted}
+        geometries = [g for items in values.values() for g in map(to_geometry, items) if g]
+        if geometries:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "GeometryCollection", "geometries": geometries},
+                    "properties": {
+                        "title": post.title,
+                        "description": post.content,
+                        "marker-color": marker_color(forms.get(post.form_id)),
+                        "id": post.id,
+                        "url": ctx.url("posts", post.id),
+                        "source": post.source or "web",
+                        "data_source_message_id": post.data_source_message_id,
+                    },
+                }
+            )
+    out: dict = {"type": "FeatureCollection", "features": features}
+    if bbox_text:
+        out["bbox"] = bbox_text.split(",")
+    out["total"] = len(posts)
+    return out
+
+
+def marker_color(form: Form | None) -> str | None:
+    color = (form.color or "").lstrip("#") if form else ""
+    return f"#{color}" if color else None
+
+
+def php_float(value: float) -> str:
+    text = f"{value:.14G}"
+    return "0" if text == "-0" else text
 
 
 @router.get("/stats")
@@ -189,9 +210,28 @@ def get_post(ctx: CtxDep, post_id: int) -> dict:
 
 @router.get("/{post_id:int}/geojson")
 def post_geojson(ctx: CtxDep, post_id: int) -> dict:
+    """Formatter/Post/GeoJSON: one feature per place value, with the field it came from."""
     post = get_report(ctx, post_id)
-    authorize(ctx, post_privileges(ctx.caller, post), "read", "posts", post_id)
-    return geojson(ctx, [post])
+    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
+    authorize(ctx, post_privileges(ctx.caller, post, form), "read", "posts", post_id)
+    seen = Restrictions.load(ctx, {form.id: form} if form else {})
+    features = [
+        {
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {
+                "title": post.title,
+                "description": post.content,
+                "marker-color": marker_color(form),
+                "id": post.id,
+                "attribute_key": key,
+            },
+        }
+        for key, items in seen.values(post).items()
+        for geometry in map(to_geometry, items)
+        if geometry
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 @router.put("/{post_id:int}")
@@ -202,6 +242,9 @@ async def update_post(ctx: CtxDep, post_id: int) -> dict:
     form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "update", "posts", post_id)
     before = post.status
+    changes_user = ("user" in data or "user_id" in data) and ref_id(data, "user") != post.user_id
+    if changes_user and not ctx.caller.can("Manage Posts"):
+        authorize(ctx, [], "update", "posts", post_id)  # PostAuthorizer, before validation: managers only
     errors = validate_post(ctx, data, post)
     errors += check_approval(ctx, post, before)
     if errors:
@@ -242,7 +285,7 @@ def lock_post(ctx: CtxDep, post_id: int) -> dict:
     }
     ctx.session.add(post)
     ctx.session.commit()
-    return {"id": post.id, "url": ctx.url("posts", post.id, "lock"), **post.lock}
+    return render_lock(ctx, post.lock)
 
 
 @router.delete("/{post_id:int}/lock")
@@ -250,7 +293,7 @@ def unlock_post(ctx: CtxDep, post_id: int) -> dict:
     ctx.require_token()
     post = get_report(ctx, post_id)
     authorize(ctx, post_privileges(ctx.caller, post), "update", "posts", post_id)
-    lock, post.lock = post.lock or {}, None
+    lock, post.lock = post.lock or {"id": post.id, "user_id": None, "post_id": post.id, "expires": None}, None
     ctx.session.add(post)
     ctx.session.commit()
-    return {"id": post.id, "url": ctx.url("posts", post.id, "lock"), **lock}
+    return render_lock(ctx, lock)
