@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+# An array of plain values (ids, labels) in the defaults may hold numbers or strings in a user's records: the vendors'
+# lists take either (Ushahidi's select options are labels where its tags options are ids, its post `sets` ids are
+# strings or numbers), and the defaults happening to use one says nothing about the other. Booleans, nulls, objects
+# and arrays in such a list stay shape errors, and so does a value outside any array.
+NUMBER_OR_STRING = frozenset({"integer", "number", "string"})
 
 
 class FixtureError(Exception):
@@ -66,12 +71,13 @@ class Shape:
             items=cls.of(items) if items else None,
         )
 
-    def problems(self, value, where: str, top: bool = False) -> list[str]:
+    def problems(self, value, where: str, top: bool = False, in_array: bool = False) -> list[str]:
         kind = _json_type(value)
-        if self.types <= {"null"} or kind in self.types or (kind == "integer" and "number" in self.types):
+        accepted = NUMBER_OR_STRING if in_array and self.types and self.types <= NUMBER_OR_STRING else self.types
+        if self.types <= {"null"} or kind in accepted or (kind == "integer" and "number" in accepted):
             pass
         else:
-            wanted = " or ".join(sorted(self.types))
+            wanted = " or ".join(sorted(accepted))
             return [f"{where}: expected {wanted}, got {kind}"]
         found: list[str] = []
         if isinstance(value, dict) and self.fields:
@@ -84,8 +90,8 @@ class Shape:
                 elif top:
                     found.append(f"{where}: unknown field {key!r} (known: {', '.join(self.fields)})")
         elif isinstance(value, list) and self.items is not None:
-            for i, item in enumerate(value):
-                found += self.items.problems(item, f"{where}[{i}]")
+            for i, element in enumerate(value):
+                found += self.items.problems(element, f"{where}[{i}]", in_array=True)
         return found
 
 

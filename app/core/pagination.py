@@ -2,9 +2,13 @@
 
 from urllib.parse import urlencode
 
+# The largest LIMIT or OFFSET both stores take (SQLite's INTEGER, PostgreSQL's BIGINT); beyond it binding fails.
+MAX_INTEGER = 2**63 - 1
+
 
 def to_int(value, default: int | None = None, minimum: int | None = None) -> int | None:
-    """An int from a query-string value, or default when it is missing or not a whole number."""
+    """An int from a query-string value, or default when it is missing or not a whole number; below `minimum` it is
+    `minimum`, beyond 64 bits the largest 64-bit integer (a page past every row rather than a failed query)."""
     if value is None or isinstance(value, bool):
         return default
     try:
@@ -13,7 +17,7 @@ def to_int(value, default: int | None = None, minimum: int | None = None) -> int
         return default
     if minimum is not None and number < minimum:
         return minimum
-    return number
+    return max(-MAX_INTEGER - 1, min(number, MAX_INTEGER))
 
 
 def page_url(base: str, params: dict) -> str:

@@ -140,6 +140,40 @@ def test_bad_fixtures_are_listed_by_file_record_and_field_and_change_nothing(dat
     assert "not a folder" in capsys.readouterr().err
 
 
+def test_lists_of_plain_values_take_numbers_or_strings(database, tmp_path, capsys):
+    """Ushahidi's select options are labels where the default records only show tags options (ids)."""
+    attributes = json.loads((Settings().fixtures_dir / "ushahidi" / "form_attributes.json").read_text())
+    tags = next(a for a in attributes if a["id"] == 5)
+    select = {**tags, "id": 900, "key": "my-select", "label": "Colour", "input": "select", "type": "varchar"}
+    folder = tmp_path / "select"
+    _write(folder, "ushahidi", "form_attributes", [{**select, "options": ["Red", "Green", 3, 2.5]}])
+    assert main(["seed", "--fixtures", str(folder)]) == 0
+    with _app(database) as client:
+        token = client.post("/__admin/tokens", json={"vendor": "ushahidi", "user": "admin@ushahidi.com"}).json()
+        response = client.get("/ushahidi/api/v3/forms/1/attributes/900", headers=token["headers"])
+        assert response.status_code == 200, response.text
+        assert response.json()["options"] == ["Red", "Green", 3, 2.5]
+    wrong = tmp_path / "wrong"
+    _write(wrong, "ushahidi", "form_attributes", [{**select, "options": ["Red", {"label": "Green"}, None, True]}])
+    _write(wrong, "ushahidi", "posts", [{**_post(), "sets": "1"}])
+    capsys.readouterr()
+    assert main(["seed", "--fixtures", str(wrong)]) == 2
+    err = capsys.readouterr().err
+    options = f"{wrong / 'ushahidi' / 'form_attributes.json'}: record 0: field 'options'"
+    for problem in (
+        f"{options}[1]: expected integer or number or string, got object",
+        f"{options}[2]: expected integer or number or string, got null",
+        f"{options}[3]: expected integer or number or string, got boolean",
+        f"{wrong / 'ushahidi' / 'posts.json'}: record 0: field 'sets': expected array, got string",
+    ):
+        assert problem in err
+    assert "field 'options'[0]" not in err
+
+
+def _post() -> dict:
+    return json.loads((Settings().fixtures_dir / "ushahidi" / "posts.json").read_text())[0]
+
+
 def test_a_conflict_in_the_database_rolls_back(database, mine, capsys):
     assert main(["seed", "--fixtures", str(mine)]) == 0
     users = json.loads((Settings().fixtures_dir / "ushahidi" / "users.json").read_text())

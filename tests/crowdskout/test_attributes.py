@@ -24,6 +24,25 @@ def test_limit_offset_and_plural_alias(cs):
     assert cs.get("/v1/attributes").json() == cs.get("/v1/attribute").json()
 
 
+def test_out_of_range_limits_and_offsets_are_clamped(cs):
+    """docs/vendors/crowdskout.md §1.1: a number beyond 64 bits is the largest one, a negative one 0, a word none."""
+    everything = cs.get("/v1/attribute").json()
+    nothing = {"success": True, "messages": [], "data": {"total": 7, "list": []}}
+    huge = "9" * 34
+    expected = {
+        f"limit={huge}": everything,
+        "limit=abc&offset=": everything,
+        f"limit=9223372036854775808&offset=-{huge}": everything,
+        f"limit=-{huge}": nothing,
+        "limit=-5&offset=-3": nothing,
+        f"offset={huge}&limit=2": nothing,
+    }
+    for query, body in expected.items():
+        response = cs.get(f"/v1/attribute?{query}")
+        assert (response.status_code, response.json()) == (200, body), query
+    assert cs.get(f"/v1/attributes?limit={huge}").json() == everything
+
+
 def test_create_update_and_delete_as_documented(cs):
     created = cs.post(
         "/v1/attribute",

@@ -151,12 +151,12 @@ def test_bulk_delete(api):
             {
                 "service": "twitter",
                 "type": "user",
-                "input": 5,
+                "input": {"text": "x"},
                 "contractId": CONTRACT_2,
                 "collectionId": "565d4de4046e659546e62151",
             },
             "input",
-            "type",
+            "cast",
         ),
         (
             "/collection/inputs",

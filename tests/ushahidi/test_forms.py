@@ -87,6 +87,16 @@ def test_form_roles_and_stats(ush, admin):
     assert stats["total_by_data_source"] == {"sms": "1", "email": 0, "twitter": 0, "web": "3", "all": 4}
 
 
+def test_stats_of_a_survey_without_posts_count_web_as_a_string(ush, admin):
+    """docs/vendors/ushahidi.md §1.2 (Forms): `web` is a COUNT row of its own, "0" when nothing came from the web."""
+    created = ush.post("/api/v3/forms", json={"name": "Empty survey"}, headers=admin)
+    assert created.status_code == 200, created.text
+    stats = ush.get(f"/api/v3/forms/{created.json()['id']}/stats", headers=admin)
+    assert stats.status_code == 200
+    assert stats.json()["total_by_data_source"] == {"sms": 0, "email": 0, "twitter": 0, "web": "0", "all": 0}
+    assert '"total_by_data_source":{"sms":0,"email":0,"twitter":0,"web":"0","all":0}' in stats.text.replace(" ", "")
+
+
 def test_replace_form_roles_sets_can_create(ush, admin, user):
     response = ush.put("/api/v3/forms/4/roles", json={"roles": [1]}, headers=admin)
     assert response.status_code == 200 and [r["role_id"] for r in response.json()["results"]] == [1]

@@ -134,10 +134,20 @@ def test_validation_errors_are_listed_per_field_and_nothing_is_stored(ush, admin
         {"form": "abc", "title": "t"},
         {"tags": "1", "title": "t", "form": 1},
         {"post_date": "not a date", "title": "t", "form": 1},
+        {"post_date": "9" * 34, "title": "t", "form": 1},
+        {"post_date": -(10**30), "title": "t", "form": 1},
     ],
 )
 def test_wrong_types_never_give_500(ush, admin, payload):
     response = ush.post("/api/v3/posts", json=payload, headers=admin)
+    assert response.status_code in (200, 422)
+    assert "errors" in response.json() or "id" in response.json()
+
+
+def test_a_post_date_beyond_a_double_is_no_date(ush, admin):
+    body = '{"post_date": 1e400, "title": "t", "form": 1}'
+    headers = {**admin, "Content-Type": "application/json"}
+    response = ush.post("/api/v3/posts", content=body, headers=headers)
     assert response.status_code in (200, 422)
     assert "errors" in response.json() or "id" in response.json()
 

@@ -2,6 +2,8 @@
 "propertyValue"?, "reason"?, "code"?}]}, with the requestId also in the `X-Request-Id` header. On the Content host the
 body also says `"status": "error"`, which its clients test for (docs/vendors/crowdynews.md §2.4)."""
 
+import json
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -40,7 +42,8 @@ class CrowdynewsError(Exception):
 
 
 def validation(prop: str, value, reason: str, message: str) -> CrowdynewsError:
-    shown = value if isinstance(value, str) else None if value is None else str(value)
+    """`propertyValue` is the refused value as text: a string itself, an object or array as JSON."""
+    shown = value if isinstance(value, str) else None if value is None else json.dumps(value, separators=(",", ":"))
     return CrowdynewsError(400, message, "ValidationError", propertyName=prop, propertyValue=shown, reason=reason)
 
 

@@ -1,11 +1,45 @@
 """SQLModel tables of the Crowdynews emulator: OAuth clients and tokens, Control API resources (one table,
 documents as Mongo stored them) and Content API items."""
 
-from sqlalchemy import Index, column
+import math
+
+from sqlalchemy import JSON, Column, Index, column
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from crowdmock.core.db import json_field
 from crowdmock.core.dialect import JsonField
+
+
+def js_numbers(value):
+    """A JSON value with its numbers as JavaScript holds and writes them (docs/vendors/crowdynews.md §2.7): a whole
+    number is an integer (`30`, never `30.0`), an integer beyond a double's precision a double, Infinity null."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) < 2**63 else value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return js_numbers(float(value))
+    if isinstance(value, dict):
+        return {k: js_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [js_numbers(v) for v in value]
+    return value
+
+
+class JsDocument(TypeDecorator):
+    """A JSON column whose numbers are stored as JavaScript writes them, whatever wrote the row (fixtures, snapshots,
+    requests): once per write, so reading and answering need no second pass."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return js_numbers(value)
+
+
+def js_document():
+    return Field(default=None, sa_column=Column(JsDocument))
 
 
 class Client(SQLModel, table=True):
@@ -43,7 +77,7 @@ class Resource(SQLModel, table=True):
     customer_id: str = Field(index=True)
     contract_id: str | None = Field(default=None, index=True)
     last_modified: float = 0
-    doc: dict | None = json_field()  # the whole document, `_id` and audit fields included, in its key order
+    doc: dict | None = js_document()  # the whole document, `_id` and audit fields included, in its key order
 
 
 class ContentItem(SQLModel, table=True):
@@ -62,4 +96,4 @@ class ContentItem(SQLModel, table=True):
     kudos_score: float = 0
     latitude: float | None = None
     longitude: float | None = None
-    doc: dict | None = json_field()  # the item as the API shows it, without `date` and `state`
+    doc: dict | None = js_document()  # the item as the API shows it, without `date` and `state`

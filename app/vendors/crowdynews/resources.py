@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from crowdmock.core import clock
+from crowdmock.vendors.crowdynews.casting import cast
 from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
 
 HEX_ID = re.compile(r"^[0-9a-f]{24}$")
@@ -190,18 +191,6 @@ KINDS: dict[str, Kind] = {
 READ_ONLY = {"_id", "created", "createdBy", "lastModified", "lastModifiedBy", "customerId"}
 
 
-def _type_ok(kind_field: Field, value) -> bool:
-    checks = {
-        "string": lambda v: isinstance(v, str),
-        "boolean": lambda v: isinstance(v, bool),
-        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-        "array": lambda v: isinstance(v, list),
-        "object": lambda v: isinstance(v, dict),
-        "id": lambda v: isinstance(v, str) and bool(HEX_ID.match(v)),
-    }
-    return checks.get(kind_field.type, lambda v: True)(value)
-
-
 def slugify(name: str, sep: str = "-") -> str:
     return re.sub(r"[^a-z0-9]+", sep, name.lower()).strip(sep) or "collection"
 
@@ -229,7 +218,7 @@ def check(kind: Kind, doc: dict) -> None:
             message = f"type must be one of {', '.join(SERVICES.get(service, ()))} for service {service}."
             raise validation("type", type_, "enum", message)
         if type_ == "location":
-            for prop, low, high in (("latitude", -90, 90), ("longitude", -180, 180), ("radius", 0, 1e7)):
+            for prop, low, high in (("latitude", -90, 90), ("longitude", -180, 180), ("radius", 0, 10_000_000)):
                 value = doc.get(prop)
                 if value is None:
                     raise validation(prop, value, "required", f"{prop} is required for type location.")
@@ -260,8 +249,29 @@ def check(kind: Kind, doc: dict) -> None:
                 raise validation(f"output[{n}].collectionId", None, "required", "collectionId is required.")
 
 
+# Schema paths inside array and rule values: what each element or rule field is cast to (casting.cast).
+ITEMS = {("lists", "entries"): "string", ("chains", "sets"): "id"}
+RULE_FIELDS = {"operator": "string", "field": "string", "not": "boolean", "listId": "id"}
+SUBDOCUMENTS = {("sets", "rules"), ("sets", "preCondition"), ("publications", "output")}
+
+
+def _cast_rules(kind: Kind, name: str, value):
+    """A filter set's rules are subdocuments: their fields are cast like the document's own."""
+    rules = [(f"rules[{n}]", r) for n, r in enumerate(value)] if name == "rules" else [(name, value)]
+    for prop, rule in rules:
+        for key, type_ in RULE_FIELDS.items():
+            if isinstance(rule, dict) and rule.get(key) is not None:
+                rule[key] = cast(f"{prop}.{key}", type_, rule[key])
+    if kind.name == "publications" and name == "output":
+        for n, out in enumerate(value):
+            if isinstance(out, dict) and out.get("collectionId") is not None:
+                out["collectionId"] = cast(f"output[{n}].collectionId", "id", out["collectionId"])
+    return value
+
+
 def clean(kind: Kind, body, partial: bool) -> dict:
-    """The writable fields of a request body, type-checked; required ones must be there unless partial."""
+    """The writable fields of a request body, cast as Mongoose casts them (casting.py); required ones must be there
+    unless partial."""
     if not isinstance(body, dict):
         raise CrowdynewsError(400, "The request body must be a JSON object.")
     out = {}
@@ -271,11 +281,15 @@ def clean(kind: Kind, body, partial: bool) -> dict:
                 raise validation(f.name, None, "required", f"{f.name} is required.")
             continue
         value = body[f.name]
-        if value is None and not f.required:
+        if value is not None:
+            value = cast(f.name, f.type, value, ITEMS.get((kind.name, f.name)))
+        if value is not None and (kind.name, f.name) in SUBDOCUMENTS:
+            value = _cast_rules(kind, f.name, value)
+        if value is None:
+            if f.required:
+                raise validation(f.name, None, "required", f"{f.name} is required.")
             out[f.name] = None
             continue
-        if not _type_ok(f, value):
-            raise validation(f.name, value, "type", f"{f.name} must be of type {f.type}.")
         if f.choices and value not in f.choices:
             raise validation(f.name, value, "enum", f"{f.name} must be one of {', '.join(f.choices)}.")
         if f.type == "string" and f.required and not value.strip():

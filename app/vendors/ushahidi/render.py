@@ -3,6 +3,7 @@ the v3 list envelope with its paging block. The field order of each resource is 
 
 Kept free of the table models: the seed loader reads the documented payloads with it (seed.py)."""
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -20,17 +21,23 @@ def w3c(ts: int | None) -> str | None:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
+# Unix seconds of years 1 and 9999, the range a time is written in (w3c); numbers beyond it are clamped to it.
+EARLIEST, LATEST = -62135596800, 253402300799
+
+
 def parse_time(value) -> int | None:
     """ISO 8601, W3C, `YYYY-MM-DD HH:MM:SS` (UTC without offset) or unix seconds -> unix int, else None."""
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, int | float):
-        return int(value)
+        return max(EARLIEST, min(int(value), LATEST))
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
-        return int(text)
+    if text.isascii() and text.isdigit():
+        return min(int(text), LATEST)
     text = text.replace("Z", "+00:00").replace("/", "-")
     try:
         parsed = datetime.fromisoformat(text)

@@ -114,8 +114,11 @@ def form_stats(ctx: CtxDep, form_id: int) -> dict:
     for post in posts:
         source = post.source if post.source in by_source else "web"
         by_source[source] += 1
-    # The seed shows MySQL counts as strings ("2") and missing sources as the integer 0.
-    totals = {k: (str(v) if v else 0) for k, v in by_source.items()}
+    # docs/vendors/ushahidi.md §1.2 (Forms): MySQLi answers every COUNT as a string. `sms`, `email` and `twitter`
+    # come from a grouped count, a source without messages staying the repository's integer 0; `web` is a COUNT row
+    # of its own ("0" when none); `all` is PHP's sum of the four, an integer. The entity's `int` definition for these
+    # nested keys is never applied (TransformData recurses with the top-level definition).
+    totals = {k: str(v) if v or k == "web" else 0 for k, v in by_source.items()}
     targeted = form.targeted_survey
     return {
         "id": None,
