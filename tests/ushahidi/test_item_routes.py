@@ -7,7 +7,7 @@ API = "/api/v3"
 
 
 def test_geojson_of_a_post_and_of_a_tile(ush, admin):
-    # Formatter/Post/GeoJSON: a feature per place, naming the field it came from (docs/vendors/ushahidi.md §1.24).
+    # Formatter/Post/GeoJSON: a feature per place, naming the field it came from (docs/vendors/ushahidi.md §1.29).
     assert ush.get(f"{API}/posts/18100/geojson", headers=admin).json() == {
         "type": "FeatureCollection",
         "features": [

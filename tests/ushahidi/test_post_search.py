@@ -1,5 +1,5 @@
 """Post search and what a caller without "Manage Posts" sees, as the v3 PostRepository does it
-(docs/vendors/ushahidi.md §1.3 and §1.24)."""
+(docs/vendors/ushahidi.md §1.3 and §1.29)."""
 
 API = "/api/v3"
 STATUS_FIELD = "4695fc1a-f51d-4d59-b264-97083e4e8179"  # survey 1, stage 14: an internal task

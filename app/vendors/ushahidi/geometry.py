@@ -1,5 +1,5 @@
 """Post values as GeoJSON geometries, as the v3 GeometryConverter makes them: a `{lat, lon}` value is a Point, a WKT
-string (a geometry field's value) its GeoJSON form (docs/vendors/ushahidi.md §1.24)."""
+string (a geometry field's value) its GeoJSON form (docs/vendors/ushahidi.md §1.29)."""
 
 import re
 

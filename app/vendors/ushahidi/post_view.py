@@ -1,5 +1,5 @@
 """What a caller without "Manage Posts" may see of a post: the v3 PostRepository::getEntity and PostPermissions
-scrub author, time, location and private or hidden-stage values before formatting (docs/vendors/ushahidi.md §1.24)."""
+scrub author, time, location and private or hidden-stage values before formatting (docs/vendors/ushahidi.md §1.29)."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,6 +11,21 @@ from crowdmock.vendors.ushahidi.models import ConfigGroup, Form, FormAttribute, 
 from crowdmock.vendors.ushahidi.render import parse_time
 
 DEFAULT_PRECISION = 2  # the map config's location_precision as shipped
+VALUE_TYPES = (
+    "datetime",
+    "decimal",
+    "geometry",
+    "int",
+    "point",
+    "relation",
+    "text",
+    "description",
+    "varchar",
+    "markdown",
+    "title",
+    "media",
+    "tags",
+)
 
 
 @dataclass
@@ -27,21 +42,29 @@ class Restrictions:
     @classmethod
     def load(cls, ctx: Ctx, forms: dict[int, Form]) -> "Restrictions":
         manager = ctx.caller.can("Manage Posts")
-        if manager:
-            return cls(manager, forms)
-        stage_rows = ctx.session.exec(select(FormStage).where(FormStage.form_id.in_(list(forms) or [0]))).all()
         attribute_rows = ctx.session.exec(
             select(FormAttribute.key, FormAttribute.response_private, FormAttribute.form_stage_id, FormAttribute.type)
         ).all()
+        attributes = {key: (bool(private), stage, kind) for key, private, stage, kind in attribute_rows}
+        if manager:
+            return cls(manager, forms, attributes)
+        stage_rows = ctx.session.exec(select(FormStage).where(FormStage.form_id.in_(list(forms) or [0]))).all()
         config = ctx.session.get(ConfigGroup, "map")
         precision = (config.data or {}).get("location_precision", DEFAULT_PRECISION) if config else DEFAULT_PRECISION
         return cls(
             manager,
             forms,
-            {key: (bool(private), stage, kind) for key, private, stage, kind in attribute_rows},
+            attributes,
             {s.id: s for s in stage_rows},
             int(precision) if isinstance(precision, int | float) else DEFAULT_PRECISION,
         )
+
+    def _ordered(self, values: dict) -> dict:
+        """Values by type in the order the v3 ValueFactory reads its tables (AppConfig's map), then as stored."""
+        if len(values) < 2:
+            return values
+        kinds = {key: self.attributes.get(key, (False, None, ""))[2] for key in values}
+        return {key: values[key] for key in sorted(values, key=lambda k: _type_rank(kinds[k]))}
 
     def _hidden(self, post: Post, flag: str) -> bool:
         # PostPermissions::canUserSee*: a survey's hide_* flag; posts without a survey are scrubbed for non-managers.
@@ -61,7 +84,7 @@ class Restrictions:
 
     def values(self, post: Post) -> dict:
         """The values this caller may see: times at midnight, points rounded where the survey hides them."""
-        values = post.values or {}
+        values = self._ordered(post.values or {})
         if self.manager or not values:
             return values
         hidden_stages = {
@@ -84,12 +107,16 @@ class Restrictions:
         return out
 
 
+def _type_rank(kind: str) -> int:
+    return VALUE_TYPES.index(kind) if kind in VALUE_TYPES else len(VALUE_TYPES)
+
+
 def midnight(ts: int | None) -> int | None:
     return None if ts is None else ts - ts % 86400
 
 
 def midnight_value(value):
-    # Stored datetimes are "Y-m-d H:i:s" (§1.24); hideTime keeps the date.
+    # Stored datetimes are "Y-m-d H:i:s" (§1.29); hideTime keeps the date.
     return f"{value[:10]} 00:00:00" if isinstance(value, str) and len(value) >= 10 else value
 
 

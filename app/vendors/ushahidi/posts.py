@@ -479,6 +479,8 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
                 items = value if isinstance(value, list) else [value]
                 if attribute.cardinality and len(items) > attribute.cardinality:
                     errors.append(("values", f"Too many values for {attribute.label} (max: {attribute.cardinality})"))
+                if (problem := _value_problem(attribute, items)) is not None:
+                    errors.append(("values", problem))
                 if attribute.type == "point":
                     for item in items:
                         _check_point(attribute.label, item, errors)
@@ -493,6 +495,8 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
                         items = [mysql_datetime(ts) for ts in stamps]
                 stored[key] = items
             post.values = stored
+        if isinstance(values, dict) and post.form_id:
+            errors += _missing_required(ctx, post.form_id, values, data.get("completed_stages"))
     post.tags = tags
     # PostRepository::create/update: a legacy `tags` list fills the survey's first tags field when values lack it.
     first_tags = min((a for a in attributes.values() if a.type == "tags"), key=lambda a: a.priority, default=None)
@@ -511,6 +515,65 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
     for attribute in attributes.values():
         if attribute.required and attribute.type == "title" and not post.title:
             errors.append(("title", "title must not be empty"))
+    return errors
+
+
+FIELDS_OF_THE_POST = ("title", "description")
+URL = re.compile(r"^(https?|ftp)://[^\s/$.?#][^\s]*$", re.I)
+
+
+def _value_problem(attribute: FormAttribute, items: list) -> str | None:
+    """The first failing value of a field, as the v3 value validators word it (Validator/Post/*, lang post.php)."""
+    label = attribute.label
+    for value in items:
+        if attribute.type in ("varchar", "title") and not isinstance(value, str | int | float | bool):
+            return f"The field {label} must be scalar, Given: {value}"
+        if attribute.type == "varchar" and isinstance(value, str) and len(value) > 255:
+            return f"The field {label} must not exceed 255 characters long, Given: 255"
+        if attribute.type in ("link", "video") and not (isinstance(value, str) and URL.match(value)):
+            return f"The field {label} must be a url, Given: {value}"
+        if attribute.type == "video" and "youtube" not in value and "vimeo" not in value:
+            return f"The field {label} must be either a youtube or vimeo url, Given: {value}"
+        if attribute.type in ("int", "decimal") and not _numeric(value):
+            word = "a digit" if attribute.type == "int" else "a decimal with 2 places"
+            return f"The field {label} must be {word}, Given: {value}"
+    return None
+
+
+def _numeric(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _missing_required(ctx: Ctx, form_id: int, values: dict, completed) -> list[tuple[str, str]]:
+    """checkRequiredPostAttributes and checkRequiredTaskAttributes: the survey's post stage's required fields, and
+    every completed stage's, must be among the values' keys. Title and description fields are the post's own title
+    and content, checked apart (the seed marks them required where Ushahidi's datasets do not)."""
+    stages = {s.id: s for s in ctx.session.exec(select(FormStage).where(FormStage.form_id == form_id)).all()}
+    post_stage = next((s for s in sorted(stages.values(), key=lambda s: s.id) if s.type == "post"), None)
+    required = ctx.session.exec(
+        select(FormAttribute).where(FormAttribute.form_stage_id.in_(list(stages) or [0]), FormAttribute.required)
+    ).all()
+    errors = [
+        ("values", f"attribute {a.label} is required")
+        for a in required
+        if post_stage
+        and a.form_stage_id == post_stage.id
+        and a.type not in ("title", "description")
+        and a.key not in values
+    ]
+    for stage_id in completed if isinstance(completed, list) else []:
+        stage = stages.get(stage_id) if isinstance(stage_id, int) else None
+        errors += [
+            ("values", f'attribute {a.label} is required before stage "{stage.label}" can be completed')
+            for a in required
+            if stage and a.form_stage_id == stage.id and a.type not in FIELDS_OF_THE_POST and a.key not in values
+        ]
     return errors
 
 

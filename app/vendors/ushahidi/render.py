@@ -21,7 +21,8 @@ def w3c(ts: int | None) -> str | None:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-# Unix seconds of years 1 and 9999, the range a time is written in (w3c); numbers beyond it are clamped to it.
+# Unix seconds of years 1 and 9999, the range a time is written in (w3c); numbers beyond it are no time (strtotime
+# gives false for them), so a filter ignores them and a body's date fails validation.
 EARLIEST, LATEST = -62135596800, 253402300799
 
 
@@ -32,12 +33,12 @@ def parse_time(value) -> int | None:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, int | float):
-        return max(EARLIEST, min(int(value), LATEST))
+        return int(value) if EARLIEST <= value <= LATEST else None
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
     if text.isascii() and text.isdigit():
-        return min(int(text), LATEST)
+        return int(text) if int(text) <= LATEST else None
     text = text.replace("Z", "+00:00").replace("/", "-")
     try:
         parsed = datetime.fromisoformat(text)

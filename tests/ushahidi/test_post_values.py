@@ -1,0 +1,60 @@
+"""Field values checked as the v3 value validators and required-field rules do (docs/vendors/ushahidi.md §1.22)."""
+
+import pytest
+
+API = "/api/v3"
+
+
+def add_field(ush, admin, **field) -> dict:
+    body = {"label": "Field", "input": "text", "type": "varchar", "form_stage_id": 1, "cardinality": 0, **field}
+    response = ush.post(f"{API}/forms/1/attributes", json=body, headers=admin)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def first_problem(ush, admin, values: dict, **extra) -> dict:
+    response = ush.post(f"{API}/posts", json={"form": 1, "title": "t", "values": values, **extra}, headers=admin)
+    assert response.status_code == 422, response.text
+    return response.json()["errors"][1]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("not a url", "The field Video must be a url, Given: not a url"),
+        (
+            "https://www.yourtube.com/watch/12345",
+            "The field Video must be either a youtube or vimeo url, Given: https://www.yourtube.com/watch/12345",
+        ),
+    ],
+)
+def test_video_values_must_be_youtube_or_vimeo_urls(ush, admin, value, message):
+    video = add_field(ush, admin, label="Video", input="video", type="video")
+    problem = first_problem(ush, admin, {video["key"]: [value]})
+    assert problem == {"status": 422, "title": message, "message": message, "source": {"pointer": "/values"}}
+    ok = ush.post(
+        f"{API}/posts", json={"form": 1, "title": "t", "values": {video["key"]: ["https://vimeo.com/1"]}}, headers=admin
+    )
+    assert ok.status_code == 200 and ok.json()["values"][video["key"]] == ["https://vimeo.com/1"]
+
+
+def test_numbers_and_links_are_checked(ush, admin):
+    number = add_field(ush, admin, label="Count", type="int", input="number")
+    assert (
+        first_problem(ush, admin, {number["key"]: ["many"]})["title"] == "The field Count must be a digit, Given: many"
+    )
+    link = add_field(ush, admin, label="Site", type="link", input="text")
+    assert (
+        first_problem(ush, admin, {link["key"]: ["nowhere"]})["title"] == "The field Site must be a url, Given: nowhere"
+    )
+
+
+def test_required_fields_of_the_post_stage_and_of_completed_stages(ush, admin):
+    where = add_field(ush, admin, label="Where", required=True)
+    assert first_problem(ush, admin, {})["title"] == "attribute Where is required"
+    task = add_field(ush, admin, label="Checked by", required=True, form_stage_id=14)
+    problem = first_problem(ush, admin, {where["key"]: ["here"]}, completed_stages=[14])
+    stage = ush.get(f"{API}/forms/1/stages/14", headers=admin).json()["label"]
+    assert problem["title"] == f'attribute Checked by is required before stage "{stage}" can be completed'
+    done = {where["key"]: ["here"], task["key"]: ["me"]}
+    assert ush.post(f"{API}/posts", json={"form": 1, "title": "t", "values": done}, headers=admin).status_code == 200
