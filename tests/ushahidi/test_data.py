@@ -1,11 +1,6 @@
-"""Export jobs, CSV import and media uploads."""
+"""Export jobs and CSV import (media: test_media.py)."""
 
 from tests.ushahidi.conftest import documented
-
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000030000000208060000009db2d1c60000000a49444154789c6300010000"
-    "0500010d0a2db40000000049454e44ae426082"
-)
 
 
 def test_csv_19_is_the_documented_example(ush, admin):
@@ -47,39 +42,6 @@ def test_csv_upload_map_and_import_with_post(ush, admin):
 
 def test_csv_is_refused_to_users(ush, user):
     assert ush.get("/api/v3/csv/19", headers=user).status_code == 403
-
-
-def test_media_upload_and_download(ush, user):
-    response = ush.post(
-        "/api/v3/media",
-        headers=user,
-        files={"file": ("dot.png", PNG, "image/png")},
-        data={"caption": "A dot"},
-    )
-    assert response.status_code == 200
-    body = response.json()
-    assert (body["caption"], body["mime"], body["original_file_size"]) == ("A dot", "image/png", len(PNG))
-    assert (body["original_width"], body["original_height"]) == (3, 2)
-    assert body["user"]["id"] == 2
-    file_path = body["original_file_url"].removeprefix("http://testserver/ushahidi")
-    assert ush.get(file_path).content == PNG
-
-
-def test_anonymous_media_upload_is_allowed(ush):
-    assert ush.post("/api/v3/media", files={"file": ("dot.png", PNG, "image/png")}).status_code == 200
-
-
-def test_media_over_1_mb_is_422(ush, user):
-    big = PNG + b"\0" * (1_048_577 - len(PNG))
-    response = ush.post("/api/v3/media", headers=user, files={"file": ("big.png", big, "image/png")})
-    assert response.status_code == 422
-    assert response.json()["errors"][1]["title"] == "The file size should be less than 1 MB"
-    assert ush.get("/api/v3/media", headers=user).json()["total_count"] == 0
-
-
-def test_media_must_be_an_image(ush, user):
-    response = ush.post("/api/v3/media", headers=user, files={"file": ("a.txt", b"hi", "text/plain")})
-    assert response.status_code == 422
 
 
 def test_export_jobs_of_the_current_user(ush, admin, user):

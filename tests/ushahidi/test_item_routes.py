@@ -1,7 +1,7 @@
 """Reads, updates and deletes of single resources that the other Ushahidi tests reach only through lists: each
 answer, and the stored state afterwards."""
 
-from tests.ushahidi.test_data import PNG
+from tests.ushahidi.test_media import PNG
 
 API = "/api/v3"
 
@@ -118,12 +118,12 @@ def test_delete_single_records(ush, admin):
         assert ush.get(f"{API}/{path}", headers=admin).status_code == 404, path
 
 
-def test_read_update_and_delete_media(ush, user):
-    created = ush.post(f"{API}/media", headers=user, files={"file": ("dot.png", PNG, "image/png")}).json()
+def test_read_update_and_delete_media(ush, admin):
+    created = ush.post(f"{API}/media", headers=admin, files={"file": ("dot.png", PNG, "image/png")}).json()
     path = f"{API}/media/{created['id']}"
-    assert ush.get(path, headers=user).json()["original_file_size"] == len(PNG)
-    updated = ush.put(path, json={"caption": "Two dots"}, headers=user)
+    assert ush.get(path, headers=admin).json()["original_file_size"] == len(PNG)
+    updated = ush.put(path, json={"caption": "Two dots"}, headers=admin)
     assert updated.status_code == 200 and updated.json()["caption"] == "Two dots"
-    assert ush.get(path, headers=user).json()["caption"] == "Two dots"
-    assert ush.delete(path, headers=user).json()["id"] == created["id"]
-    assert ush.get(path, headers=user).status_code == 404
+    assert ush.get(path, headers=admin).json()["caption"] == "Two dots"
+    assert ush.delete(path, headers=admin).json()["id"] == created["id"]
+    assert ush.get(path, headers=admin).status_code == 404

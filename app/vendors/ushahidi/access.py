@@ -3,6 +3,7 @@
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx
 from crowdmock.vendors.ushahidi.errors import MSG_NO_TOKEN, UshahidiError, unauthorized
 from crowdmock.vendors.ushahidi.models import Form, Post, Set, Tag, User
+from crowdmock.vendors.ushahidi.private import members_only
 
 ALL = ("read", "create", "update", "delete", "search")
 READ_SEARCH = ["read", "search"]
@@ -25,6 +26,7 @@ def admin_only(caller: Caller, permission: str) -> list[str]:
     return list(ALL) if caller.can(permission) else []
 
 
+@members_only
 def post_privileges(caller: Caller, post: Post | None, form: Form | None = None) -> list[str]:
     if caller.is_admin:
         return list(POST_PRIVS)
@@ -55,6 +57,8 @@ def is_published_to(post: Post, role: str | None) -> bool:
 
 
 def set_privileges(caller: Caller, item: Set | None) -> list[str]:
+    if caller.locked_out:  # SetAuthorizer lets anyone search, before the private-deployment check (§1.26)
+        return ["search"]
     if caller.can("Manage Collections and Saved Searches") or (item is not None and caller.owns(item.user_id)):
         return list(ALL)
     allowed = {"search"}
@@ -65,6 +69,7 @@ def set_privileges(caller: Caller, item: Set | None) -> list[str]:
     return _ordered(allowed)
 
 
+@members_only
 def tag_privileges(caller: Caller, tag: Tag | None) -> list[str]:
     if caller.can("Manage Settings"):
         return list(ALL)
@@ -73,12 +78,14 @@ def tag_privileges(caller: Caller, tag: Tag | None) -> list[str]:
     return READ_SEARCH
 
 
+@members_only
 def form_privileges(caller: Caller, form: Form | None) -> list[str]:
     if caller.can("Manage Settings"):
         return list(ALL)
     return ["search"] if form is not None and form.disabled else READ_SEARCH
 
 
+@members_only
 def user_privileges(caller: Caller, user: User | None) -> list[str]:
     if caller.can("Manage Users"):
         allowed = set(USER_PRIVS)

@@ -2,7 +2,9 @@
 
 import base64
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -18,6 +20,7 @@ from crowdmock.core.vendor import public_base
 from crowdmock.settings import Settings
 from crowdmock.vendors.ushahidi.errors import MSG_DENIED, MSG_SCOPE, OAuthError, UshahidiError, unauthorized
 from crowdmock.vendors.ushahidi.models import OAuthClient, Role, User
+from crowdmock.vendors.ushahidi.private import deployment_is_private
 
 VENDOR_CLAIM = "ushahidi"
 # docs/vendors/ushahidi.md §1.6 (AuthServiceProvider::defineScopes); `collections` is accepted beside `sets`.
@@ -63,6 +66,13 @@ class Caller:
     scopes: frozenset[str] = frozenset()
     token_present: bool = False  # an Authorization: Bearer header was sent
     permissions: frozenset[str] = field(default_factory=frozenset)
+    # Reads whether the deployment is private; asked only for callers without a user (docs/vendors/ushahidi.md §1.26).
+    deployment_private: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def locked_out(self) -> bool:
+        """PrivateDeployment::canAccessDeployment refuses callers without a user on a private deployment."""
+        return self.user is None and self.deployment_private is not None and self.deployment_private()
 
     @property
     def user_id(self) -> int:
@@ -96,8 +106,9 @@ def bearer_token(request: Request) -> str | None:
 
 def get_caller(request: Request, session: SessionDep) -> Caller:
     token = bearer_token(request)
+    private = partial(deployment_is_private, session)
     if token is None:
-        return Caller()
+        return Caller(deployment_private=private)
     settings: Settings = tenant_of(request).settings
     claims = read_jwt(settings.token_secret, token)
     if not claims or claims.get("vnd") != VENDOR_CLAIM or claims.get("typ") != "access":
@@ -111,7 +122,7 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
     if user is not None:
         role = session.exec(select(Role).where(Role.name == user.role)).first()
         permissions = frozenset(role.permissions or []) if role else frozenset()
-    return Caller(user, claims.get("cid"), frozenset(claims.get("scopes") or []), True, permissions)
+    return Caller(user, claims.get("cid"), frozenset(claims.get("scopes") or []), True, permissions, private)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

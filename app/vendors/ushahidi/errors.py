@@ -30,6 +30,15 @@ class OAuthError(Exception):
         self.status, self.error, self.description, self.hint = status, error, description, hint
 
 
+class V5ValidationError(Exception):
+    """A v5 form request's failed validation (Requests/BaseRequest.php, docs/vendors/ushahidi.md §1.24): one `errors`
+    object listing each failed field and its messages."""
+
+    def __init__(self, failures: dict[str, list[str]]):
+        super().__init__("please recheck the your inputs")
+        self.failures = failures
+
+
 class MalformedPostJson(Exception):
     """CheckForInvalidJSON middleware: bad JSON on /posts writes has a shape of its own."""
 
@@ -87,6 +96,21 @@ ERROR_SCHEMA = {
         },
         {
             "type": "object",
+            "description": "v5 validation failures",
+            "required": ["errors"],
+            "properties": {
+                "errors": {
+                    "type": "object",
+                    "properties": {
+                        "status": {"type": "integer"},
+                        "message": {"type": "string"},
+                        "failed_validations": {"type": "array", "items": {"type": "object"}},
+                    },
+                }
+            },
+        },
+        {
+            "type": "object",
             "description": "OAuth endpoints (Passport) and malformed JSON on /posts",
             "required": ["error"],
             "properties": {"error": {}, "error_description": {"type": "string"}, "message": {}, "messages": {}},
@@ -117,3 +141,10 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(UshahidiError, ushahidi_error)
     app.add_exception_handler(OAuthError, oauth_error)
     app.add_exception_handler(MalformedPostJson, malformed_json)
+
+    async def v5_validation(request: Request, exc: V5ValidationError) -> Response:
+        failed = [{"field": name, "error_messages": messages} for name, messages in exc.failures.items()]
+        body = {"errors": {"status": 422, "message": str(exc), "failed_validations": failed}}
+        return JSONResponse(body, status_code=422)
+
+    app.add_exception_handler(V5ValidationError, v5_validation)

@@ -342,6 +342,22 @@ class Media(SQLModel, table=True):
     updated: int | None = None
 
 
+class Layer(SQLModel, table=True):
+    """A map overlay of the v5 API, columns in the `layers` table's order (docs/vendors/ushahidi.md §1.24)."""
+
+    __tablename__ = "ushahidi_layer"
+    id: int | None = Field(default=None, primary_key=True)
+    media_id: int | None = None
+    name: str = ""
+    type: str = "geojson"
+    data_url: str | None = None
+    options: Any = json_field()
+    active: int = 1
+    visible_by_default: int = 1
+    created: int = 0
+    updated: int = 0
+
+
 class Tos(SQLModel, table=True):
     """A user's agreement to a version of the terms of service (docs/vendors/ushahidi.md §1.14)."""
 

@@ -83,4 +83,11 @@ def request_fields() -> dict[str, dict]:
         "contacts.contacts": {"type": "string", "description": "Phone numbers, comma-separated."},
         "smssync.task": {"enum": ["send"]},
         "sent_timestamp": {"type": "string", "pattern": "^[0-9]+$", "description": "Milliseconds since 1970."},
+        # docs/vendors/ushahidi.md §1.24: LayerRequest's rules.
+        "layers.name": {"type": "string", "minLength": 2, "maxLength": 50},
+        "layers.type": {"enum": ["geojson", "wms", "tile"]},
+        "layers.active": {"type": "boolean"},
+        "layers.visible_by_default": {"type": "boolean"},
+        "layers.media_id": {"type": "integer", "description": "An uploaded medium's id; data_url or media_id."},
+        "layers.data_url": {"type": "string"},
     }

@@ -86,6 +86,9 @@ def load(folder: Path) -> SeedRows:
         (m.HxlMetadata, [_row(m.HxlMetadata, r) for r in read_fixture(folder, "hxl_meta_data")]),
         (m.HxlFormAttributeTag, read_fixture(folder, "form_attribute_hxl_attribute_tag")),
         (m.TargetedSurveyState, read_fixture(folder, "targeted_survey_state")),
+        # docs/vendors/ushahidi.md §1.24-1.25: uploads' records (their files are not seeded) and v5 map layers.
+        (m.Media, [_row(m.Media, r) for r in read_fixture(folder, "media")]),
+        (m.Layer, [_layer_row(m, r) for r in read_fixture(folder, "layers")]),
         *_user_resources(m, folder),
     ]
 
@@ -102,3 +105,13 @@ def _user_resources(m, folder: Path) -> SeedRows:
         # A webhook's `url` is where it sends, stored, not the computed link of other resources.
         (m.Webhook, [{**_row(m.Webhook, r), "url": r["url"]} for r in read_fixture(folder, "webhooks")]),
     ]
+
+
+def _layer_row(m, record: dict) -> dict:
+    """A layer as the `layers` table holds it: 0/1 flags, unix times (0 when unset)."""
+    row = _row(m.Layer, record)
+    for flag in ("active", "visible_by_default"):
+        row[flag] = int(bool(row.get(flag, True)))
+    for name in ("created", "updated"):
+        row[name] = row.get(name) or 0
+    return row

@@ -7,6 +7,7 @@ from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import get_or_404, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.models import ApiKey
+from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, w3c
 
 router = APIRouter(prefix="/api/v3/apikeys", tags=["apikeys"], dependencies=[require_scope("apikeys")])
@@ -14,6 +15,7 @@ router = APIRouter(prefix="/api/v3/apikeys", tags=["apikeys"], dependencies=[req
 RESOURCE = "apikey"  # the entity's resource name: its `url` and its 403/404 messages use it
 
 
+@members_only
 def apikey_privileges(caller: Caller) -> list[str]:
     """ApiKeyAuthorizer: everything for admins and "Manage Settings", nothing for anyone else."""
     return list(ALL) if caller.can("Manage Settings") else []

@@ -18,11 +18,13 @@ from crowdmock.vendors.ushahidi.models import (
     HxlTag,
     Post,
 )
+from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, w3c
 
 router = APIRouter(prefix="/api/v3/exports/jobs", tags=["exports"], dependencies=[require_scope("posts")])
 
 
+@members_only
 def job_privileges(caller: Caller, job: ExportJob | None) -> list[str]:
     if caller.can(BULK) or (job is not None and caller.owns(job.user_id)):
         return list(ALL)

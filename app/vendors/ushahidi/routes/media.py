@@ -1,28 +1,41 @@
-"""/api/v3/media: image uploads with their captions, and the uploaded files themselves."""
+"""/api/v3/media: uploads with their captions, and the uploaded files under the public disk's /storage
+(docs/vendors/ushahidi.md §1.25)."""
 
 import re
 import struct
+import unicodedata
 
 from fastapi import APIRouter, Response
+from sqlmodel import select
 
-from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core import clock
 from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ushahidi.access import ALL
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import body, copy_fields, load_authorized, read_paging, search, time_now
-from crowdmock.vendors.ushahidi.errors import not_found, validation_failed
+from crowdmock.vendors.ushahidi.deps import body, copy_fields, load_authorized, time_now
+from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
 from crowdmock.vendors.ushahidi.models import Media
-from crowdmock.vendors.ushahidi.render import envelope, w3c
+from crowdmock.vendors.ushahidi.private import members_only
+from crowdmock.vendors.ushahidi.render import w3c
 
 router = APIRouter(prefix="/api/v3/media", tags=["media"], dependencies=[require_scope("media")])
 files = APIRouter(tags=["media"])
-IMAGE_TYPES = ("image/gif", "image/jpg", "image/jpeg", "image/png")
 
 
+@members_only
 def media_privileges(caller: Caller, item: Media | None) -> list[str]:
-    if caller.is_admin or (item is not None and caller.owns(item.user_id)):
+    """MediaAuthorizer: admins do everything; anyone reads, uploads and searches; owners delete (not update)."""
+    if caller.is_admin:
         return list(ALL)
-    return ["read", "create", "search"]
+    allowed = {"read", "create", "search"}
+    if item is not None and caller.owns(item.user_id):
+        allowed.add("delete")
+    return [p for p in ALL if p in allowed]
+
+
+def file_url(ctx: Ctx, item: Media) -> str:
+    """Storage::url on the `public` disk: APP_URL/storage/<path>, the path as stored (not encoded)."""
+    return f"{ctx.base}/storage/{item.o_filename}"
 
 
 def render_media(ctx: Ctx, item: Media) -> dict:
@@ -36,13 +49,47 @@ def render_media(ctx: Ctx, item: Media) -> dict:
         created=w3c(item.created),
         updated=w3c(item.updated),
         mime=item.mime,
-        original_file_url=f"{ctx.base}/media/uploads/{item.id}/{item.o_filename}",
+        original_file_url=file_url(ctx, item),
         original_file_size=item.o_size,
         original_width=item.o_width,
         original_height=item.o_height,
         allowed_privileges=media_privileges(ctx.caller, item),
     )
     return out
+
+
+def is_standard_text(text: str) -> bool:
+    """The Media validator's caption rule `/^[\\pL\\pN\\pP ]++$/uD`: letters, numbers, punctuation and spaces."""
+    return all(ch == " " or unicodedata.category(ch)[0] in "LNP" for ch in text)
+
+
+def storage_path(name: str) -> str:
+    """Uploader::upload: `uniqid()-<name>`, lower-cased, characters other than letters, digits, `-_.` and spaces
+    dropped, under folders named by its first two characters (`a/b/abc-myfile.png`)."""
+    now = clock.time()
+    uniqid = f"{int(now):08x}{int(now % 1 * 1_000_000):05x}"
+    filename = re.sub(r"[^\w\-\s.]+", "", f"{uniqid}-{name}").lower()
+    return f"{filename[0]}/{filename[1]}/{filename}"
+
+
+def content_type(data: bytes) -> str:
+    """The stored file's type as the disk's finfo reads it: images by their signature, else text or bytes."""
+    for signature, mime in SIGNATURES:
+        if data.startswith(signature):
+            return mime
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+    return "text/plain"
+
+
+SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
 
 
 def image_size(data: bytes) -> tuple[int | None, int | None]:
@@ -64,16 +111,6 @@ def image_size(data: bytes) -> tuple[int | None, int | None]:
     return None, None
 
 
-@router.get("")
-def list_media(ctx: CtxDep) -> dict:
-    where = []
-    if (user := ctx.request.query_params.get("user")) and lookup_id(user) is not None:
-        where.append(Media.user_id == lookup_id(user))
-    paging = read_paging(ctx, "id", "asc", {"id", "created"})
-    rows, total = search(ctx, Media, paging, *where)
-    return envelope(ctx, [render_media(ctx, m) for m in rows], total, paging)
-
-
 @router.post("")
 async def upload_media(ctx: CtxDep) -> dict:
     payload = await read_payload(ctx.request)
@@ -81,22 +118,21 @@ async def upload_media(ctx: CtxDep) -> dict:
     if upload is None:
         raise validation_failed("media", [("file", "file must be an image upload")])
     data = await upload.read()
-    mime = (upload.content_type or "").lower()
     errors = []
-    if len(data) > ctx.settings.ushahidi_media_max_bytes:
+    caption = payload.data.get("caption") or None
+    if caption is not None and not (isinstance(caption, str) and is_standard_text(caption)):
+        errors.append(("caption", "caption does not match the required format"))
+    if not 0 < len(data) <= ctx.settings.ushahidi_media_max_bytes:
         errors.append(("o_size", "The file size should be less than 1 MB"))
-    if mime not in IMAGE_TYPES:
-        errors.append(("mime", "The file type should be one of: gif, jpg, jpeg, png"))
-    caption = payload.data.get("caption")
     if errors:
         raise validation_failed("media", errors)
-    width, height = image_size(data)
-    filename = re.sub(r"[^A-Za-z0-9._-]+", "-", upload.filename or "upload") or "upload"
+    mime = content_type(data)
+    width, height = image_size(data) if mime.startswith("image/") else (None, None)
     item = Media(
         user_id=ctx.caller.user_id or None,
         caption=caption,
         mime=mime,
-        o_filename=filename,
+        o_filename=storage_path(upload.filename or ""),
         o_size=len(data),
         o_width=width,
         o_height=height,
@@ -142,9 +178,9 @@ def delete_media(ctx: CtxDep, media_id: int) -> dict:
     return rendered
 
 
-@files.get("/media/uploads/{media_id:int}/{filename}", include_in_schema=False)
-def media_file(ctx: CtxDep, media_id: int, filename: str) -> Response:
-    item = get_row(ctx.session, Media, media_id)
-    if item is None or item.o_filename != filename:
-        raise not_found("media", media_id)
-    return Response(item.content or b"", media_type=item.mime)
+@files.get("/storage/{path:path}", include_in_schema=False)
+def media_file(ctx: CtxDep, path: str) -> Response:
+    item = ctx.session.exec(select(Media).where(Media.o_filename == path)).first()
+    if item is None or item.content is None:
+        raise UshahidiError(404)
+    return Response(item.content, media_type=item.mime)

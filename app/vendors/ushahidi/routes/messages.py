@@ -18,6 +18,7 @@ from crowdmock.vendors.ushahidi.deps import (
 from crowdmock.vendors.ushahidi.errors import not_found, validation_failed
 from crowdmock.vendors.ushahidi.models import CONTACT_TYPES, MESSAGE_STATUSES, Contact, Message, Post, User
 from crowdmock.vendors.ushahidi.posts import render_one
+from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
 messages = APIRouter(prefix="/api/v3/messages", tags=["messages"], dependencies=[require_scope("messages")])
@@ -25,6 +26,7 @@ contacts = APIRouter(prefix="/api/v3/contacts", tags=["contacts"], dependencies=
 CONTACT_FIELDS = {"data_source": (str, True), "country_code": (str, True), "can_notify": (bool, False)}
 
 
+@members_only
 def message_privileges(caller: Caller, message: Message | None) -> list[str]:
     if caller.can("Manage Posts"):
         return list(ALL)
@@ -33,6 +35,7 @@ def message_privileges(caller: Caller, message: Message | None) -> list[str]:
     return []
 
 
+@members_only
 def contact_privileges(caller: Caller, contact: Contact | None) -> list[str]:
     if caller.is_admin or (contact is not None and caller.owns(contact.user_id)):
         return list(ALL)

@@ -10,6 +10,7 @@ from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import validation_failed
 from crowdmock.vendors.ushahidi.models import Notification, Set, User
+from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
 router = APIRouter(
@@ -19,6 +20,7 @@ router = APIRouter(
 RESOURCE = "notifications"
 
 
+@members_only
 def notification_privileges(caller: Caller, item: Notification | None) -> list[str]:
     """NotificationAuthorizer: admins everything; the owner all but search; any signed-in user searches."""
     if caller.is_admin:

@@ -9,11 +9,13 @@ from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import validation_failed
 from crowdmock.vendors.ushahidi.models import Tos
+from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, parse_time, w3c
 
 router = APIRouter(prefix="/api/v3/tos", tags=["tos"], dependencies=[require_scope("tos")])
 
 
+@members_only
 def tos_privileges(caller: Caller, tos: Tos | None) -> list[str]:
     """TosAuthorizer: a signed-in user may create and search (their own), and read their own; nobody updates or
     deletes one."""

@@ -10,6 +10,7 @@ from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, searc
 from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
 from crowdmock.vendors.ushahidi.feature_flags import feature_enabled
 from crowdmock.vendors.ushahidi.models import User, UserSetting
+from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
 router = APIRouter(prefix="/api/v3/users/{user_id:int}/settings", tags=["users"], dependencies=[require_scope("users")])
@@ -19,6 +20,7 @@ RESOURCE = "user_settings"
 PRIVILEGES = ("read", "create", "update", "delete", "search", "read_full", "register")
 
 
+@members_only
 def setting_privileges(caller: Caller, setting: UserSetting | None) -> list[str]:
     """The owner may do everything with their settings; anyone may search, and sees only their own."""
     if setting is not None and caller.owns(setting.user_id):
