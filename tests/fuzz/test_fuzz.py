@@ -50,6 +50,8 @@ NOT_IN_SCHEMA = {
         "does not exist",
         "must exist",  # a user setting's user, a notification's set, a webhook's survey
         "does not belong",
+        "is not in form",  # a new survey field on another survey's stage
+        "is not available",  # a survey field's key that is taken
         "must be an existing",
         "is invalid",
         "already",

@@ -118,3 +118,62 @@ def test_deleting_a_tag_removes_it_from_posts(ush, admin):
 
 def test_user_cannot_write_tags(ush, user):
     assert ush.post("/api/v3/tags", json={"tag": "Mine"}, headers=user).status_code == 403
+
+
+def _role_error(text: str) -> dict:
+    return {
+        "errors": [
+            {"status": 422, "message": "Failed to validate tags entity"},
+            {"status": 422, "title": text, "message": text, "source": {"pointer": "/role"}},
+        ]
+    }
+
+
+def test_tag_role_given_as_a_name_is_a_one_role_list(ush, admin):
+    # Tag 13 is restricted to admins; a child must carry the same roles.
+    child = {"parent_id": 13, "tag": "Closed", "slug": "closed", "type": "status", "color": "00ff00"}
+    response = ush.post("/api/v3/tags", json={**child, "role": "admin"}, headers=admin)
+    assert response.status_code == 200, response.text
+    assert response.json()["role"] == ["admin"] and response.json()["parent"]["id"] == 13
+    encoded = ush.post("/api/v3/tags", json={"tag": "Both", "role": '["admin", "user"]'}, headers=admin)
+    assert encoded.json()["role"] == ["admin", "user"]
+
+
+def test_tag_role_errors_are_the_first_rule_that_fails(ush, admin):
+    total = ush.get("/api/v3/tags", headers=admin).json()["total_count"]
+    child = {"parent_id": 13, "tag": "Closed", "slug": "closed"}
+    unknown = ush.post("/api/v3/tags", json={**child, "role": "nope"}, headers=admin)
+    assert unknown.status_code == 422 and unknown.json() == _role_error("Role nope does not exist")
+    mismatch = ush.post("/api/v3/tags", json={**child, "role": "user"}, headers=admin)
+    assert mismatch.json() == _role_error("Role must match the parent category")
+    none = ush.post("/api/v3/tags", json={**child, "role": None}, headers=admin)
+    assert none.json() == _role_error("Role must match the parent category")
+    # One existing name is enough for the platform's check.
+    some = ush.post("/api/v3/tags", json={**child, "role": ["nope", "user"]}, headers=admin)
+    assert some.json() == _role_error("Role must match the parent category")
+    assert ush.get("/api/v3/tags", headers=admin).json()["total_count"] == total
+
+
+def test_tag_update_checks_the_parents_roles_even_when_role_is_not_sent(ush, admin):
+    made = ush.post("/api/v3/tags", json={"parent_id": 13, "tag": "Closed", "role": ["admin"]}, headers=admin)
+    ident = made.json()["id"]
+    changed = ush.put(f"/api/v3/tags/{ident}", json={"tag": "Closed", "role": "user"}, headers=admin)
+    assert changed.status_code == 422 and changed.json() == _role_error("Role must match the parent category")
+    assert ush.get(f"/api/v3/tags/{ident}", headers=admin).json()["role"] == ["admin"]
+    parent = ush.put("/api/v3/tags/13", json={"role": ["user"]}, headers=admin)
+    assert parent.status_code == 200
+    renamed = ush.put(f"/api/v3/tags/{ident}", json={"tag": "Shut"}, headers=admin)
+    assert renamed.json() == _role_error("Role must match the parent category")
+
+
+def test_deleting_a_tag_removes_it_from_tags_field_options(ush, admin):
+    # Field 5 of survey 1 offers tags [1, 3]; a field may hold the ids as strings.
+    made = ush.post(
+        "/api/v3/forms/1/attributes",
+        json={"form_stage_id": 1, "label": "More", "type": "tags", "input": "tags", "options": ["3", "1", "3"]},
+        headers=admin,
+    ).json()
+    assert ush.delete("/api/v3/tags/3", headers=admin).status_code == 200
+    assert ush.get("/api/v3/forms/1/attributes/5", headers=admin).json()["options"] == [1]
+    # Only the first equal option goes, as array_search finds it.
+    assert ush.get(f"/api/v3/forms/1/attributes/{made['id']}", headers=admin).json()["options"] == ["1", "3"]

@@ -165,7 +165,24 @@ class FormStage(SQLModel, table=True):
     task_is_internal_only: bool = False
 
 
-# The types of a survey field (`type`).
+# The types and inputs of a survey field (Validator/Form/Attribute/Update.php).
+ATTRIBUTE_INPUTS = (
+    "text",
+    "textarea",
+    "select",
+    "radio",
+    "checkbox",
+    "checkboxes",
+    "date",
+    "datetime",
+    "location",
+    "number",
+    "relation",
+    "upload",
+    "video",
+    "markdown",
+    "tags",
+)
 ATTRIBUTE_TYPES = {
     "varchar",
     "text",
@@ -181,7 +198,6 @@ ATTRIBUTE_TYPES = {
     "description",
     "tags",
     "markdown",
-    "video",
 }
 
 

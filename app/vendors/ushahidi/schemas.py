@@ -1,7 +1,14 @@
 """What the OpenAPI document says of requests beyond what the test suite's exchanges show
 (tests/openapi_recorder.py): fields whose shape is the caller's, and the values each resource's validation accepts."""
 
-from crowdmock.vendors.ushahidi.models import ATTRIBUTE_TYPES, CONTACT_TYPES, MESSAGE_STATUSES, VIEWS, WEBHOOK_EVENTS
+from crowdmock.vendors.ushahidi.models import (
+    ATTRIBUTE_INPUTS,
+    ATTRIBUTE_TYPES,
+    CONTACT_TYPES,
+    MESSAGE_STATUSES,
+    VIEWS,
+    WEBHOOK_EVENTS,
+)
 
 # Values whose shape is the caller's, echoed back as sent (the OpenAPI document leaves them open; see
 # tests/openapi_recorder.py): saved filters, view and attribute settings, post values, export columns.
@@ -43,6 +50,15 @@ def request_fields() -> dict[str, dict]:
         "posts.type": {"enum": ["report", "update", "revision", "translation"]},
         "stats.group_by": {"enum": ["status", "form", "tags", "attribute"]},
         "attributes.type": {"enum": sorted(ATTRIBUTE_TYPES)},
+        # docs/vendors/ushahidi.md §1.28: a field's input, key, label; a stage's type, label, icon, priority.
+        "attributes.input": {"enum": list(ATTRIBUTE_INPUTS)},
+        "attributes.key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,150}$"},
+        "attributes.label": {"type": "string", "minLength": 1, "maxLength": 150},
+        "stages.type": {"enum": ["post", "task"]},
+        "tasks.type": {"enum": ["post", "task"]},
+        "stages.label": {"type": "string", "pattern": "^[A-Za-z0-9 .,_-]{2,150}$"},
+        "stages.icon": {"type": "string", "pattern": "^[A-Za-z]*$"},
+        "stages.priority": {"type": "integer", "minimum": 0},
         "email": {"format": "email"},
         "author_email": {"format": "email"},
         "post_date": {"format": "date-time"},

@@ -5,14 +5,22 @@ from fastapi import APIRouter
 from sqlmodel import delete, select
 
 from crowdmock.core.db import get_row, lookup_id
-from crowdmock.vendors.ushahidi.access import authorize, form_privileges
+from crowdmock.vendors.ushahidi.access import admin_only, authorize, form_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import body, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import validation_failed
+from crowdmock.vendors.ushahidi.form_stats import data_source_stats, targeted_stats
 from crowdmock.vendors.ushahidi.forms import apply_form, form_stage_ids, load_form, render_form, render_form_role
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormRole, FormStage, Post, Role
 from crowdmock.vendors.ushahidi.render import envelope
 
+TARGETED_TOTALS = (
+    "total_responses",
+    "total_recipients",
+    "total_response_recipients",
+    "total_messages_sent",
+    "total_messages_pending",
+)
 router = APIRouter(prefix="/api/v3/forms", tags=["forms"], dependencies=[require_scope("forms")])
 
 
@@ -108,26 +116,23 @@ async def replace_form_roles(ctx: CtxDep, form_id: int) -> dict:
 
 @router.get("/{form_id:int}/stats")
 def form_stats(ctx: CtxDep, form_id: int) -> dict:
-    form = load_form(ctx, form_id)
-    posts = ctx.session.exec(select(Post).where(Post.form_id == form_id, Post.type == "report")).all()
-    by_source = {"sms": 0, "email": 0, "twitter": 0, "web": 0}
-    for post in posts:
-        source = post.source if post.source in by_source else "web"
-        by_source[source] += 1
-    # docs/vendors/ushahidi.md §1.2 (Forms): MySQLi answers every COUNT as a string. `sms`, `email` and `twitter`
-    # come from a grouped count, a source without messages staying the repository's integer 0; `web` is a COUNT row
-    # of its own ("0" when none); `all` is PHP's sum of the four, an integer. The entity's `int` definition for these
-    # nested keys is never applied (TransformData recurses with the top-level definition).
-    totals = {k: str(v) if v or k == "web" else 0 for k, v in by_source.items()}
-    targeted = form.targeted_survey
+    """SearchFormStats: a targeted survey's recipients and messages, or any other survey's posts by data source; the
+    other totals are null (docs/vendors/ushahidi.md §1.28). Only "Manage Settings" may search them
+    (FormStatsAuthorizer), before the survey is looked up."""
+    privileges = admin_only(ctx.caller, "Manage Settings")
+    authorize(ctx, privileges, "search", "form_stats", 0)
+    form = get_or_404(ctx, Form, form_id, "forms")
+    q = ctx.request.query_params
+    totals: dict = dict.fromkeys(TARGETED_TOTALS)
+    if form.targeted_survey:
+        totals.update(targeted_stats(ctx.session, form_id, q.get("created_after"), q.get("created_before")))
+        by_source = None
+    else:
+        by_source = data_source_stats(ctx.session, form_id)
     return {
         "id": None,
         "url": ctx.url("form_stats"),
-        "total_responses": len(posts) if targeted else None,
-        "total_recipients": 0 if targeted else None,
-        "total_response_recipients": 0 if targeted else None,
-        "total_messages_sent": 0 if targeted else None,
-        "total_messages_pending": 0 if targeted else None,
-        "total_by_data_source": {**totals, "all": len(posts)},
-        "allowed_privileges": form_privileges(ctx.caller, form),
+        **totals,
+        "total_by_data_source": by_source,
+        "allowed_privileges": privileges,
     }

@@ -10,7 +10,8 @@ from crowdmock.vendors.ushahidi.access import authorize, tag_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, copy_fields, get_or_404, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import validation_failed
-from crowdmock.vendors.ushahidi.models import Form, Post, Role, Tag
+from crowdmock.vendors.ushahidi.models import Form, FormAttribute, Post, Role, Tag
+from crowdmock.vendors.ushahidi.php import loosely_equal_id, php_json_array, php_str
 from crowdmock.vendors.ushahidi.posts import slugify
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
@@ -82,20 +83,27 @@ def apply_tag(ctx: Ctx, tag: Tag, data: dict) -> None:
         else:
             tag.parent_id = parent_id
     if "role" in data:
-        roles = data["role"]
-        if roles in (None, []):
-            tag.role = roles
-        elif not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            errors.append(("role", "role must be an array of role names"))
-        else:
-            names = set(ctx.session.exec(select(Role.name)).all())
-            errors += [("role", f"Role {r} does not exist") for r in roles if r not in names]
-            tag.role = roles
-    parent = get_row(ctx.session, Tag, tag.parent_id) if tag.parent_id else None
-    if parent is not None and parent.role and set(tag.role or []) != set(parent.role):
-        errors.append(("role", "Role must match the parent category"))
+        # `role` is a `*json` property: "admin" is ["admin"], '["admin","user"]' a list (php.py).
+        tag.role = None if data["role"] is None else php_json_array(data["role"])
+    errors += _role_errors(ctx, tag, "role" in data)
     if errors:
         raise validation_failed("tags", errors)
+
+
+def _role_errors(ctx: Ctx, tag: Tag, sent: bool) -> list:
+    """The `role` rules of Validator/Tag/Update.php, the first that fails: some named role must exist
+    (RoleRepository::exists counts names IN the list), then a child's roles must equal its parent's
+    (TagRepository::isRoleValid, checked even when `role` is not sent or empty; null and [] are equal to PHP's `!=`),
+    docs/vendors/ushahidi.md §1.28."""
+    roles = tag.role or []
+    if sent and roles:
+        names = [r for r in (roles.values() if isinstance(roles, dict) else roles) if isinstance(r, str)]
+        if not names or not ctx.session.exec(select(Role.id).where(Role.name.in_(names))).first():
+            return [("role", f"Role {php_str(roles)} does not exist")]
+    parent = get_row(ctx.session, Tag, tag.parent_id) if tag.parent_id else None
+    if parent is not None and (parent.role or []) != roles:
+        return [("role", "Role must match the parent category")]
+    return []
 
 
 @router.get("")
@@ -161,9 +169,22 @@ def delete_tag(ctx: CtxDep, tag_id: int) -> dict:
             if tag_id in (row.tags or []):
                 row.tags = [t for t in row.tags if t != tag_id]
                 ctx.session.add(row)
+    remove_from_field_options(ctx, tag_id)
     for child in ctx.session.exec(select(Tag).where(Tag.parent_id == tag_id)).all():
         child.parent_id = None
         ctx.session.add(child)
     ctx.session.delete(tag)
     ctx.session.commit()
     return rendered
+
+
+def remove_from_field_options(ctx: Ctx, tag_id: int) -> None:
+    """FormsTags::removeTagFromAttributeOptions: the first option of each tags field loosely equal to the id (`1`
+    or `"1"`) goes."""
+    for field in ctx.session.exec(select(FormAttribute).where(FormAttribute.type == "tags")).all():
+        options = field.options if isinstance(field.options, list) else []
+        for n, option in enumerate(options):
+            if loosely_equal_id(option, tag_id):
+                field.options = options[:n] + options[n + 1 :]
+                ctx.session.add(field)
+                break
