@@ -29,7 +29,13 @@ def first_problem(ush, admin, values: dict, **extra) -> dict:
     ],
 )
 def test_video_values_must_be_youtube_or_vimeo_urls(ush, admin, value, message):
-    video = add_field(ush, admin, label="Video", input="video", type="video")
+    # The API creates no `video` type (Attribute validator), but Ushahidi's datasets have one: make it the way a
+    # dataset would, through a snapshot.
+    video = add_field(ush, admin, label="Video", input="video", type="varchar")
+    snapshot = ush.client.get("/__admin/snapshot?vendor=ushahidi").json()
+    rows = snapshot["vendors"]["ushahidi"]["ushahidi_form_attribute"]
+    next(r for r in rows if r["id"] == video["id"])["type"] = "video"
+    assert ush.client.post("/__admin/snapshot", json=snapshot).status_code == 200
     problem = first_problem(ush, admin, {video["key"]: [value]})
     assert problem == {"status": 422, "title": message, "message": message, "source": {"pointer": "/values"}}
     ok = ush.post(
