@@ -318,6 +318,12 @@ def test_export_job_metadata_must_exist_and_be_its_own(ush, admin):
     assert ush.post(JOBS, json=HDX_JOB, headers=admin).status_code == 200
     taken = ush.post(JOBS, json=HDX_JOB, headers=admin)
     assert errors(taken) == [("/hxl_meta_data_id", "hxl_meta_data_id must be unique")]
+    # The uniqueness is the database's, met only once validation has passed (hxl/export.feature).
+    both = ush.post(JOBS, json={**HDX_JOB, "send_to_browser": True}, headers=admin)
+    assert errors(both) == [
+        ("/send_to_hdx", "send_to_hdx should be true when send_to_browser is false"),
+        ("/send_to_browser", "send_to_browser should be true when send_to_hdx is false"),
+    ]
 
 
 def test_export_job_needs_an_entity_type(ush, admin):

@@ -113,19 +113,17 @@ def job_errors(ctx: Ctx, job_id: int | None, check: dict, full: dict, creating: 
     meta_id = check.get("hxl_meta_data_id")
     if not exists(ctx.session, HxlMetadata, meta_id):
         errors.append(("hxl_meta_data_id", "hxl_meta_data_id must exist"))
-    elif (
-        meta_id is not None
-        and ctx.session.exec(
-            select(ExportJob.id).where(ExportJob.hxl_meta_data_id == meta_id, ExportJob.id != (job_id or 0))
-        ).first()
-    ):
-        # The column is unique: the server fails on the duplicate key (a 500); crowdmock says why.
-        errors.append(("hxl_meta_data_id", "hxl_meta_data_id must be unique"))
     if hxl_enabled(ctx.session):
         if not opposite(full.get("send_to_hdx"), full.get("send_to_browser")):
             errors += [("send_to_hdx", SEND_TO_HDX), ("send_to_browser", SEND_TO_BROWSER)]
         if full.get("send_to_hdx") is True and check.get("include_hxl") is False:
             errors.append(("include_hxl", INCLUDE_HXL))
+    if not errors and meta_id is not None:
+        taken = select(ExportJob.id).where(ExportJob.hxl_meta_data_id == meta_id, ExportJob.id != (job_id or 0))
+        if ctx.session.exec(taken).first():
+            # The column is unique: the server fails on the duplicate key at the insert, after validation (a 500);
+            # crowdmock says why.
+            errors.append(("hxl_meta_data_id", "hxl_meta_data_id must be unique"))
     return errors
 
 
