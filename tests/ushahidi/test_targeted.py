@@ -119,6 +119,11 @@ def test_contacts_refused_for_surveys_that_cannot_take_them(ush, admin):
     assert (not_targeted.status_code, not_targeted.json()) == (422, error("The form is not a targeted survey"))
     taken = ush.post("/api/v3/forms/7/contacts", json=body, headers=admin)
     assert (taken.status_code, taken.json()) == (422, error("The form already has a set of contacts"))
+    empty = ush.post("/api/v3/forms", json={"name": "No questions", "targeted_survey": True}, headers=admin).json()
+    no_questions = ush.post(f"/api/v3/forms/{empty['id']}/contacts", json=body, headers=admin)
+    message = f"Could not find attributes in form id {empty['id']}."
+    assert (no_questions.status_code, no_questions.json()) == (422, error(message))
+    assert ush.get(f"/api/v3/forms/{empty['id']}/contacts", headers=admin).json()["count"] == 0
     missing = ush.post("/api/v3/forms/99/contacts", json=body, headers=admin)
     assert (missing.status_code, missing.json()) == (
         404,

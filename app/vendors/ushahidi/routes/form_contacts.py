@@ -86,8 +86,10 @@ async def add_form_contacts(ctx: CtxDep, form_id: int) -> dict:
     numbers = contact_numbers(data.get("contacts"))
     question = first_question(ctx.session, form_id)
     if question is None:
-        # ContactListener's exception: the platform's 500 (its text also names a contact id).
-        raise UshahidiError(500, f"Could not find attributes in form id {form_id}.")
+        # ContactListener's exception, which the platform answers as a 500 after storing the contacts; crowdmock
+        # refuses first, with the exception's text, as bad input (docs/vendors/ushahidi.md §1.16).
+        message = f"Could not find attributes in form id {form_id}."
+        raise UshahidiError(422, message, extra=_id_error(message))
     invalidated = [_leave_active_survey(ctx, number, form_id) for number in dict.fromkeys(numbers)]
     contacts = _contacts_for(ctx, numbers)
     source = sms_source(enabled_sources(ctx.session))
