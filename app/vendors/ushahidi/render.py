@@ -20,6 +20,14 @@ def w3c(ts: int | None) -> str | None:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
+def php_datetime(ts: int | None) -> dict | None:
+    """A PHP DateTime as json_encode writes it (the Post entity's `post_date`, a message's `datetime`)."""
+    if ts is None:
+        return None
+    when = datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S.000000")
+    return {"date": when, "timezone_type": 3, "timezone": "UTC"}
+
+
 def parse_time(value) -> int | None:
     """ISO 8601, W3C, `YYYY-MM-DD HH:MM:SS` (UTC without offset) or unix seconds -> unix int, else None."""
     if value is None or isinstance(value, bool):
