@@ -45,6 +45,19 @@ def test_csv_upload_map_and_import_with_post(ush, admin):
     assert {"Flood", "Fire"} <= titles
 
 
+def test_csv_lines_may_end_in_cr_crlf_or_lf(ush, admin):
+    for ending in ("\r", "\r\n", "\n"):
+        text = ending.join(["Title, Where, needs.0", "Flood, Kisumu, water", "Fire, Nakuru, "]) + ending
+        upload = ush.post("/api/v3/csv", headers=admin, files={"file": ("old-mac.csv", text.encode(), "text/csv")})
+        assert upload.status_code == 200
+        assert upload.json()["columns"] == ["Title", " Where", " needs.0"]
+        path = f"/api/v3/csv/{upload.json()['id']}"
+        mapping = {"maps_to": ["title", None, None], "fixed": {"form": 2, "status": "published"}}
+        assert ush.put(path, json=mapping, headers=admin).status_code == 200
+        assert ush.post(f"{path}/import", json={}, headers=admin).json() == {"status": "SUCCESS"}
+        assert ush.get(path, headers=admin).json()["processed"] == 2
+
+
 def test_csv_is_refused_to_users(ush, user):
     assert ush.get("/api/v3/csv/19", headers=user).status_code == 403
 
