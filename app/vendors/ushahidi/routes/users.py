@@ -120,14 +120,15 @@ def apply_user(ctx: Ctx, user: User, data: dict, creating: bool, may_set_role: b
 ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/UshahidiError"}}}
 
 
-@public.post("/register", responses={429: {"description": "Too Many Requests (per client address)", "content": ERROR}})
+@public.post("/register", responses={429: {"description": "Too Many Requests (per deployment)", "content": ERROR}})
 async def register(ctx: CtxDep) -> dict:
-    client = ctx.request.client.host if ctx.request.client else "unknown"
+    """docs/vendors/ushahidi.md §1.2: RegisterUser counts every call, before any other check, in one bucket for the
+    whole deployment (the platform keys its limiter by the new user's id, which is still null)."""
     settings = ctx.settings
     limiter = tenant_of(ctx.request).control.limiter(
         "ushahidi.register", settings.ushahidi_register_limit, settings.ushahidi_register_window_seconds
     )
-    if not limiter.allow(client):
+    if not limiter.allow("deployment"):
         raise UshahidiError(429, "Too Many Requests")
     site = get_row(ctx.session, ConfigGroup, "site")
     if site and (site.data or {}).get("disable_registration"):
