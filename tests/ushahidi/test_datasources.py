@@ -3,7 +3,9 @@ each turns an SMS into a contact, a message and a post, after its provider's sec
 providers as the platform's test dataset does (SMSSync secret 1234, Twilio account 1234, FrontlineSMS secret abc123)."""
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
-ERROR_CONTACTS = "Validation Error: Failed to validate contacts entity; contact must not be empty"
+ERROR_CONTACTS = (
+    "Validation Error: Failed to validate contacts entity:\ncontact must not be empty; contact must not be empty"
+)
 
 
 def incoming(ush, admin, **filters) -> list[dict]:
@@ -120,7 +122,15 @@ def test_twilio_refusals(ush, admin):
     no_body = ush.post("/sms/twilio", json={"AccountSid": "1234", "From": "1234"})
     assert (no_body.status_code, no_body.json()["errors"]) == (
         422,
-        [{"status": 422, "message": "Validation Error: Failed to validate messages entity; message must not be empty"}],
+        [
+            {
+                "status": 422,
+                "message": (
+                    "Validation Error: Failed to validate messages entity:\nmessage must not be empty; "
+                    "message must not be empty"
+                ),
+            }
+        ],
     )
     no_from = ush.post("/sms/twilio", json={"AccountSid": "1234", "Body": "x"})
     assert (no_from.status_code, no_from.json()["errors"]) == (422, [{"status": 422, "message": ERROR_CONTACTS}])
@@ -179,7 +189,8 @@ def test_a_disabled_provider(ush, admin):
     nexmo = ush.get("/sms/nexmo?text=x&msisdn=1&to=1&messageId=1")
     assert nexmo.status_code == 422
     assert nexmo.json()["errors"][0]["message"] == (
-        "Validation Error: Failed to validate messages entity; data source must be one of the available options"
+        "Validation Error: Failed to validate messages entity:\ndata source must be one of the available options; "
+        "data source must be one of the available options"
     )
     assert incoming(ush, admin, data_source="nexmo") == []
 

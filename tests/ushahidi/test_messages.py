@@ -165,7 +165,7 @@ def test_an_unknown_author_is_422_and_stores_nothing(ush, admin):
         422,
         {
             "errors": [
-                {"status": 422, "message": "Failed to validate messages entity"},
+                {"status": 422, "message": "Failed to validate messages entity:\nuser_id must exist"},
                 {
                     "status": 422,
                     "title": "user_id must exist",

@@ -3,6 +3,7 @@
 from sqlmodel import Session, select
 
 from crowdmock.vendors.ushahidi.models import ResetToken
+from tests.ushahidi.conftest import SECRET
 
 
 def test_me_returns_the_full_own_record(ush, user):
@@ -153,7 +154,8 @@ def test_password_reset_with_wrong_parameter_is_the_documented_400(ush):
 def test_password_reset_confirm_changes_the_password(ush, app):
     assert ush.post("/api/v3/passwordreset", json={"email": "robbie@ushahidi.com"}).status_code == 204
     with Session(app.state.store.engine) as session:
-        token = session.exec(select(ResetToken)).one().token
+        token = session.exec(select(ResetToken).where(ResetToken.token != SEEDED_TOKEN)).one().token
+    assert len(token) == 6 and token == token.upper() and int(token, 16) >= 0
     short = ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "abc"})
     assert short.status_code == 422
     assert short.json()["errors"][1]["title"] == "password must be at least 7 characters long"
@@ -170,6 +172,63 @@ def test_password_reset_confirm_changes_the_password(ush, app):
     )
     assert login.status_code == 200
     assert ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "again123"}).status_code == 422
+
+
+SEEDED_TOKEN = "5EED01"  # fixtures/ushahidi/reset_tokens.json: robbie's, valid until 2030
+
+
+def test_a_seeded_reset_token_resets_robbies_password(ush):
+    body = {"email": "ignored@example.org", "token": SEEDED_TOKEN, "password": "abcd1234"}
+    response = ush.post("/api/v3/passwordreset/confirm", json=body)
+    assert (response.status_code, response.content) == (204, b"")
+    login = {"grant_type": "password", "client_id": "ushahidiui", "client_secret": SECRET}
+    login |= {"username": "robbie@ushahidi.com", "password": "abcd1234"}
+    assert ush.post("/oauth/token", data=login).status_code == 200
+
+
+def test_a_reset_lists_every_failure_in_its_first_error(ush):
+    response = ush.post("/api/v3/passwordreset/confirm", json={"token": "not-a-token", "password": "a"})
+    assert (response.status_code, response.json()) == (
+        422,
+        {
+            "errors": [
+                {
+                    "status": 422,
+                    "message": "Failed to validate users entity:\nInvalid or expired reset token\n"
+                    "password must be at least 7 characters long",
+                },
+                {
+                    "status": 422,
+                    "title": "Invalid or expired reset token",
+                    "message": "Invalid or expired reset token",
+                    "source": {"pointer": "/token"},
+                },
+                {
+                    "status": 422,
+                    "title": "password must be at least 7 characters long",
+                    "message": "password must be at least 7 characters long",
+                    "source": {"pointer": "/password"},
+                },
+            ]
+        },
+    )
+
+
+def test_reset_tokens_expire_after_30_minutes(ush, client):
+    snapshot = client.get("/__admin/snapshot?vendor=ushahidi").json()
+    for row in snapshot["vendors"]["ushahidi"]["ushahidi_reset_token"]:
+        row["created"] = 1_000_000_000  # 2001: long expired
+    assert client.post("/__admin/snapshot", json=snapshot).status_code == 200
+    response = ush.post("/api/v3/passwordreset/confirm", json={"token": SEEDED_TOKEN, "password": "abcd1234"})
+    assert response.status_code == 422
+    assert response.json()["errors"][1:] == [
+        {
+            "status": 422,
+            "title": "Invalid or expired reset token",
+            "message": "Invalid or expired reset token",
+            "source": {"pointer": "/token"},
+        }
+    ]
 
 
 def test_api_index_names_the_caller(ush, user):
