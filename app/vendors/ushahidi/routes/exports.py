@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/v3/exports/jobs", tags=["exports"], dependencies
 
 def job_privileges(caller: Caller, job: ExportJob | None) -> list[str]:
     """ExportJobAuthorizer: everything for admins and the bulk-data or "Manage Posts" permissions, nothing for anyone
-    else, owners included (docs/vendors/ushahidi.md §1.17)."""
+    else, owners included (docs/vendors/ushahidi.md §1.2)."""
     if any(caller.can(p) for p in (BULK, LEGACY_BULK, "Manage Posts")):
         return list(ALL)
     return []
