@@ -52,6 +52,9 @@ NOT_IN_SCHEMA = {
         "does not belong",
         "must be an existing",
         "is invalid",
+        "Invalid or expired reset token",  # a reset token nobody drew, or drawn over 30 minutes ago
+        "parentExists",  # a reply to a message that does not exist
+        "checkStatus",  # an outgoing message's status: pending, expired or cancelled only
         "already",
         "invalid_client",
         "`client_id`",
