@@ -49,8 +49,8 @@ class Settings(BaseSettings):
     ushahidi_refresh_token_ttl: int = 604800
     # docs/vendors/ushahidi.md §1.2: media uploads are refused above 1 MB.
     ushahidi_media_max_bytes: int = 1_048_576
-    # docs/vendors/ushahidi.md §1.2: /register answers 429 after a few rapid calls (per client address).
-    ushahidi_register_limit: int = 10
+    # docs/vendors/ushahidi.md §1.2: /register answers 429 after 3 calls a minute, for the whole deployment.
+    ushahidi_register_limit: int = 3
     ushahidi_register_window_seconds: float = 60.0
     # DoSomething (Drupal) login flood control: failed logins per account and per client address.
     dosomething_failed_login_user_limit: int = 5

@@ -54,6 +54,9 @@ NOT_IN_SCHEMA = {
         "is not available",  # a survey field's key that is taken
         "must be an existing",
         "is invalid",
+        "Invalid or expired reset token",  # a reset token nobody drew, or drawn over 30 minutes ago
+        "parentExists",  # a reply to a message that does not exist
+        "checkStatus",  # an outgoing message's status: pending, expired or cancelled only
         "already",
         "invalid_client",
         "`client_id`",

@@ -26,6 +26,8 @@ def test_admin_sees_every_group_in_order(ush, admin):
 def test_groups_filter_and_unknown_group(ush):
     body = ush.get("/api/v3/config?groups[]=site&groups[]=map").json()
     assert [g["id"] for g in body["results"]] == ["site", "map"]
+    reversed_order = ush.get("/api/v3/config?groups[]=map&groups[]=features&groups[]=site").json()
+    assert [g["id"] for g in reversed_order["results"]] == ["map", "features", "site"]
     missing = ush.get("/api/v3/config?groups[]=nope")
     assert missing.status_code == 404
     assert missing.json()["errors"][0]["message"] == "Requested groups do not exist: nope"

@@ -3,7 +3,9 @@ each turns an SMS into a contact, a message and a post, after its provider's sec
 providers as the platform's test dataset does (SMSSync secret 1234, Twilio account 1234, FrontlineSMS secret abc123)."""
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
-ERROR_CONTACTS = "Validation Error: Failed to validate contacts entity; contact must not be empty"
+ERROR_CONTACTS = (
+    "Validation Error: Failed to validate contacts entity:\ncontact must not be empty; contact must not be empty"
+)
 
 
 def incoming(ush, admin, **filters) -> list[dict]:
@@ -27,12 +29,12 @@ def test_smssync_message_becomes_contact_message_and_post(ush, admin):
         "direction": "incoming",
         "status": "received",
         "data_source": "smssync",
-        "datetime": "2019-01-01T00:00:00+00:00",
+        "datetime": {"date": "2019-01-01 00:00:00.000000", "timezone_type": 3, "timezone": "UTC"},
     }
-    contact = ush.get(f"/api/v3/contacts/{message['contact']['id']}", headers=admin).json()
+    contact = ush.get(f"/api/v3/contacts/{message['contact_id']}", headers=admin).json()
     assert (contact["contact"], contact["type"], contact["data_source"]) == ("+254 711222333", "phone", "smssync")
     post = newest_post(ush, admin)
-    assert post["id"] == message["post"]["id"]
+    assert post["id"] == message["post_id"]
     assert (post["content"], post["title"], post["status"], post["form_id"]) == (
         "Road blocked at km 12",
         None,
@@ -47,7 +49,7 @@ def test_a_known_number_keeps_its_contact(ush, admin):
     assert (
         ush.post("/sms/smssync", data={"secret": "1234", "message": "again", "from": "254700123456"}).status_code == 200
     )
-    assert incoming(ush, admin, q="again")[0]["contact"]["id"] == 2693
+    assert incoming(ush, admin, q="again")[0]["contact_id"] == 2693
 
 
 def test_smssync_refusals_store_nothing(ush, admin):
@@ -66,7 +68,9 @@ def test_smssync_refusals_store_nothing(ush, admin):
 
 
 def test_smssync_task_hands_out_pending_messages_once(ush, admin):
-    queued = ush.post("/api/v3/messages", json={"contact": {"id": 2693}, "message": "Help is coming"}, headers=admin)
+    queued = ush.post(
+        "/api/v3/messages", json={"contact_id": 2693, "type": "sms", "message": "Help is coming"}, headers=admin
+    )
     assert queued.status_code == 200
     answer = ush.get("/smssync?secret=1234&task=send")
     assert answer.status_code == 200
@@ -97,14 +101,14 @@ def test_twilio_answers_with_the_auto_response(ush, admin):
     assert answer.text == '<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n<Message>Thanks!</Message>\n</Response>'
     message = incoming(ush, admin, data_source="twilio")[-1]
     assert (message["message"], message["data_source_message_id"]) == ("Water is rising", "SM42")
-    contact = ush.get(f"/api/v3/contacts/{message['contact']['id']}", headers=admin).json()
+    contact = ush.get(f"/api/v3/contacts/{message['contact_id']}", headers=admin).json()
     assert (contact["contact"], contact["type"]) == ("+15550101", "phone")
 
 
 def test_twilio_whatsapp_sender_and_reply_path(ush, admin):
     fields = {"AccountSid": "1234", "Body": "hi", "From": "whatsapp:+254700999888"}
     assert ush.post("/sms/twilio/reply", data=fields).status_code == 200
-    contact_id = incoming(ush, admin, data_source="twilio")[-1]["contact"]["id"]
+    contact_id = incoming(ush, admin, data_source="twilio")[-1]["contact_id"]
     assert ush.get(f"/api/v3/contacts/{contact_id}", headers=admin).json()["type"] == "whatsapp"
 
 
@@ -118,7 +122,15 @@ def test_twilio_refusals(ush, admin):
     no_body = ush.post("/sms/twilio", json={"AccountSid": "1234", "From": "1234"})
     assert (no_body.status_code, no_body.json()["errors"]) == (
         422,
-        [{"status": 422, "message": "Validation Error: Failed to validate messages entity; message must not be empty"}],
+        [
+            {
+                "status": 422,
+                "message": (
+                    "Validation Error: Failed to validate messages entity:\nmessage must not be empty; "
+                    "message must not be empty"
+                ),
+            }
+        ],
     )
     no_from = ush.post("/sms/twilio", json={"AccountSid": "1234", "Body": "x"})
     assert (no_from.status_code, no_from.json()["errors"]) == (422, [{"status": 422, "message": ERROR_CONTACTS}])
@@ -177,7 +189,8 @@ def test_a_disabled_provider(ush, admin):
     nexmo = ush.get("/sms/nexmo?text=x&msisdn=1&to=1&messageId=1")
     assert nexmo.status_code == 422
     assert nexmo.json()["errors"][0]["message"] == (
-        "Validation Error: Failed to validate messages entity; data source must be one of the available options"
+        "Validation Error: Failed to validate messages entity:\ndata source must be one of the available options; "
+        "data source must be one of the available options"
     )
     assert incoming(ush, admin, data_source="nexmo") == []
 

@@ -221,7 +221,8 @@ def _error(status: int, message: str) -> dict:
 
 def _invalid(resource: str, *fields: tuple[str, str]) -> dict:
     extra = [{"status": 422, "title": t, "message": t, "source": {"pointer": f"/{f}"}} for f, t in fields]
-    return {"errors": [{"status": 422, "message": f"Failed to validate {resource} entity"}, *extra]}
+    summary = "\n".join([f"Failed to validate {resource} entity:", *(t for _, t in fields)])
+    return {"errors": [{"status": 422, "message": summary}, *extra]}
 
 
 def _attribute_count(ush, admin) -> int:

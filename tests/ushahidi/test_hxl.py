@@ -182,7 +182,7 @@ def test_metadata_with_an_unknown_license_is_422(ush, admin, client):
     response = ush.post(HXL + "/metadata", json={**METADATA, "license_id": 999}, headers=admin)
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"status": 422, "message": "Failed to validate hxl_meta_data entity"},
+        {"status": 422, "message": "Failed to validate hxl_meta_data entity:\nlicense_id must exist"},
         {
             "status": 422,
             "title": "license_id must exist",
@@ -299,7 +299,12 @@ def test_export_job_sends_to_the_browser_or_to_hdx(ush, admin, flag):
     body = {**HDX_JOB, "send_to_browser": flag, "send_to_hdx": flag}
     response = ush.post(JOBS, json=body, headers=admin)
     assert response.status_code == 422
-    assert response.json()["errors"][0] == {"status": 422, "message": "Failed to validate export_job entity"}
+    assert response.json()["errors"][0] == {
+        "status": 422,
+        "message": "Failed to validate export_job entity:\n"
+        "send_to_hdx should be true when send_to_browser is false\n"
+        "send_to_browser should be true when send_to_hdx is false",
+    }
     assert errors(response) == [
         ("/send_to_hdx", "send_to_hdx should be true when send_to_browser is false"),
         ("/send_to_browser", "send_to_browser should be true when send_to_hdx is false"),
@@ -363,7 +368,9 @@ def test_an_invalid_heading_tag_is_422_after_the_job_is_saved(ush, admin, client
     heading = [{"form_attribute_id": 3, "hxl_tag_id": 99999}]
     response = ush.post(JOBS, json={**HDX_JOB, "hxl_heading_row": heading}, headers=admin)
     assert response.status_code == 422
-    assert response.json()["errors"][0]["message"] == "Failed to validate form_attribute_hxl_attribute_tag entity"
+    assert response.json()["errors"][0]["message"] == (
+        "Failed to validate form_attribute_hxl_attribute_tag entity:\nhxl_tag_id must exist"
+    )
     assert errors(response) == [("/hxl_tag_id", "hxl_tag_id must exist")]
     assert ush.get(JOBS, headers=admin).json()["total_count"] == 2  # the server saved the job first
     assert len(rows(client, "ushahidi_form_attribute_hxl_attribute_tag")) == 1

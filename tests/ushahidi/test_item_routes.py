@@ -87,7 +87,7 @@ def test_update_a_collection_tag_stage_contact_role_and_export_job(ush, admin):
 
 def test_read_single_records(ush, admin):
     message = ush.get(f"{API}/messages/23462", headers=admin).json()
-    assert (message["id"], message["contact"]["id"], message["post"]["id"]) == (23462, 2693, 8328)
+    assert (message["id"], message["contact_id"], message["post_id"]) == (23462, 2693, 8328)
     assert ush.get(f"{API}/country-codes/1", headers=admin).json() == {
         "id": 1,
         "url": "http://testserver/ushahidi/api/v3/country_codes/1",

@@ -98,7 +98,10 @@ def test_media_over_1_mb_is_422_and_not_stored(ush, user):
     assert response.status_code == 422
     assert response.json() == {
         "errors": [
-            {"status": 422, "message": "Failed to validate media entity"},
+            {
+                "status": 422,
+                "message": "Failed to validate media entity:\nThe file size should be less than 1 MB",
+            },
             {
                 "status": 422,
                 "title": "The file size should be less than 1 MB",

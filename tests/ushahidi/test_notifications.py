@@ -83,7 +83,7 @@ def test_a_missing_or_unknown_set_is_422_and_nothing_is_stored(client, user):
         refused = client.post(BASE, json=payload, headers=user)
         assert refused.status_code == 422, payload
         assert refused.json()["errors"] == [
-            {"status": 422, "message": "Failed to validate notifications entity"},
+            {"status": 422, "message": f"Failed to validate notifications entity:\n{message}"},
             {"status": 422, "title": message, "message": message, "source": {"pointer": "/set_id"}},
         ]
     assert client.get(BASE, headers=user).json()["count"] == 1

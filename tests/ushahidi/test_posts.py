@@ -114,7 +114,8 @@ def test_validation_errors_are_listed_per_field_and_nothing_is_stored(ush, admin
     )
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert errors[0] == {"status": 422, "message": "Failed to validate posts entity"}
+    assert errors[0]["message"].startswith("Failed to validate posts entity:\n")
+    assert errors[0]["message"].split("\n")[1:] == [e["message"] for e in errors[1:]]
     assert {
         "status": 422,
         "title": "title must be a string",

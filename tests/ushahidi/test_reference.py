@@ -3,8 +3,8 @@
 from tests.ushahidi.conftest import DOC_HOST, fixture
 
 
-def test_country_codes_are_all_246_starting_with_the_documented_five(ush):
-    body = ush.get("/api/v3/country-codes", headers=ush.headers(None, scope="country_codes")).json()
+def test_country_codes_are_all_246_starting_with_the_documented_five(ush, admin):
+    body = ush.get("/api/v3/country-codes", headers=admin).json()
     assert body["count"] == body["total_count"] == 246
     first = body["results"][:5]
     assert [c["country_code"] for c in first] == ["AF", "AX", "AL", "DZ", "AS"]
@@ -17,6 +17,17 @@ def test_country_codes_are_all_246_starting_with_the_documented_five(ush):
         "allowed_privileges": ["read", "search"],
     }
     assert body["orderby"] == "id" and body["limit"] is None
+
+
+def test_country_codes_are_for_admins_and_settings_managers(ush, user):
+    client_token = ush.headers(None, scope="country_codes")
+    for headers, ident in ((user, 2), (client_token, 0)):
+        for path, action, target in (("", "search", 0), ("/2", "read", 2)):
+            response = ush.get(f"/api/v3/country-codes{path}", headers=headers)
+            message = f"User {ident} is not allowed to {action} resource country_codes #{target}"
+            assert (response.status_code, response.json()) == (403, {"errors": [{"status": 403, "message": message}]})
+    response = ush.get("/api/v3/country-codes")
+    assert (response.status_code, response.json()) == (401, {"errors": [{"status": 401, "message": "Unauthorized."}]})
 
 
 def test_dataproviders_are_admin_only_and_documented(ush, admin, user):
@@ -123,7 +134,7 @@ def test_user_cannot_write_tags(ush, user):
 def _role_error(text: str) -> dict:
     return {
         "errors": [
-            {"status": 422, "message": "Failed to validate tags entity"},
+            {"status": 422, "message": f"Failed to validate tags entity:\n{text}"},
             {"status": 422, "title": text, "message": text, "source": {"pointer": "/role"}},
         ]
     }

@@ -24,7 +24,7 @@ def test_replies_walk_through_the_questions(ush, admin):
     assert ush.post("/smssync", data={**REPLY, "message": "5 people"}).status_code == 200
     first, reply, second = messages_of(ush, admin, 2694)
     assert first["id"] == 23464
-    assert (reply["direction"], reply["message"], reply["post"]["id"]) == ("incoming", "5 people", 9003)
+    assert (reply["direction"], reply["message"], reply["post_id"]) == ("incoming", "5 people", 9003)
     assert {k: second[k] for k in ("direction", "status", "title", "message", "data_source", "type")} == {
         "direction": "outgoing",
         "status": "pending",
@@ -33,7 +33,7 @@ def test_replies_walk_through_the_questions(ush, admin):
         "data_source": "smssync",
         "type": "sms",
     }
-    assert second["post"]["id"] == 9003
+    assert second["post_id"] == 9003
     # The answer joins the survey's post: no post of its own.
     assert ush.get("/api/v3/posts?status=all", headers=admin).json()["total_count"] == posts_before
 

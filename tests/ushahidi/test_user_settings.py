@@ -36,7 +36,11 @@ def test_a_user_creates_a_setting_and_a_duplicate_key_is_422(client, robbie):
     assert again.status_code == 422
     assert again.json() == {
         "errors": [
-            {"status": 422, "message": "Failed to validate user_settings entity"},
+            {
+                "status": 422,
+                "message": "Failed to validate user_settings entity:\n"
+                "The user id, 2, and config key, key, already exist",
+            },
             {
                 "status": 422,
                 "title": "The user id, 2, and config key, key, already exist",

@@ -3,6 +3,7 @@
 from sqlmodel import Session, select
 
 from crowdmock.vendors.ushahidi.models import ResetToken
+from tests.ushahidi.conftest import SECRET
 
 
 def test_me_returns_the_full_own_record(ush, user):
@@ -25,7 +26,7 @@ def test_me_returns_the_full_own_record(ush, user):
         "allowed_privileges",
     ]
     assert (body["id"], body["email"], body["role"]) == (2, "robbie@ushahidi.com", "user")
-    assert body["allowed_privileges"] == ["read", "update", "search", "read_full", "register"]
+    assert body["allowed_privileges"] == ["read", "update", "read_full", "register"]
     assert "password" not in body and "password_hash" not in body
 
 
@@ -42,9 +43,26 @@ def test_me_without_token_is_401(ush):
     assert response.json() == {"errors": [{"status": 401, "message": "Unauthorized."}]}
 
 
-def test_other_users_are_trimmed_for_non_admins(ush, user):
-    body = ush.get("/api/v3/users/1", headers=user).json()
-    assert set(body) == {"id", "url", "realname", "allowed_privileges", "contacts"}
+def test_only_user_managers_read_or_list_other_users(ush, user):
+    client_token = ush.headers(None, scope="users")
+
+    def refusal(status: int, message: str) -> tuple:
+        return status, {"errors": [{"status": status, "message": message}]}
+
+    for path, headers, expected in (
+        ("/api/v3/users/1", user, refusal(403, "User 2 is not allowed to read resource users #1")),
+        ("/api/v3/users/1", client_token, refusal(403, "User 0 is not allowed to read resource users #1")),
+        ("/api/v3/users", user, refusal(403, "User 2 is not allowed to search resource users #0")),
+        (
+            "/api/v3/users/1",
+            {},
+            refusal(401, "The request is missing an access token in either the Authorization header."),
+        ),
+    ):
+        response = ush.get(path, headers=headers)
+        assert (response.status_code, response.json()) == expected
+    assert ush.get("/api/v3/users/2", headers=user).json()["email"] == "robbie@ushahidi.com"
+    assert ush.request("OPTIONS", "/api/v3/users", headers=user).json() == {"allowed_privileges": ["register"]}
 
 
 def test_update_me_but_not_my_role(ush, user):
@@ -136,7 +154,8 @@ def test_password_reset_with_wrong_parameter_is_the_documented_400(ush):
 def test_password_reset_confirm_changes_the_password(ush, app):
     assert ush.post("/api/v3/passwordreset", json={"email": "robbie@ushahidi.com"}).status_code == 204
     with Session(app.state.store.engine) as session:
-        token = session.exec(select(ResetToken)).one().token
+        token = session.exec(select(ResetToken).where(ResetToken.token != SEEDED_TOKEN)).one().token
+    assert len(token) == 6 and token == token.upper() and int(token, 16) >= 0
     short = ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "abc"})
     assert short.status_code == 422
     assert short.json()["errors"][1]["title"] == "password must be at least 7 characters long"
@@ -155,6 +174,63 @@ def test_password_reset_confirm_changes_the_password(ush, app):
     assert ush.post("/api/v3/passwordreset/confirm", json={"token": token, "password": "again123"}).status_code == 422
 
 
+SEEDED_TOKEN = "5EED01"  # fixtures/ushahidi/reset_tokens.json: robbie's, valid until 2030
+
+
+def test_a_seeded_reset_token_resets_robbies_password(ush):
+    body = {"email": "ignored@example.org", "token": SEEDED_TOKEN, "password": "abcd1234"}
+    response = ush.post("/api/v3/passwordreset/confirm", json=body)
+    assert (response.status_code, response.content) == (204, b"")
+    login = {"grant_type": "password", "client_id": "ushahidiui", "client_secret": SECRET}
+    login |= {"username": "robbie@ushahidi.com", "password": "abcd1234"}
+    assert ush.post("/oauth/token", data=login).status_code == 200
+
+
+def test_a_reset_lists_every_failure_in_its_first_error(ush):
+    response = ush.post("/api/v3/passwordreset/confirm", json={"token": "not-a-token", "password": "a"})
+    assert (response.status_code, response.json()) == (
+        422,
+        {
+            "errors": [
+                {
+                    "status": 422,
+                    "message": "Failed to validate users entity:\nInvalid or expired reset token\n"
+                    "password must be at least 7 characters long",
+                },
+                {
+                    "status": 422,
+                    "title": "Invalid or expired reset token",
+                    "message": "Invalid or expired reset token",
+                    "source": {"pointer": "/token"},
+                },
+                {
+                    "status": 422,
+                    "title": "password must be at least 7 characters long",
+                    "message": "password must be at least 7 characters long",
+                    "source": {"pointer": "/password"},
+                },
+            ]
+        },
+    )
+
+
+def test_reset_tokens_expire_after_30_minutes(ush, client):
+    snapshot = client.get("/__admin/snapshot?vendor=ushahidi").json()
+    for row in snapshot["vendors"]["ushahidi"]["ushahidi_reset_token"]:
+        row["created"] = 1_000_000_000  # 2001: long expired
+    assert client.post("/__admin/snapshot", json=snapshot).status_code == 200
+    response = ush.post("/api/v3/passwordreset/confirm", json={"token": SEEDED_TOKEN, "password": "abcd1234"})
+    assert response.status_code == 422
+    assert response.json()["errors"][1:] == [
+        {
+            "status": 422,
+            "title": "Invalid or expired reset token",
+            "message": "Invalid or expired reset token",
+            "source": {"pointer": "/token"},
+        }
+    ]
+
+
 def test_api_index_names_the_caller(ush, user):
     body = ush.get("/api/v3", headers=user).json()
     assert body["version"] == "3" and body["user"] == {
@@ -165,13 +241,16 @@ def test_api_index_names_the_caller(ush, user):
     assert ush.get("/api/v3").json()["user"] == {"id": None, "email": None, "realname": None}
 
 
-def test_rapid_registrations_are_throttled_until_reset(ush, client):
-    for n in range(10):
+def test_rapid_registrations_are_throttled_until_reset(ush, client, admin):
+    # Three calls a minute for the whole deployment; a refused one stores nothing, and a failing one counts too.
+    assert ush.post("/api/v3/register", json={"email": "bad", "password": "secret123"}).status_code == 422
+    for n in range(2):
         ok = ush.post("/api/v3/register", json={"email": f"r{n}@example.org", "password": "secret123"})
         assert ok.status_code == 200
     refused = ush.post("/api/v3/register", json={"email": "r10@example.org", "password": "secret123"})
     assert refused.status_code == 429
     assert refused.json() == {"errors": [{"status": 429, "message": "Too Many Requests"}]}
+    assert ush.get("/api/v3/users?q=r10", headers=admin).json()["total_count"] == 0
     client.post("/__admin/reset")
     assert ush.post("/api/v3/register", json={"email": "r10@example.org", "password": "secret123"}).status_code == 200
 

@@ -87,14 +87,16 @@ def form_privileges(caller: Caller, form: Form | None) -> list[str]:
 
 @members_only
 def user_privileges(caller: Caller, user: User | None) -> list[str]:
+    """UserAuthorizer: "Manage Users" everything but deleting oneself; anyone else reads, updates and reads in full
+    only themselves, and may always register (no `search`: a plain user's list is refused)."""
     if caller.can("Manage Users"):
         allowed = set(USER_PRIVS)
         if user is not None and caller.owns(user.id):
             allowed.discard("delete")
         return _ordered(allowed, USER_PRIVS)
-    allowed = {"read", "search", "register"}
+    allowed = {"register"}
     if user is not None and caller.owns(user.id):
-        allowed |= {"update", "read_full"}
+        allowed |= {"read", "update", "read_full"}
     return _ordered(allowed, USER_PRIVS)
 
 

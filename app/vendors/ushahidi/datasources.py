@@ -84,8 +84,10 @@ class Incoming:
 
 
 def _refuse(resource: str, errors: list[str]) -> UshahidiError:
-    # DataSourceStorage::receive turns the use case's ValidatorException into abort(422, ...).
-    return UshahidiError(422, f"Validation Error: Failed to validate {resource} entity; {', '.join(errors)}")
+    # DataSourceStorage::receive turns the use case's ValidatorException into abort(422, ...): its message (which
+    # lists the errors, docs/vendors/ushahidi.md §1.5), then the errors again.
+    summary = "\n".join([f"Failed to validate {resource} entity:", *errors])
+    return UshahidiError(422, f"Validation Error: {summary}; {', '.join(errors)}")
 
 
 def _check_message(incoming: Incoming, enabled: list[str]) -> None:

@@ -80,11 +80,14 @@ TYPE_NAMES = {bool: "boolean", int: "number", str: "string"}
 
 def copy_fields(data: dict, fields: FieldSpec, target, errors: list, prefix: str = "") -> None:
     """Copy the `fields` present in `data` onto `target`, recording a 422 entry for a wrong JSON type (an integer
-    beyond 64 bits is one: PHP decodes it as a float)."""
+    beyond 64 bits is one: PHP decodes it as a float). A boolean is cast as the entity's `settype($v, 'bool')` does,
+    so `"1"` and `1` are true (docs/vendors/ushahidi.md §1.4)."""
     for name, (kind, nullable) in fields.items():
         if name not in data:
             continue
         value = whole_number(data[name]) if kind is int else data[name]
+        if kind is bool and value is not None:
+            value = value not in ("", "0") if isinstance(value, str) else bool(value)
         if kind is int and (isinstance(value, bool) or isinstance(value, int) and abs(value) > MAX_INTEGER):
             errors.append((f"{prefix}{name}", f"{name} must be a {TYPE_NAMES[kind]}"))
         elif (value is None and nullable) or isinstance(value, kind):

@@ -56,7 +56,9 @@ def validation_failed(resource: str, field_errors: list[tuple[str, str]]) -> Ush
         {"status": 422, "title": text, "message": text, "source": {"pointer": f"/{field}"}}
         for field, text in field_errors
     ]
-    return UshahidiError(422, f"Failed to validate {resource} entity", extra=extra)
+    # docs/vendors/ushahidi.md §1.5: ValidatorException appends every field's message to its own.
+    summary = "\n".join([f"Failed to validate {resource} entity:", *(text for _, text in field_errors)])
+    return UshahidiError(422, summary, extra=extra)
 
 
 def error_body(status: int, message: str, extra: list | None = None) -> dict:

@@ -21,6 +21,14 @@ def w3c(ts: int | None) -> str | None:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
+def php_datetime(ts: int | None) -> dict | None:
+    """A PHP DateTime as json_encode writes it (the Post entity's `post_date`, a message's `datetime`)."""
+    if ts is None:
+        return None
+    when = datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S.000000")
+    return {"date": when, "timezone_type": 3, "timezone": "UTC"}
+
+
 # Unix seconds of years 1 and 9999, the range a time is written in (w3c); numbers beyond it are no time (strtotime
 # gives false for them), so a filter ignores them and a body's date fails validation.
 EARLIEST, LATEST = -62135596800, 253402300799

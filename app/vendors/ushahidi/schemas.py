@@ -46,6 +46,7 @@ def request_fields() -> dict[str, dict]:
         "contacts.type": {"enum": list(CONTACT_TYPES)},
         "messages.direction": {"const": "outgoing"},
         "messages.status": {"enum": list(MESSAGE_STATUSES)},
+        "messages.type": {"enum": ["sms", "ivr", "email", "twitter"]},  # docs/vendors/ushahidi.md §1.27
         "posts.status": {"enum": ["published", "draft", "archived"]},
         "posts.type": {"enum": ["report", "update", "revision", "translation"]},
         "stats.group_by": {"enum": ["status", "form", "tags", "attribute"]},

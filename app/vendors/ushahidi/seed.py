@@ -56,6 +56,7 @@ def load(folder: Path) -> SeedRows:
         (m.Role, read_fixture(folder, "roles")),
         (m.Permission, read_fixture(folder, "permissions")),
         (m.User, users),
+        (m.ResetToken, [_row(m.ResetToken, r) for r in read_fixture(folder, "reset_tokens")]),
         (m.Tag, [_row(m.Tag, r) for r in read_fixture(folder, "tags")]),
         (m.Form, [_row(m.Form, {**r, "tags": [t["id"] for t in r["tags"]]}) for r in read_fixture(folder, "forms")]),
         (m.FormStage, [_row(m.FormStage, r) for r in read_fixture(folder, "form_stages")]),

@@ -11,7 +11,6 @@ import json
 import logging
 import threading
 import time
-from datetime import UTC, datetime
 
 import httpx
 from sqlmodel import or_, select
@@ -20,6 +19,7 @@ from crowdmock.core.journal import Journal, record_outgoing_call
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.models import Post, PostSet, Webhook
+from crowdmock.vendors.ushahidi.render import php_datetime
 
 log = logging.getLogger("crowdmock")
 SIGNATURE_HEADER = "X-Ushahidi-Signature"
@@ -37,14 +37,6 @@ def sign(url: str, body: str, shared_secret: str) -> str:
 def php_json(data) -> str:
     """json_encode with PHP's default flags (as Guzzle's `json` option sends it): `/` and non-ASCII escaped."""
     return json.dumps(data, separators=(",", ":"), ensure_ascii=True).replace("/", "\\/")
-
-
-def php_datetime(ts: int | None) -> dict | None:
-    """A PHP DateTime as json_encode writes it (the Post entity's `post_date`)."""
-    if ts is None:
-        return None
-    when = datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S.000000")
-    return {"date": when, "timezone_type": 3, "timezone": "UTC"}
 
 
 def post_entity(ctx: Ctx, post: Post) -> dict:

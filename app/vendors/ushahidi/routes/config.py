@@ -43,7 +43,9 @@ def list_config(ctx: CtxDep) -> dict:
         missing = [w for w in wanted if w not in known]
         if missing:
             raise UshahidiError(404, f"Requested groups do not exist: {', '.join(missing)}")
-        groups = [g for g in groups if g.id in wanted]
+        # ConfigRepository::all reads the groups one by one, in the order asked for.
+        by_id = {g.id: g for g in groups}
+        groups = [by_id[w] for w in wanted]
     results = [render_group(ctx, g) for g in groups if "read" in config_privileges(ctx, g.id)]
     return {"count": len(results), "results": results}  # no paging keys (docs/vendors/ushahidi.md §1.2)
 

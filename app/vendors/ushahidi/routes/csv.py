@@ -62,7 +62,8 @@ async def upload_csv(ctx: CtxDep) -> dict:
         raise validation_failed("csv", [("file", "file must be a CSV file upload")])
     raw = await upload.read()
     try:
-        table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        # Any line ending, classic Mac OS's lone CR included, as the platform's reader detects them (§1.2).
+        table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     except (UnicodeDecodeError, csv.Error):
         raise validation_failed("csv", [("file", "file must be a UTF-8 CSV file")]) from None
     if not table or not any(table[0]):

@@ -3,7 +3,6 @@
 from fastapi import APIRouter
 from sqlmodel import select
 
-from crowdmock.core.db import lookup_id
 from crowdmock.vendors.ushahidi.access import ALL, BULK, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, load_authorized, read_paging, search, time_now
@@ -21,12 +20,16 @@ from crowdmock.vendors.ushahidi.models import (
 from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, w3c
 
+# The permission that preceded BULK, still honoured (Permission::LEGACY_DATA_IMPORT).
+LEGACY_BULK = "Bulk Data Import"
 router = APIRouter(prefix="/api/v3/exports/jobs", tags=["exports"], dependencies=[require_scope("posts")])
 
 
 @members_only
 def job_privileges(caller: Caller, job: ExportJob | None) -> list[str]:
-    if caller.can(BULK) or (job is not None and caller.owns(job.user_id)):
+    """ExportJobAuthorizer: everything for admins and the bulk-data or "Manage Posts" permissions, nothing for anyone
+    else, owners included (docs/vendors/ushahidi.md §1.2)."""
+    if any(caller.can(p) for p in (BULK, LEGACY_BULK, "Manage Posts")):
         return list(ALL)
     return []
 
@@ -61,13 +64,15 @@ def render_job(ctx: Ctx, job: ExportJob) -> dict:
 
 @router.get("")
 def list_jobs(ctx: CtxDep) -> dict:
+    """ExportJobRepository::setSearchConditions: a list only ever holds the caller's own jobs, administrators'
+    included (`user` is overwritten with the caller's id; a client token's 0 filters nothing)."""
     ctx.require_token()
+    authorize(ctx, job_privileges(ctx.caller, None), "search", "export_jobs", 0)
     where = []
-    user = ctx.request.query_params.get("user")
-    if user == "me" or not ctx.caller.can(BULK):
+    if ctx.caller.user_id:
         where.append(ExportJob.user_id == ctx.caller.user_id)
-    elif user and lookup_id(user) is not None:
-        where.append(ExportJob.user_id == lookup_id(user))
+    if hxl_meta := php_int(ctx.request.query_params.get("hxl_meta_data_id")):
+        where.append(ExportJob.hxl_meta_data_id == hxl_meta)
     if entity := ctx.request.query_params.get("entity_type"):
         where.append(ExportJob.entity_type == entity)
     paging = read_paging(ctx, "id", "asc", {"id", "created", "status"})

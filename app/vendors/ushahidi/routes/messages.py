@@ -1,158 +1,168 @@
-"""/api/v3/messages and /api/v3/contacts."""
+"""/api/v3/messages: the inbox and outbox of the deployment's data sources (docs/vendors/ushahidi.md §1.27)."""
 
 from fastapi import APIRouter
+from sqlalchemy import or_
 from sqlmodel import select
 
-from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core.db import get_row
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import (
-    body,
-    copy_fields,
-    load_authorized,
-    multi_param,
-    read_paging,
-    search,
-    time_now,
-)
+from crowdmock.vendors.ushahidi.datasources import enabled_sources, php_empty
+from crowdmock.vendors.ushahidi.deps import body, load_authorized, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import not_found, validation_failed
-from crowdmock.vendors.ushahidi.models import CONTACT_TYPES, MESSAGE_STATUSES, Contact, Message, Post, User
+from crowdmock.vendors.ushahidi.hxl import php_int, php_string
+from crowdmock.vendors.ushahidi.models import Contact, Message, Post, User
 from crowdmock.vendors.ushahidi.posts import render_one
 from crowdmock.vendors.ushahidi.private import members_only
-from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
+from crowdmock.vendors.ushahidi.render import envelope, parse_time, php_datetime, w3c
 
-messages = APIRouter(prefix="/api/v3/messages", tags=["messages"], dependencies=[require_scope("messages")])
-contacts = APIRouter(prefix="/api/v3/contacts", tags=["contacts"], dependencies=[require_scope("contacts")])
-CONTACT_FIELDS = {"data_source": (str, True), "country_code": (str, True), "can_notify": (bool, False)}
+router = APIRouter(prefix="/api/v3/messages", tags=["messages"], dependencies=[require_scope("messages")])
+MESSAGE_TYPES = ("sms", "ivr", "email", "twitter")
+# An outgoing message may only be set to these (MessageRepository::checkStatus).
+OUTGOING_STATUSES = ("pending", "expired", "cancelled")
+TEXT_FIELDS = ("data_source", "data_source_message_id", "title", "message", "type", "status")
+ID_FIELDS = ("contact_id", "post_id", "user_id", "notification_post_id")
 
 
 @members_only
 def message_privileges(caller: Caller, message: Message | None) -> list[str]:
-    if caller.can("Manage Posts"):
-        return list(ALL)
-    if message is not None and caller.owns(message.user_id):
-        return ["read", "update", "search"]
-    return []
-
-
-@members_only
-def contact_privileges(caller: Caller, contact: Contact | None) -> list[str]:
-    if caller.is_admin or (contact is not None and caller.owns(contact.user_id)):
-        return list(ALL)
-    return ["create", "search"] if caller.user is not None else []
-
-
-def _link(ctx: Ctx, out: dict, name: str, resource: str, ident) -> None:
-    if ident:
-        out[name] = ctx.ref(resource, ident)
-    else:
-        out[f"{name}_id"] = None
+    """MessageAuthorizer: admins and "Manage Posts" only, and an incoming message is never updated."""
+    if not caller.can("Manage Posts"):
+        return []
+    if message is not None and message.direction == "incoming":
+        return [p for p in ALL if p != "update"]
+    return list(ALL)
 
 
 def render_message(ctx: Ctx, message: Message) -> dict:
+    """The v3 API formatter: only `parent_id` and `user_id` become links; `contact_id` and `post_id` stay ids, and
+    the entity's `contact` and `contact_type` (filled by the SMS poll only) close the record."""
     out: dict = {"id": message.id, "url": ctx.url("messages", message.id)}
-    _link(ctx, out, "parent", "messages", message.parent_id)
-    _link(ctx, out, "contact", "contacts", message.contact_id)
-    _link(ctx, out, "post", "posts", message.post_id)
-    _link(ctx, out, "user", "users", message.user_id)
+    if message.parent_id:
+        out["parent"] = ctx.ref("messages", message.parent_id)
+    if message.user_id:
+        out["user"] = ctx.ref("users", message.user_id)
+    if not message.parent_id:
+        out["parent_id"] = message.parent_id
+    out.update(contact_id=message.contact_id, post_id=message.post_id)
+    if not message.user_id:
+        out["user_id"] = message.user_id
     out.update(
         data_source=message.data_source,
         data_source_message_id=message.data_source_message_id,
-        title=message.title,
-        message=message.message,
-        datetime=w3c(message.datetime),
+        title=message.title.strip() if message.title else message.title,
+        message=message.message.strip(),
+        datetime=php_datetime(message.datetime),
         type=message.type,
         status=message.status,
         direction=message.direction,
         created=w3c(message.created),
         additional_data=message.additional_data,
         notification_post_id=message.notification_post_id,
+        contact=None,
+        contact_type=None,
         allowed_privileges=message_privileges(ctx.caller, message),
     )
     return out
 
 
-def render_contact(ctx: Ctx, contact: Contact) -> dict:
-    out: dict = {"id": contact.id, "url": ctx.url("contacts", contact.id)}
-    _link(ctx, out, "user", "users", contact.user_id)
-    out.update(
-        data_source=contact.data_source,
-        type=contact.type,
-        contact=contact.contact,
-        created=w3c(contact.created),
-        updated=w3c(contact.updated),
-        can_notify=contact.can_notify,
-        country_code=contact.country_code,
-        allowed_privileges=contact_privileges(ctx.caller, contact),
-    )
-    return out
-
-
-@messages.get("")
+@router.get("")
 def list_messages(ctx: CtxDep) -> dict:
+    """MessageRepository::setSearchConditions: joined to contacts; archived messages only with `status` or in the
+    `archived` box; every filter a single value."""
     authorize(ctx, message_privileges(ctx.caller, None), "search", "messages", 0)
     q = ctx.request.query_params
-    where = []
-    box = q.get("box")
-    if box == "inbox":
-        where += [Message.direction == "incoming", Message.status != "archived"]
-    elif box == "outbox":
+    where = [Message.contact_id.in_(select(Contact.id))]
+    box, status = q.get("box"), q.get("status")
+    if box == "outbox":
         where.append(Message.direction == "outgoing")
-    elif box == "archived":
+    elif box == "inbox":
+        where.append(Message.direction == "incoming")
+    if box == "archived":
         where.append(Message.status == "archived")
-    for name, column in (
-        ("status", Message.status),
-        ("type", Message.type),
-        ("data_source", Message.data_source),
-    ):
-        if values := multi_param(ctx, name):
-            where.append(column.in_(values))
-    for name, column in (
-        ("contact", Message.contact_id),
-        ("parent", Message.parent_id),
-        ("post", Message.post_id),
-    ):
-        if values := [i for i in map(lookup_id, multi_param(ctx, name)) if i is not None]:
-            where.append(column.in_(values))
+    elif status:
+        if status != "all":
+            where.append(Message.status == status)
+    else:
+        where.append(Message.status != "archived")
     if text := q.get("q"):
-        where.append(Message.message.like(f"%{text}%"))
-    paging = read_paging(ctx, "created", "desc", {"id", "created", "datetime", "status"})
+        like = f"%{text}%"
+        matching_contacts = select(Contact.id).where(Contact.contact.ilike(like))
+        where.append(
+            or_(Message.contact_id.in_(matching_contacts), Message.title.ilike(like), Message.message.ilike(like))
+        )
+    for name, column in (("contact", Message.contact_id), ("parent", Message.parent_id), ("post", Message.post_id)):
+        if value := q.get(name):
+            where.append(column == php_int(value))
+    for name, column in (("type", Message.type), ("data_source", Message.data_source)):
+        if value := q.get(name):
+            where.append(column == value)
+    paging = read_paging(ctx, "created", "desc", set(Message.model_fields))
     rows, total = search(ctx, Message, paging, *where)
     return envelope(ctx, [render_message(ctx, m) for m in rows], total, paging)
 
 
-@messages.post("")
-async def create_message(ctx: CtxDep) -> dict:
-    ctx.require_token()
-    data = await body(ctx)
-    authorize(ctx, message_privileges(ctx.caller, None), "create", "messages", 0)
+def _payload_state(data: dict) -> dict:
+    """The payload as the Message entity casts it (`settype`); unknown keys dropped, `user` derived as `user_id`."""
+    state = {name: php_string(data[name]) for name in TEXT_FIELDS if name in data}
+    state |= {name: php_int(data[name]) for name in (*ID_FIELDS, "parent_id") if name in data}
+    if "user_id" not in data and "user" in data:
+        user = data["user"]
+        state["user_id"] = php_int(user.get("id") if isinstance(user, dict) else user)
+    if "direction" in data:
+        state["direction"] = php_string(data["direction"])
+    if "datetime" in data:
+        state["datetime"] = data["datetime"]
+    return state
+
+
+def _check_create(ctx: Ctx, state: dict) -> list[tuple[str, str]]:
+    """Validator\\Message\\Create, rule by rule; Kohana skips every rule but not_empty on an empty value."""
     errors = []
-    text = data.get("message")
-    if not isinstance(text, str) or not text.strip():
+    if state.get("direction") != "outgoing":
+        errors.append(("direction", "direction must be one of the available options"))
+    if not state.get("message"):
         errors.append(("message", "message must not be empty"))
-    if data.get("direction", "outgoing") != "outgoing":
-        errors.append(("direction", "direction must be outgoing"))
-    contact_id, parent_id = ref_id(data, "contact"), ref_id(data, "parent")
-    contact = get_row(ctx.session, Contact, contact_id) if contact_id else None
-    parent = get_row(ctx.session, Message, parent_id) if parent_id else None
-    if contact is None and parent is not None:
-        contact = get_row(ctx.session, Contact, parent.contact_id) if parent.contact_id else None
-    if contact is None:
-        errors.append(("contact_id", "contact_id must be an existing contact"))
-    if parent_id and parent is None:
-        errors.append(("parent_id", f"parent message {parent_id} does not exist"))
-    if errors:
+    if state.get("datetime") not in (None, "") and parse_time(state["datetime"]) is None:
+        errors.append(("datetime", "message.datetime.validDate"))
+    kind = state.get("type")
+    if not kind:
+        errors.append(("type", "type must not be empty"))
+    elif kind not in MESSAGE_TYPES:
+        errors.append(("type", "type must be one of the available options"))
+    if state.get("data_source") and state["data_source"] not in enabled_sources(ctx.session):
+        errors.append(("data_source", "data_source must be one of the available options"))
+    if len(state.get("data_source_message_id") or "") > 511:
+        errors.append(("data_source_message_id", "data_source_message_id must not exceed 511 characters long"))
+    if state.get("parent_id") is not None and get_row(ctx.session, Message, state["parent_id"]) is None:
+        errors.append(("parent_id", "message.parent_id.parentExists"))
+    if state.get("contact_id") and get_row(ctx.session, Contact, state["contact_id"]) is None:
+        errors.append(("contact_id", "contact_id must exist"))
+    if state.get("user_id") is not None and get_row(ctx.session, User, state["user_id"]) is None:
+        errors.append(("user_id", "user_id must exist"))
+    return errors
+
+
+@router.post("")
+async def create_message(ctx: CtxDep) -> dict:
+    """CreateMessage: always pending; outgoing unless the payload already said otherwise (direction is immutable
+    once set); a reply takes its parent's type and data source; the author is the caller unless `user_id` says."""
+    ctx.require_token()
+    state = _payload_state(await body(ctx))
+    authorize(ctx, message_privileges(ctx.caller, None), "create", "messages", 0)
+    state["status"] = "pending"
+    state["direction"] = state.get("direction") or "outgoing"
+    if not php_empty(state.get("parent_id")):
+        parent = get_row(ctx.session, Message, state["parent_id"])
+        state["type"] = parent.type if parent else None
+        state["data_source"] = parent.data_source if parent else None
+    if php_empty(state.get("user_id")) and ctx.caller.user_id:
+        state["user_id"] = ctx.caller.user_id
+    if errors := _check_create(ctx, state):
         raise validation_failed("messages", errors)
-    kind = {"phone": "sms", "email": "email", "twitter": "twitter"}.get(contact.type or "", "sms")
     message = Message(
-        parent_id=parent_id,
-        contact_id=contact.id,
-        user_id=ctx.caller.user_id or None,
-        data_source=contact.data_source,
-        message=text.strip(),
-        type=kind,
-        status="pending",
-        direction="outgoing",
+        **{k: v for k, v in state.items() if k != "datetime" and v is not None},
+        datetime=parse_time(state.get("datetime")),
         created=time_now(),
     )
     ctx.session.add(message)
@@ -164,26 +174,36 @@ def load_message(ctx: Ctx, message_id: int, action: str) -> Message:
     return load_authorized(ctx, Message, message_id, "messages", action, message_privileges)
 
 
-@messages.get("/{message_id:int}")
+@router.get("/{message_id:int}")
 def get_message(ctx: CtxDep, message_id: int) -> dict:
     return render_message(ctx, load_message(ctx, message_id, "read"))
 
 
-@messages.put("/{message_id:int}")
+@router.put("/{message_id:int}")
 async def update_message(ctx: CtxDep, message_id: int) -> dict:
+    """UpdateMessage: the payload applies to every field but the immutable `direction` (and `parent_id` once set);
+    an incoming message may not be updated (403); an outgoing one's status only to pending, expired or cancelled.
+    Nulls are not written (`removeNullValues`)."""
     ctx.require_token()
-    data = await body(ctx)
+    state = _payload_state(await body(ctx))
+    state.pop("direction", None)
     message = load_message(ctx, message_id, "update")
-    if "status" in data:
-        if data["status"] not in MESSAGE_STATUSES:
-            raise validation_failed("messages", [("status", f"status must be one of {', '.join(MESSAGE_STATUSES)}")])
-        message.status = data["status"]
+    if message.parent_id:
+        state.pop("parent_id", None)
+    status = state.get("status")
+    if status and status not in OUTGOING_STATUSES:
+        raise validation_failed("messages", [("status", "message.status.checkStatus")])
+    for name, value in state.items():
+        if name == "datetime":
+            value = parse_time(value)
+        if value is not None:
+            setattr(message, name, value)
     ctx.session.add(message)
     ctx.session.commit()
     return render_message(ctx, message)
 
 
-@messages.get("/{message_id:int}/post")
+@router.get("/{message_id:int}/post")
 def message_post(ctx: CtxDep, message_id: int) -> dict:
     message = load_message(ctx, message_id, "read")
     post = get_row(ctx.session, Post, message.post_id) if message.post_id else None
@@ -192,94 +212,3 @@ def message_post(ctx: CtxDep, message_id: int) -> dict:
     if post is None:
         raise not_found("posts", message.post_id or 0)
     return render_one(ctx, post)
-
-
-# --- contacts ---------------------------------------------------------------------------------------------
-
-
-@contacts.get("")
-def list_contacts(ctx: CtxDep) -> dict:
-    authorize(ctx, contact_privileges(ctx.caller, None), "search", "contacts", 0)
-    q = ctx.request.query_params
-    where = []
-    if not ctx.caller.is_admin:
-        where.append(Contact.user_id == ctx.caller.user_id)
-    for name, column in (
-        ("type", Contact.type),
-        ("data_source", Contact.data_source),
-        ("contact", Contact.contact),
-    ):
-        if value := q.get(name):
-            where.append(column == value)
-    if (user := q.get("user")) and lookup_id(user) is not None:
-        where.append(Contact.user_id == lookup_id(user))
-    paging = read_paging(ctx, "id", "asc", {"id", "created", "contact"})
-    rows, total = search(ctx, Contact, paging, *where)
-    return envelope(ctx, [render_contact(ctx, c) for c in rows], total, paging)
-
-
-def apply_contact(ctx: Ctx, contact: Contact, data: dict, creating: bool) -> None:
-    errors = []
-    if "contact" in data or creating:
-        value = data.get("contact")
-        if not isinstance(value, str) or not value.strip():
-            errors.append(("contact", "contact must not be empty"))
-        else:
-            contact.contact = value.strip()
-    if "type" in data:
-        if data["type"] not in CONTACT_TYPES:
-            errors.append(("type", f"type must be one of {', '.join(CONTACT_TYPES)}"))
-        else:
-            contact.type = data["type"]
-    copy_fields(data, CONTACT_FIELDS, contact, errors)
-    if ctx.caller.is_admin and ("user_id" in data or "user" in data):
-        user_id = ref_id(data, "user")
-        if user_id is not None and get_row(ctx.session, User, user_id) is None:
-            errors.append(("user_id", f"user {user_id} does not exist"))
-        else:
-            contact.user_id = user_id
-    if errors:
-        raise validation_failed("contacts", errors)
-
-
-@contacts.post("")
-async def create_contact(ctx: CtxDep) -> dict:
-    ctx.require_token()
-    data = await body(ctx)
-    authorize(ctx, contact_privileges(ctx.caller, None), "create", "contacts", 0)
-    contact = Contact(user_id=ctx.caller.user_id or None, created=time_now(), type="phone")
-    apply_contact(ctx, contact, data, creating=True)
-    ctx.session.add(contact)
-    ctx.session.commit()
-    return render_contact(ctx, contact)
-
-
-def load_contact(ctx: Ctx, contact_id: int, action: str) -> Contact:
-    return load_authorized(ctx, Contact, contact_id, "contacts", action, contact_privileges)
-
-
-@contacts.get("/{contact_id:int}")
-def get_contact(ctx: CtxDep, contact_id: int) -> dict:
-    return render_contact(ctx, load_contact(ctx, contact_id, "read"))
-
-
-@contacts.put("/{contact_id:int}")
-async def update_contact(ctx: CtxDep, contact_id: int) -> dict:
-    ctx.require_token()
-    data = await body(ctx)
-    contact = load_contact(ctx, contact_id, "update")
-    apply_contact(ctx, contact, data, creating=False)
-    contact.updated = time_now()
-    ctx.session.add(contact)
-    ctx.session.commit()
-    return render_contact(ctx, contact)
-
-
-@contacts.delete("/{contact_id:int}")
-def delete_contact(ctx: CtxDep, contact_id: int) -> dict:
-    ctx.require_token()
-    contact = load_contact(ctx, contact_id, "delete")
-    rendered = render_contact(ctx, contact)
-    ctx.session.delete(contact)
-    ctx.session.commit()
-    return rendered

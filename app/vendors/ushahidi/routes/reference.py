@@ -28,12 +28,19 @@ def render_country(ctx: Ctx, row: CountryCode) -> dict:
         "country_name": row.country_name,
         "dial_code": row.dial_code,
         "country_code": row.country_code,
-        "allowed_privileges": READ_SEARCH,
+        "allowed_privileges": country_privileges(ctx),
     }
+
+
+def country_privileges(ctx: Ctx) -> list[str]:
+    """CountryCodeAuthorizer: read and search, for admins and "Manage Settings" only (docs/vendors/ushahidi.md §1.2)."""
+    return READ_SEARCH if ctx.caller.can("Manage Settings") else []
 
 
 @country_codes.get("")
 def list_country_codes(ctx: CtxDep) -> dict:
+    ctx.require_token()
+    authorize(ctx, country_privileges(ctx), "search", "country_codes", 0)
     paging = read_paging(ctx, "id", "asc", {"id", "country_name", "country_code", "dial_code"})
     rows, total = search(ctx, CountryCode, paging)
     return envelope(ctx, [render_country(ctx, r) for r in rows], total, paging)
@@ -41,7 +48,10 @@ def list_country_codes(ctx: CtxDep) -> dict:
 
 @country_codes.get("/{code_id:int}")
 def get_country_code(ctx: CtxDep, code_id: int) -> dict:
-    return render_country(ctx, get_or_404(ctx, CountryCode, code_id, "country_codes"))
+    ctx.require_token()
+    row = get_or_404(ctx, CountryCode, code_id, "country_codes")
+    authorize(ctx, country_privileges(ctx), "read", "country_codes", code_id)
+    return render_country(ctx, row)
 
 
 def render_provider(ctx: Ctx, row: DataProvider) -> dict:

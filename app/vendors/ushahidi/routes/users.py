@@ -1,5 +1,6 @@
 """The API index, registration, password reset and /api/v3/users."""
 
+import base64
 import hashlib
 import re
 
@@ -120,14 +121,15 @@ def apply_user(ctx: Ctx, user: User, data: dict, creating: bool, may_set_role: b
 ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/UshahidiError"}}}
 
 
-@public.post("/register", responses={429: {"description": "Too Many Requests (per client address)", "content": ERROR}})
+@public.post("/register", responses={429: {"description": "Too Many Requests (per deployment)", "content": ERROR}})
 async def register(ctx: CtxDep) -> dict:
-    client = ctx.request.client.host if ctx.request.client else "unknown"
+    """docs/vendors/ushahidi.md §1.2: RegisterUser counts every call, before any other check, in one bucket for the
+    whole deployment (the platform keys its limiter by the new user's id, which is still null)."""
     settings = ctx.settings
     limiter = tenant_of(ctx.request).control.limiter(
         "ushahidi.register", settings.ushahidi_register_limit, settings.ushahidi_register_window_seconds
     )
-    if not limiter.allow(client):
+    if not limiter.allow("deployment"):
         raise UshahidiError(429, "Too Many Requests")
     site = get_row(ctx.session, ConfigGroup, "site")
     if site and (site.data or {}).get("disable_registration"):
@@ -153,19 +155,40 @@ async def password_reset(ctx: CtxDep) -> Response:
     email = data["email"]
     user = ctx.session.exec(select(User).where(User.email == email)).first() if isinstance(email, str) else None
     if user is not None:
-        ctx.session.add(ResetToken(token=clock.token_hex(16), user_id=user.id, created=time_now()))
+        # GetResetToken: six upper-case hex digits (`sprintf('%06X', mt_rand(0, 16777215))`).
+        ctx.session.add(ResetToken(token=clock.token_hex(3).upper(), user_id=user.id, created=time_now()))
         ctx.session.commit()
     return Response(status_code=204)  # docs/vendors/ushahidi.md §1.2: 204 whether or not the e-mail exists
 
 
+# Reset tokens expire 30 minutes after they are drawn (UserRepository::isValidResetToken).
+RESET_TOKEN_SECONDS = 1800
+
+
+def reset_token_text(token) -> str | None:
+    """The token as ResetUserPassword reads it: base64 is decoded first (`is_base64`)."""
+    if not isinstance(token, str):
+        return None
+    if re.fullmatch(r"[a-zA-Z0-9/\r\n+]*={0,2}", token):
+        try:
+            decoded = base64.b64decode(token, validate=False)
+        except ValueError:
+            return token
+        if base64.b64encode(decoded).decode() == token:
+            return decoded.decode("utf-8", "replace")
+    return token
+
+
 @public.post("/passwordreset/confirm", status_code=204)
 async def password_reset_confirm(ctx: CtxDep) -> Response:
+    """docs/vendors/ushahidi.md §1.2: Validator\\User\\Reset (token, then password), then the new password and the
+    token's removal."""
     data = await body(ctx)
     errors = []
-    token, password = data.get("token"), data.get("password")
-    reset = get_row(ctx.session, ResetToken, token) if isinstance(token, str) and token else None
-    if reset is None:
-        errors.append(("token", "token is invalid"))
+    token, password = reset_token_text(data.get("token")), data.get("password")
+    reset = get_row(ctx.session, ResetToken, token) if token else None
+    if reset is None or reset.created <= time_now() - RESET_TOKEN_SECONDS:
+        errors.append(("token", "Invalid or expired reset token"))
     if not isinstance(password, str) or len(password) < 7:
         errors.append(("password", "password must be at least 7 characters long"))
     elif len(password) > 72:
