@@ -20,6 +20,11 @@ JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", l
 # strings or numbers), and the defaults happening to use one says nothing about the other. Booleans, nulls, objects
 # and arrays in such a list stay shape errors, and so does a value outside any array.
 NUMBER_OR_STRING = frozenset({"integer", "number", "string"})
+# A record's own fields may be null whatever the defaults show: vendors' real data leaves fields empty where the
+# example records happen to have a value (Ushahidi's Base.yml: posts without a form or author, roles without a
+# description). The fields that identify a record may not; the seed loaders and the database judge the rest, and
+# what they refuse is reported by file, record and field (app/core/store.py). Values inside a field keep the
+# defaults' shape.
 
 
 class FixtureError(Exception):
@@ -51,28 +56,37 @@ def _json_type(value) -> str:
 @dataclass
 class Shape:
     """What the default fixtures show at one position: the JSON types, and for objects the keys every instance has
-    and the shapes of their values; for arrays the shape of the items."""
+    and the shapes of their values; for arrays the shape of the items. `nullable`: null is accepted too."""
 
     types: set[str]
     required: set[str]
     fields: dict[str, "Shape"]
     items: "Shape | None"
+    nullable: bool = False
 
     @classmethod
-    def of(cls, values: list) -> "Shape":
+    def of(cls, values: list, identity: tuple[str, ...] = (), records: bool = True) -> "Shape":
+        """`values`: a fixture file's records (their fields but `identity` nullable), or when not `records` the
+        values at one position inside them."""
         types = {_json_type(v) for v in values}
         objects = [v for v in values if isinstance(v, dict)]
         items = [item for v in values if isinstance(v, list) for item in v]
         keys = list(dict.fromkeys(k for o in objects for k in o))
+        fields = {k: cls.of([o[k] for o in objects if k in o], records=False) for k in keys}
+        if records:
+            for key, field in fields.items():
+                field.nullable = key not in {path.split(".")[0] for path in identity}
         return cls(
             types=types,
             required={k for k in keys if all(k in o for o in objects)},
-            fields={k: cls.of([o[k] for o in objects if k in o]) for k in keys},
-            items=cls.of(items) if items else None,
+            fields=fields,
+            items=cls.of(items, records=False) if items else None,
         )
 
     def problems(self, value, where: str, top: bool = False, in_array: bool = False) -> list[str]:
         kind = _json_type(value)
+        if value is None and self.nullable:
+            return []
         accepted = NUMBER_OR_STRING if in_array and self.types and self.types <= NUMBER_OR_STRING else self.types
         if self.types <= {"null"} or kind in accepted or (kind == "integer" and "number" in accepted):
             pass
@@ -151,8 +165,8 @@ def compose(defaults: Path, user: UserFixtures, identities: dict[str, dict[str, 
             records = _read(path, problems) if path.exists() else []
             if records is None:
                 continue
-            shape = Shape.of(default_records)
             paths = identities[name].get(stem) or (next(iter(default_records[0])),)
+            shape = Shape.of(default_records, paths)
             seen: dict[tuple, int] = {}
             for i, record in enumerate(records):
                 where = f"{path}: record {i}"
