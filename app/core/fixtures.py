@@ -33,6 +33,25 @@ class FixtureError(Exception):
         self.problems = problems
 
 
+class RecordError(ValueError):
+    """A seed loader's refusal of one field of a record it read (the store names the user's file and record)."""
+
+    def __init__(self, file: str, record: dict, field: str, message: str):
+        super().__init__(f"{file}.json: field {field!r}: {message}")
+        self.file, self.record, self.field, self.message = file, record, field, message
+
+    def problem(self, folder: Path) -> str:
+        """The problem as the shape check words it, `folder` being the user's vendor folder."""
+        path = folder / f"{self.file}.json"
+        try:
+            records = json.loads(path.read_text("utf-8"))
+            where = f"record {records.index(self.record)}"
+        except (OSError, ValueError):  # not the user's record: one of the defaults
+            key, value = next(iter(self.record.items()), ("record", None))
+            where = f"record with {key} {value!r}"
+        return f"{path}: {where}: field {self.field!r}: {self.message}"
+
+
 @dataclass(frozen=True)
 class UserFixtures:
     folder: Path
@@ -49,7 +68,7 @@ class UserFixtures:
         return cls(Path(folder), mode == "replace") if mode in ("merge", "replace") else None
 
 
-def _json_type(value) -> str:
+def json_type(value) -> str:
     return "null" if value is None else JSON_TYPES.get(type(value), "unknown")
 
 
@@ -68,7 +87,7 @@ class Shape:
     def of(cls, values: list, identity: tuple[str, ...] = (), records: bool = True) -> "Shape":
         """`values`: a fixture file's records (their fields but `identity` nullable), or when not `records` the
         values at one position inside them."""
-        types = {_json_type(v) for v in values}
+        types = {json_type(v) for v in values}
         objects = [v for v in values if isinstance(v, dict)]
         items = [item for v in values if isinstance(v, list) for item in v]
         keys = list(dict.fromkeys(k for o in objects for k in o))
@@ -84,7 +103,7 @@ class Shape:
         )
 
     def problems(self, value, where: str, top: bool = False, in_array: bool = False) -> list[str]:
-        kind = _json_type(value)
+        kind = json_type(value)
         if value is None and self.nullable:
             return []
         accepted = NUMBER_OR_STRING if in_array and self.types and self.types <= NUMBER_OR_STRING else self.types
