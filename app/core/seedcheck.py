@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import Boolean, Float, Integer, LargeBinary, Numeric, String, Table
+from sqlalchemy import BigInteger, Boolean, Float, Integer, Numeric, String, Table, TypeDecorator
 
 from crowdmock.core.fixtures import json_type
 
@@ -19,13 +19,31 @@ ACCEPTED = (
     (Integer, {"integer"}),
     ((Float, Numeric), {"integer", "number"}),
     (String, {"string"}),
-    (LargeBinary, {"string"}),
 )
+
+
+# PostgreSQL's INTEGER (SQLite would store more) and text (no NUL character): both backends refuse the same values.
+INT32 = (-(2**31), 2**31 - 1)
+
+
+def _type(column):
+    """The column's SQL type (SQLModel's `str` columns are a decorated String)."""
+    return column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+
+
+def _out_of_range(column, value) -> str | None:
+    kind = _type(column)
+    int32 = isinstance(kind, Integer) and not isinstance(kind, BigInteger)
+    if int32 and isinstance(value, int) and not INT32[0] <= value <= INT32[1]:
+        return f"expected an integer from {INT32[0]} to {INT32[1]}, got {value}"
+    if isinstance(kind, String) and isinstance(value, str) and "\x00" in value:
+        return "expected text without NUL characters"
+    return None
 
 
 def _accepted(column) -> set[str] | None:
     for kinds, accepted in ACCEPTED:
-        if isinstance(column.type, kinds):
+        if isinstance(_type(column), kinds):
             return accepted
     return None  # JSON and others take any value
 
@@ -47,18 +65,22 @@ class UserRecords:
                 continue
             self.records += [(path, i, r) for i, r in enumerate(records) if isinstance(r, dict)]
 
-    def find(self, row: dict, table: Table, column: str, value) -> str | None:
-        """`path: record i: field 'f'` of the record whose field `column` (or `column` without `_id`, a reference)
-        holds `value` and that looks most like `row` (the most fields alike); None if no record holds it."""
+    def find(self, row: dict, table: Table, column: str, value) -> tuple[str, object] | None:
+        """Where the record that `row` came from holds `column` (or `column` without `_id`, a reference), and what it
+        holds there: the record holding `value` there that looks most like `row` (the most fields alike), else for a
+        null one holding something the loader read as null; None if no record fits."""
         names = [column, column.removesuffix("_id")] if column.endswith("_id") else [column]
-        best, place = 0, None
+        best, place = (0, 0), None
         for path, i, record in self.records:
-            name = next((n for n in names if n in record and _same(_plain(record[n]), value)), None)
+            name = next((n for n in names if n in record), None)
             if name is None:
                 continue
+            held = _same(_plain(record[name]), value)
+            if not held and value is not None:
+                continue
             alike = sum(1 for k, v in record.items() if k in row and _same(_plain(v), row[k]))
-            if alike > best:
-                best, place = alike, f"{path}: record {i}: field {name!r}"
+            if (held, alike) > best:
+                best, place = (held, alike), (f"{path}: record {i}: field {name!r}", record[name])
         return place
 
 
@@ -91,6 +113,8 @@ def problems(user_folder: Path, vendor: str, seed: Iterable[tuple[type, list[dic
                 if accepted is not None and kind not in accepted and kind != "unknown":
                     wanted = " or ".join(sorted(accepted))
                     found.append(_where(user, row, table, column.name, value, f"expected {wanted}, got {kind}"))
+                elif (message := _out_of_range(column, value)) is not None:
+                    found.append(_where(user, row, table, column.name, value, message))
             for column in unique:
                 value = row.get(column.name)
                 if value is None:
@@ -104,8 +128,11 @@ def problems(user_folder: Path, vendor: str, seed: Iterable[tuple[type, list[dic
 
 
 def _where(user: UserRecords, row: dict, table: Table, column: str, value, message: str) -> str:
-    place = user.find(row, table, column, value)
-    if place is None:  # a value the loader made, or one of a default record
+    found = user.find(row, table, column, value)
+    if found is None:  # a value the loader made, or one of a default record
         keys = ", ".join(f"{c.name} {row.get(c.name)!r}" for c in table.primary_key.columns)
-        place = f"{user.folder}: table {table.name} ({keys}): column {column!r}"
+        return f"{user.folder}: table {table.name} ({keys}): column {column!r}: {message}"
+    place, held = found
+    if value is None and held is not None:
+        return f"{place}: {json.dumps(held)} reads as no value, and one is needed"
     return f"{place}: {message}"

@@ -308,25 +308,37 @@ def test_real_mistakes_are_still_refused(database, tmp_path, capsys):
 
 
 def test_what_the_database_or_a_loader_refuses_is_a_problem_not_a_crash(database_url, tmp_path):
-    post, user = _post(), _defaults("users")[0]
+    post, user, tag = _post(), _defaults("users")[0], _defaults("tags")[0]
     folder = _ushahidi(
         tmp_path / "refused",
-        posts=[{**post, "id": 900, "created": None, "status": None}],
+        posts=[{**post, "id": 900, "title": "a\u0000b", "created": None, "status": None}],
         users=[{**user, "id": 903, "email": None}],
+        tags=[{**tag, "id": 904, "priority": 2**31}],  # PostgreSQL's INTEGER: SQLite would store it
     )
     with pytest.raises(FixtureError) as refused:
         create_app(Settings(database_url=database_url, fixtures=folder))
     posts, users = folder / "ushahidi" / "posts.json", folder / "ushahidi" / "users.json"
     assert refused.value.problems == [
         f"{users}: record 0: field 'email': expected a value, got null",
+        f"{folder / 'ushahidi' / 'tags.json'}: record 0: field 'priority': expected an integer from -2147483648 to "
+        "2147483647, got 2147483648",
+        f"{posts}: record 0: field 'title': expected text without NUL characters",
         f"{posts}: record 0: field 'status': expected a value, got null",
         f"{posts}: record 0: field 'created': expected a value, got null",
     ]
     _write(folder, "ushahidi", "posts", [{**post, "id": 900, "sets": ["1", "one"]}])
     _write(folder, "ushahidi", "users", [])
+    _write(folder, "ushahidi", "tags", [])
     with pytest.raises(FixtureError) as refused:
         create_app(Settings(database_url=database_url, fixtures=folder))
     assert refused.value.problems == [f"{posts}: record 0: field 'sets': expected collection ids, got 'one'"]
+    # A value the loader reads as none (a time it cannot read) is named with what the record holds.
+    _write(folder, "ushahidi", "posts", [{**post, "id": 900, "created": "yesterday"}])
+    with pytest.raises(FixtureError) as refused:
+        create_app(Settings(database_url=database_url, fixtures=folder))
+    assert f"{posts}: record 0: field 'created': \"yesterday\" reads as no value, and one is needed" in (
+        refused.value.problems
+    )
 
 
 def test_other_vendors_loaders_take_nulls(database, tmp_path, capsys):
