@@ -220,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         "seed",
         help="seed the database again, from the default fixtures or your own",
         description="Seed every vendor again. DIR holds <vendor>/<file>.json like the project's fixtures/ folder, "
-        "each file a JSON array of records shaped like the default file's. A record replaces the default one "
+        "each file a JSON array of records shaped like the default file's (fields but the id may be null). "
+        "A record replaces the default one "
         "with the same id (first field) and is added otherwise; with --replace, a vendor folder in DIR is that "
         "vendor's whole seed. Files are checked first: problems are listed by file, record and field, and "
         "nothing is changed. The database remembers DIR: later starts and resets use it.",

@@ -20,12 +20,36 @@ JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", l
 # strings or numbers), and the defaults happening to use one says nothing about the other. Booleans, nulls, objects
 # and arrays in such a list stay shape errors, and so does a value outside any array.
 NUMBER_OR_STRING = frozenset({"integer", "number", "string"})
+# A record's own fields may be null whatever the defaults show: vendors' real data leaves fields empty where the
+# example records happen to have a value (Ushahidi's Base.yml: posts without a form or author, roles without a
+# description). The fields that identify a record may not; the seed loaders and the database judge the rest, and
+# what they refuse is reported by file, record and field (app/core/store.py). Values inside a field keep the
+# defaults' shape.
 
 
 class FixtureError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class RecordError(ValueError):
+    """A seed loader's refusal of one field of a record it read (the store names the user's file and record)."""
+
+    def __init__(self, file: str, record: dict, field: str, message: str):
+        super().__init__(f"{file}.json: field {field!r}: {message}")
+        self.file, self.record, self.field, self.message = file, record, field, message
+
+    def problem(self, folder: Path) -> str:
+        """The problem as the shape check words it, `folder` being the user's vendor folder."""
+        path = folder / f"{self.file}.json"
+        try:
+            records = json.loads(path.read_text("utf-8"))
+            where = f"record {records.index(self.record)}"
+        except (OSError, ValueError):  # not the user's record: one of the defaults
+            key, value = next(iter(self.record.items()), ("record", None))
+            where = f"record with {key} {value!r}"
+        return f"{path}: {where}: field {self.field!r}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -44,35 +68,44 @@ class UserFixtures:
         return cls(Path(folder), mode == "replace") if mode in ("merge", "replace") else None
 
 
-def _json_type(value) -> str:
+def json_type(value) -> str:
     return "null" if value is None else JSON_TYPES.get(type(value), "unknown")
 
 
 @dataclass
 class Shape:
     """What the default fixtures show at one position: the JSON types, and for objects the keys every instance has
-    and the shapes of their values; for arrays the shape of the items."""
+    and the shapes of their values; for arrays the shape of the items. `nullable`: null is accepted too."""
 
     types: set[str]
     required: set[str]
     fields: dict[str, "Shape"]
     items: "Shape | None"
+    nullable: bool = False
 
     @classmethod
-    def of(cls, values: list) -> "Shape":
-        types = {_json_type(v) for v in values}
+    def of(cls, values: list, identity: tuple[str, ...] = (), records: bool = True) -> "Shape":
+        """`values`: a fixture file's records (their fields but `identity` nullable), or when not `records` the
+        values at one position inside them."""
+        types = {json_type(v) for v in values}
         objects = [v for v in values if isinstance(v, dict)]
         items = [item for v in values if isinstance(v, list) for item in v]
         keys = list(dict.fromkeys(k for o in objects for k in o))
+        fields = {k: cls.of([o[k] for o in objects if k in o], records=False) for k in keys}
+        if records:
+            for key, field in fields.items():
+                field.nullable = key not in {path.split(".")[0] for path in identity}
         return cls(
             types=types,
             required={k for k in keys if all(k in o for o in objects)},
-            fields={k: cls.of([o[k] for o in objects if k in o]) for k in keys},
-            items=cls.of(items) if items else None,
+            fields=fields,
+            items=cls.of(items, records=False) if items else None,
         )
 
     def problems(self, value, where: str, top: bool = False, in_array: bool = False) -> list[str]:
-        kind = _json_type(value)
+        kind = json_type(value)
+        if value is None and self.nullable:
+            return []
         accepted = NUMBER_OR_STRING if in_array and self.types and self.types <= NUMBER_OR_STRING else self.types
         if self.types <= {"null"} or kind in accepted or (kind == "integer" and "number" in accepted):
             pass
@@ -151,8 +184,8 @@ def compose(defaults: Path, user: UserFixtures, identities: dict[str, dict[str, 
             records = _read(path, problems) if path.exists() else []
             if records is None:
                 continue
-            shape = Shape.of(default_records)
             paths = identities[name].get(stem) or (next(iter(default_records[0])),)
+            shape = Shape.of(default_records, paths)
             seen: dict[tuple, int] = {}
             for i, record in enumerate(records):
                 where = f"{path}: record {i}"

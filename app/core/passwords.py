@@ -14,6 +14,11 @@ def hash_password(password: str) -> str:
     return f"pbkdf2${salt}${digest}"
 
 
+def seeded_password(password: str | None) -> str:
+    """A fixture user's stored password: none (null in the fixture) is one that no password matches."""
+    return "" if password is None else hash_password(password)
+
+
 def verify_password(password: str, stored: str) -> bool:
     try:
         _, salt, digest = stored.split("$")

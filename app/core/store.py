@@ -13,13 +13,13 @@ from typing import Protocol
 
 from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import StatementError
 from sqlmodel import Field, SQLModel
 
-from crowdmock.core import clock
+from crowdmock.core import clock, seedcheck
 from crowdmock.core.db import WRITE, close_engine, is_private, make_engine, remove_database
 from crowdmock.core.dialect import DataVersion, create_data_version, qualified, sync_sequences
-from crowdmock.core.fixtures import FixtureError, UserFixtures, compose
+from crowdmock.core.fixtures import FixtureError, RecordError, UserFixtures, compose
 from crowdmock.core.seedcache import SeedCache, template_key
 
 # A vendor's seed loader turns its fixtures folder into rows: [(table model, [row dict, ...]), ...].
@@ -117,6 +117,7 @@ class Store:
         self.follow_recorded = follow_recorded
         self.seed_cache = seed_cache
         self._tables: dict[str, list[Table]] = {}
+        self._checked: set[tuple[str, Path]] = set()  # vendors whose rows of the user's fixtures were checked
         # Connections of writing requests: their transactions begin with SQLite's write lock (app/core/db.py).
         self.writer = engine.execution_options(**{WRITE: True})
         self._write_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -177,10 +178,13 @@ class Store:
         try:
             with self.writer.begin() as conn:
                 seeded = self._start(conn, reseed, copied)
-        except IntegrityError as exc:
+        except (
+            StatementError
+        ) as exc:  # what seedcheck does not foresee (a foreign key, a constraint of several columns)
             if self.user_fixtures is None:
                 raise
-            raise FixtureError([f"{self.user_fixtures.folder}: {exc.orig}; nothing was changed"]) from exc
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise FixtureError([f"{self.user_fixtures.folder}: {reason}; nothing was changed"]) from exc
         if key is not None and not copied and seeded == set(self.vendors):
             # Before this process serves; other workers on the new database are still starting by then.
             self.seed_cache.save(key, new_file[0])
@@ -292,13 +296,21 @@ class Store:
             self._pristine = None
 
     def rows(self, vendor: str) -> SeedRows:
-        if self.fixtures_dir == self.default_fixtures:
+        if self.fixtures_dir == self.default_fixtures or self.user_fixtures is None:
             return _cached_rows(vendor, self.vendors[vendor].load_seed, self.fixtures_dir)
+        folder = self.user_fixtures.folder
         try:  # a user's records passed the shape check; a loader may still find something it cannot use
-            return _cached_rows(vendor, self.vendors[vendor].load_seed, self.fixtures_dir)
+            rows = _cached_rows(vendor, self.vendors[vendor].load_seed, self.fixtures_dir)
+        except RecordError as exc:
+            raise FixtureError([exc.problem(folder / vendor)]) from exc
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            folder = self.user_fixtures.folder / vendor if self.user_fixtures else vendor
-            raise FixtureError([f"{folder}: the {vendor} fixtures cannot be loaded: {exc!r}"]) from exc
+            raise FixtureError([f"{folder / vendor}: the {vendor} fixtures cannot be loaded: {exc!r}"]) from exc
+        if (vendor, self.fixtures_dir) not in self._checked:
+            problems = seedcheck.problems(folder, vendor, rows)
+            if problems:
+                raise FixtureError(problems)
+            self._checked.add((vendor, self.fixtures_dir))
+        return rows
 
     def seeded_vendors(self) -> dict[str, float]:
         with self.engine.connect() as conn:

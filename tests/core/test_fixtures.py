@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crowdmock.cli import main
+from crowdmock.core.fixtures import FixtureError
 from crowdmock.main import create_app
 from crowdmock.settings import Settings
 
@@ -181,7 +182,8 @@ def test_a_conflict_in_the_database_rolls_back(database, mine, capsys):
     _write(clash, "ushahidi", "users", [{**users[0], "id": 999}])  # a second user with the same e-mail
     capsys.readouterr()
     assert main(["seed", "--fixtures", str(clash)]) == 2
-    assert "UNIQUE constraint failed: ushahidi_user.email" in capsys.readouterr().err
+    problem = f"{clash / 'ushahidi' / 'users.json'}: record 0: field 'email': another record has "
+    assert problem + "'admin@ushahidi.com' too (it must be unique)" in capsys.readouterr().err
     with _app(database) as client:
         assert (900, "Mine") in _groups(client)
 
@@ -211,3 +213,155 @@ def test_serve_banner_names_every_vendor_and_the_dashboard(database, monkeypatch
     ):
         assert f"{title:<14} {base}{prefix}" in banner
     assert started[0]["port"] == 8123 and started[0]["factory"] is True
+
+
+def _defaults(name: str) -> list[dict]:
+    return json.loads((Settings().fixtures_dir / "ushahidi" / f"{name}.json").read_text())
+
+
+def _ushahidi(folder: Path, **files) -> Path:
+    for name, records in files.items():
+        _write(folder, "ushahidi", name, records)
+    return folder
+
+
+def _base_yml_like(folder: Path) -> Path:
+    """Records with the nulls of Ushahidi's own test dataset (Base.yml), where the defaults happen to have values."""
+    post, search, role = _post(), _defaults("savedsearches")[0], _defaults("roles")[0]
+    user, message, job = _defaults("users")[0], _defaults("messages")[0], _defaults("export_jobs")[0]
+    layer, state = _defaults("layers")[0], _defaults("targeted_survey_state")[0]
+    nulls = {"form": None, "user": None, "slug": None, "post_date": None, "author_email": None, "title": None}
+    return _ushahidi(
+        folder,
+        posts=[{**post, "id": 900, **nulls, "sets": ["1", 3]}],
+        savedsearches=[{**search, "id": 901, "user": None}],
+        roles=[{**role, "id": 902, "name": "watcher", "description": None}],
+        users=[{**user, "id": 903, "email": "nobody@example.com", "language": None, "password": None}],
+        messages=[{**message, "id": 904, "data_source": None}],
+        export_jobs=[{**job, "id": 905, "filters": None, "total_rows": None, "total_batches": None, "updated": None}],
+        layers=[{**layer, "id": 906, "updated": None}],
+        targeted_survey_state=[{**state, "id": 907, "message_id": None}],
+    )
+
+
+def _ushahidi_admin(client: TestClient) -> dict:
+    return client.post("/__admin/tokens", json={"vendor": "ushahidi", "user": "admin@ushahidi.com"}).json()["headers"]
+
+
+def test_a_vendors_nulls_load_and_serve(database_url, tmp_path):
+    """Fields the default records happen to fill may be null, as in the vendor's real data (Base.yml)."""
+    folder = _base_yml_like(tmp_path / "dataset")
+    with TestClient(create_app(Settings(database_url=database_url, fixtures=folder))) as client:
+        headers = _ushahidi_admin(client)
+        post = client.get("/ushahidi/api/v3/posts/900", headers=headers)
+        assert post.status_code == 200, post.text
+        shown = post.json()
+        assert (shown["form_id"], shown["user_id"], shown["slug"], shown["post_date"]) == (None, None, None, None)
+        assert shown["sets"] == ["1", "3"]
+        search = client.get("/ushahidi/api/v3/savedsearches/901", headers=headers).json()
+        assert (search["user_id"], search["name"]) == (None, "Search One")
+        assert client.get("/ushahidi/api/v3/roles/902", headers=headers).json()["description"] is None
+        assert client.get("/ushahidi/api/v3/users/903", headers=headers).json()["language"] is None
+        assert client.get("/ushahidi/api/v3/messages/904", headers=headers).json()["data_source"] is None
+        job = client.get("/ushahidi/api/v3/exports/jobs/905", headers=headers).json()
+        assert (job["filters"], job["total_rows"], job["updated"]) == (None, None, None)
+        # The layers table's `updated` is 0 when unset, and the v5 API shows the column (seed.py _layer_row).
+        assert client.get("/ushahidi/api/v5/layers/906", headers=headers).json()["result"]["updated"] == 0
+        # A user without a password is one nobody signs in as.
+        login = {"username": "nobody@example.com", "password": "", "grant_type": "password"}
+        login |= {"client_id": "ushahidiui", "client_secret": "35e7f0bca957836d05ca0492211b0ac707671261", "scope": "*"}
+        assert client.post("/ushahidi/oauth/token", json=login).status_code == 400
+
+
+def test_real_mistakes_are_still_refused(database, tmp_path, capsys):
+    post = _post()
+    folder = _ushahidi(
+        tmp_path / "wrong",
+        posts=[
+            {**post, "id": "900"},
+            {**post, "id": None},
+            {k: v for k, v in post.items() if k != "id"},
+            {**post, "id": 901, "title": {"en": "Flood"}, "form": {"id": "2", "url": None}, "titel": "Flood"},
+            {**post, "id": 902, "values": None, "sets": [None], "tags": [None]},
+        ],
+        savedsearches="[{",
+        comments=[],
+    )
+    assert main(["seed", "--fixtures", str(folder)]) == 2
+    err = capsys.readouterr().err
+    posts = folder / "ushahidi" / "posts.json"
+    for problem in (
+        f"{posts}: record 0: field 'id': expected integer, got string",
+        f"{posts}: record 1: field 'id': expected integer, got null",
+        f"{posts}: record 2: missing field 'id'",
+        f"{posts}: record 3: field 'title': expected string, got object",
+        f"{posts}: record 3: field 'form'.id: expected integer, got string",
+        f"{posts}: record 3: field 'form'.url: expected string, got null",
+        f"{posts}: record 3: unknown field 'titel' (known: id, url, ",
+        f"{posts}: record 4: field 'sets'[0]: expected integer or number or string, got null",
+        f"{posts}: record 4: field 'tags'[0]: expected object, got null",
+        f"{folder / 'ushahidi' / 'savedsearches.json'}: not JSON (Expecting property name enclosed in double quotes",
+        f"{folder / 'ushahidi' / 'comments.json'}: not one of ushahidi's fixture files",
+    ):
+        assert problem in err
+    assert "record 4: field 'values'" not in err  # a null field is no mistake
+
+
+def test_what_the_database_or_a_loader_refuses_is_a_problem_not_a_crash(database_url, tmp_path):
+    post, user, tag = _post(), _defaults("users")[0], _defaults("tags")[0]
+    folder = _ushahidi(
+        tmp_path / "refused",
+        posts=[{**post, "id": 900, "title": "a\u0000b", "created": None, "status": None}],
+        users=[{**user, "id": 903, "email": None}],
+        tags=[{**tag, "id": 904, "priority": 2**31}],  # PostgreSQL's INTEGER: SQLite would store it
+    )
+    with pytest.raises(FixtureError) as refused:
+        create_app(Settings(database_url=database_url, fixtures=folder))
+    posts, users = folder / "ushahidi" / "posts.json", folder / "ushahidi" / "users.json"
+    assert refused.value.problems == [
+        f"{users}: record 0: field 'email': expected a value, got null",
+        f"{folder / 'ushahidi' / 'tags.json'}: record 0: field 'priority': expected an integer from -2147483648 to "
+        "2147483647, got 2147483648",
+        f"{posts}: record 0: field 'title': expected text without NUL characters",
+        f"{posts}: record 0: field 'status': expected a value, got null",
+        f"{posts}: record 0: field 'created': expected a value, got null",
+    ]
+    _write(folder, "ushahidi", "posts", [{**post, "id": 900, "sets": ["1", "one"]}])
+    _write(folder, "ushahidi", "users", [])
+    _write(folder, "ushahidi", "tags", [])
+    with pytest.raises(FixtureError) as refused:
+        create_app(Settings(database_url=database_url, fixtures=folder))
+    assert refused.value.problems == [f"{posts}: record 0: field 'sets': expected collection ids, got 'one'"]
+    # A value the loader reads as none (a time it cannot read) is named with what the record holds.
+    _write(folder, "ushahidi", "posts", [{**post, "id": 900, "created": "yesterday"}])
+    with pytest.raises(FixtureError) as refused:
+        create_app(Settings(database_url=database_url, fixtures=folder))
+    assert f"{posts}: record 0: field 'created': \"yesterday\" reads as no value, and one is needed" in (
+        refused.value.problems
+    )
+
+
+def test_other_vendors_loaders_take_nulls(database, tmp_path, capsys):
+    default = Settings().fixtures_dir
+    campaign = json.loads((default / "dosomething" / "campaigns.json").read_text())[0]
+    profile = json.loads((default / "crowdskout" / "profiles.json").read_text())[0]
+    folder = tmp_path / "nulls"
+    _write(folder, "dosomething", "campaigns", [{**campaign, "causes": None, "action_types": None, "tags": None}])
+    _write(folder, "crowdskout", "profiles", [{**profile, "Genders": None}])
+    assert main(["seed", "--fixtures", str(folder)]) == 0, capsys.readouterr().err
+    ideas = json.loads((default / "ideascale" / "ideas.json").read_text())
+    _write(folder, "ideascale", "ideas", [{**ideas[0], "title": None}])
+    assert main(["seed", "--fixtures", str(folder)]) == 2
+    assert f"{folder / 'ideascale' / 'ideas.json'}: record 0: field 'title': expected a value, got null" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_tenant_from_fixtures_the_database_refuses_is_a_422(client, tmp_path):
+    folder = _ushahidi(tmp_path / "refused", posts=[{**_post(), "id": 900, "created": None}])
+    made = client.post("/__admin/tenants", json={"name": "refused", "fixtures": str(folder)})
+    assert made.status_code == 422
+    assert made.json()["error"] == "invalid fixtures"
+    assert f"{folder / 'ushahidi' / 'posts.json'}: record 0: field 'created': expected a value, got null" in str(
+        made.json()
+    )

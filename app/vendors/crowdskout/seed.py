@@ -6,7 +6,7 @@ Its table models are imported inside the functions, as app/core/vendor.py (Vendo
 from pathlib import Path
 
 from crowdmock.core.fixtures import read_fixture
-from crowdmock.core.passwords import hash_password
+from crowdmock.core.passwords import seeded_password
 from crowdmock.core.store import SeedRows
 from crowdmock.vendors.crowdskout.collections import COLLECTIONS
 
@@ -19,9 +19,9 @@ def load(folder: Path) -> SeedRows:
     for profile in profiles:
         for name, items in profile.items():
             if name != "id" and not COLLECTIONS[name].interaction:
-                last_ids[name] = max([last_ids.get(name, 0), *(item["id"] for item in items)])
+                last_ids[name] = max([last_ids.get(name, 0), *(item["id"] for item in items or [])])
     users = [
-        {**{k: v for k, v in u.items() if k != "password"}, "password_hash": hash_password(u["password"])}
+        {**{k: v for k, v in u.items() if k != "password"}, "password_hash": seeded_password(u.get("password"))}
         for u in read_fixture(folder, "users")
     ]
     options = [
@@ -42,7 +42,8 @@ def load(folder: Path) -> SeedRows:
         (m.FieldOption, options),
         (
             m.Profile,
-            [{"id": p["id"], "collections": {k: v for k, v in p.items() if k != "id"}} for p in profiles],
+            # A null collection is an empty one.
+            [{"id": p["id"], "collections": {k: v or [] for k, v in p.items() if k != "id"}} for p in profiles],
         ),
         (m.ItemCounter, [{"collection": k, "last_id": v} for k, v in sorted(last_ids.items())]),
     ]

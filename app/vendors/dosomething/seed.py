@@ -7,15 +7,16 @@ Its table models are imported inside the functions, as app/core/vendor.py (Vendo
 from pathlib import Path
 
 from crowdmock.core.fixtures import read_fixture
-from crowdmock.core.passwords import hash_password
+from crowdmock.core.passwords import seeded_password
 from crowdmock.core.store import SeedRows
 
 
 def campaign_row(data: dict) -> dict:
     """A campaign as the API shows it -> a node row; the filters' columns are derived from it."""
     dates = (data.get("mobile_app") or {}).get("dates") or {}
-    terms = [data["causes"]["primary"], *data["causes"]["secondary"], data["action_types"]["primary"]]
-    terms += [*data["action_types"]["secondary"], data["issue"], *data["tags"]]
+    causes, action_types = data.get("causes") or {}, data.get("action_types") or {}
+    terms = [causes.get("primary"), *(causes.get("secondary") or []), action_types.get("primary")]
+    terms += [*(action_types.get("secondary") or []), data.get("issue"), *(data.get("tags") or [])]
     runs = (data.get("campaign_runs") or {}).get("current") or {}
     return {
         "nid": int(data["id"]),
@@ -35,7 +36,7 @@ def load(folder: Path) -> SeedRows:
     from crowdmock.vendors.dosomething import models as m
 
     users = [
-        {**{k: v for k, v in u.items() if k != "password"}, "password_hash": hash_password(u["password"])}
+        {**{k: v for k, v in u.items() if k != "password"}, "password_hash": seeded_password(u.get("password"))}
         for u in read_fixture(folder, "users")
     ]
     nodes = [campaign_row(c) for c in read_fixture(folder, "campaigns")] + read_fixture(folder, "nodes")

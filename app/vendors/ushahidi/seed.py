@@ -4,8 +4,8 @@ Its table models are imported inside the functions, as app/core/vendor.py (Vendo
 
 from pathlib import Path
 
-from crowdmock.core.fixtures import read_fixture
-from crowdmock.core.passwords import hash_password
+from crowdmock.core.fixtures import RecordError, read_fixture
+from crowdmock.core.passwords import seeded_password
 from crowdmock.core.store import SeedRows
 from crowdmock.vendors.ushahidi.render import parse_time, ref_id
 
@@ -39,7 +39,7 @@ def load(folder: Path) -> SeedRows:
         row["values"] = record.get("values") or {}
         row["tags"] = [t["id"] if isinstance(t, dict) else t for t in record.get("tags") or []]
         posts.append(row)
-        post_sets += [{"set_id": int(s), "post_id": record["id"], "created": row["created"]} for s in record["sets"]]
+        post_sets += [{"set_id": s, "post_id": record["id"], "created": row["created"]} for s in _set_ids(record)]
 
     sets = [
         _row(m.Set, r, refs=("user",))
@@ -48,7 +48,7 @@ def load(folder: Path) -> SeedRows:
     users = []
     for record in read_fixture(folder, "users"):
         row = _row(m.User, record)
-        row["password_hash"] = hash_password(record["password"])
+        row["password_hash"] = seeded_password(record.get("password"))
         users.append(row)
 
     return [
@@ -58,7 +58,13 @@ def load(folder: Path) -> SeedRows:
         (m.User, users),
         (m.ResetToken, [_row(m.ResetToken, r) for r in read_fixture(folder, "reset_tokens")]),
         (m.Tag, [_row(m.Tag, r) for r in read_fixture(folder, "tags")]),
-        (m.Form, [_row(m.Form, {**r, "tags": [t["id"] for t in r["tags"]]}) for r in read_fixture(folder, "forms")]),
+        (
+            m.Form,
+            [
+                _row(m.Form, {**r, "tags": [t["id"] for t in r.get("tags") or []]})
+                for r in read_fixture(folder, "forms")
+            ],
+        ),
         (m.FormStage, [_row(m.FormStage, r) for r in read_fixture(folder, "form_stages")]),
         (m.FormAttribute, [_row(m.FormAttribute, r) for r in read_fixture(folder, "form_attributes")]),
         (m.FormRole, [_row(m.FormRole, r) for r in read_fixture(folder, "form_roles")]),
@@ -92,6 +98,18 @@ def load(folder: Path) -> SeedRows:
         (m.Layer, [_layer_row(m, r) for r in read_fixture(folder, "layers")]),
         *_user_resources(m, folder),
     ]
+
+
+def _set_ids(post: dict) -> list[int]:
+    """The collections a post is in: ids, as numbers or digit strings (the platform's `sets` are either)."""
+    ids = []
+    for value in post.get("sets") or []:
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise RecordError("posts", post, "sets", f"expected collection ids, got {value!r}")
+        ids.append(value)
+    return ids
 
 
 def _user_resources(m, folder: Path) -> SeedRows:
