@@ -1,4 +1,4 @@
-"""`crowdmock serve|reset|seed|snapshot|routes`: the database is the one CROWDMOCK_DATABASE_URL names."""
+"""`crowdmock serve|ca|reset|seed|snapshot|routes`: the database is the one CROWDMOCK_DATABASE_URL names."""
 
 import argparse
 import os
@@ -9,8 +9,6 @@ from crowdmock.settings import Settings
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     # uvicorn's factory (and its --reload child process) builds the app from Settings(), which reads the
     # environment, so the command-line choices travel as CROWDMOCK_* variables.
     os.environ.setdefault("CROWDMOCK_GC_FREEZE", "true")
@@ -22,6 +20,10 @@ def _serve(args: argparse.Namespace) -> int:
     if args.fixtures:
         os.environ["CROWDMOCK_FIXTURES"] = args.fixtures
         os.environ["CROWDMOCK_FIXTURES_REPLACE"] = "true" if args.replace_fixtures else "false"
+    if args.https or args.https_port:
+        os.environ["CROWDMOCK_HTTPS"] = "true"
+    if args.https_port:
+        os.environ["CROWDMOCK_HTTPS_PORT"] = str(args.https_port)
     settings = Settings()
     host = args.host or settings.host
     port = args.port or settings.port
@@ -33,6 +35,15 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     if settings.fixtures and not _fixtures_valid(settings):
         return 2
+    certificate = None
+    if settings.https:  # nothing of TLS is imported or made otherwise (start-up time)
+        from crowdmock.core.tls import TLSError, ensure_certificate
+
+        try:
+            certificate = ensure_certificate(settings)
+        except TLSError as exc:
+            print(f"crowdmock: {exc}", file=sys.stderr)
+            return 2
     from crowdmock.core.db import DatabaseUnavailable, wait_for_database
 
     try:
@@ -40,15 +51,31 @@ def _serve(args: argparse.Namespace) -> int:
     except DatabaseUnavailable as exc:
         print(f"crowdmock: {exc}", file=sys.stderr)
         return 1
-    base = f"http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}"
+    name = "localhost" if host in ("0.0.0.0", "::") else host
+    base = f"http://{name}:{port}"
     print(f"crowdmock on {base}  (dashboard {base}/, admin {base}/__admin/docs)")
+    if certificate:
+        print(f"  and on https://{name}:{settings.https_port}  ({_certificate_note(settings, certificate)})")
     for vendor in VENDORS.values():
         if settings.vendor and vendor.name != settings.vendor:
             continue
         print(f"  {vendor.title:<14} {base}{'' if settings.vendor else vendor.prefix}")
     sys.stdout.flush()
-    uvicorn.run(
-        "crowdmock.main:create_app",
+    return _run_uvicorn(args, host, port, settings, certificate)
+
+
+def _certificate_note(settings: Settings, certificate: tuple[Path, Path]) -> str:
+    if settings.tls_cert:
+        return f"your certificate {certificate[0]}"
+    from crowdmock.core.tls import ca_certificate_path
+
+    return f"CA {ca_certificate_path(settings)}; `crowdmock ca` shows how to trust it"
+
+
+def _run_uvicorn(args: argparse.Namespace, host: str, port: int, settings: Settings, certificate) -> int:
+    import uvicorn
+
+    options = dict(
         factory=True,
         host=host,
         port=port,
@@ -58,8 +85,72 @@ def _serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=5,
         # Writes vendor reason phrases into the status line (app/core/reason.py).
         http="crowdmock.core.reason:ReasonPhraseProtocol",
+        # Forwarded headers are believed from CROWDMOCK_TRUSTED_PROXIES only (app/core/proxies.py), not from
+        # uvicorn's default 127.0.0.1.
+        proxy_headers=False,
     )
+    if certificate is None:
+        uvicorn.run("crowdmock.main:create_app", **options)
+        return 0
+    from uvicorn.supervisors import ChangeReload
+
+    from crowdmock.core.listeners import TLSServer, bind, run_workers
+
+    try:
+        tls_socket = bind(host, settings.https_port)
+    except OSError as exc:
+        print(f"crowdmock: cannot listen on {host}:{settings.https_port} for HTTPS: {exc.strerror}", file=sys.stderr)
+        return 1
+    config = uvicorn.Config("crowdmock.main:create_app", **options)
+    server = TLSServer(config, tls_socket, certificate)
+    if config.should_reload:
+        ChangeReload(config, target=server.run, sockets=[config.bind_socket()]).run()
+    elif config.workers > 1:
+        run_workers(server, [config.bind_socket()], config.workers)
+    else:
+        server.run()
+        return 0 if server.started else 1
     return 0
+
+
+def _ca(args: argparse.Namespace) -> int:
+    from crowdmock.core.tls import TLSError, ensure_ca
+
+    settings = Settings()
+    if settings.tls_cert:
+        print(f"crowdmock serves your own certificate ({settings.tls_cert}): clients trust its issuer; no CA is made.")
+        return 0
+    try:
+        path = ensure_ca(settings).resolve()
+    except TLSError as exc:
+        print(f"crowdmock: {exc}", file=sys.stderr)
+        return 1
+    if args.path:
+        print(path)
+        return 0
+    print(CA_HELP.format(path=path, port=settings.https_port, http_port=settings.port))
+    return 0
+
+
+CA_HELP = """crowdmock's CA certificate: {path}
+(its key stays beside it, readable by you alone; `crowdmock serve --https` issues the server certificate from it.
+Also served at http://localhost:{http_port}/__admin/ca.pem.)
+
+Trust it:
+  curl       curl --cacert {path} https://localhost:{port}/__admin/health
+  Python     export SSL_CERT_FILE={path}        (ssl, httpx, urllib)
+             export REQUESTS_CA_BUNDLE={path}   (requests)
+  Node.js    export NODE_EXTRA_CA_CERTS={path}
+  Java       keytool -importcert -noprompt -alias crowdmock -file {path} \\
+               -keystore crowdmock-truststore.p12 -storepass changeit
+             java -Djavax.net.ssl.trustStore=crowdmock-truststore.p12 -Djavax.net.ssl.trustStorePassword=changeit ...
+  Debian/Ubuntu container or host (root):
+             cp {path} /usr/local/share/ca-certificates/crowdmock.crt && update-ca-certificates
+  Alpine:    the same, after `apk add ca-certificates`
+
+SSL_CERT_FILE and REQUESTS_CA_BUNDLE replace the system's CAs for that process; to keep them, point the
+variable at a file holding both (cat /etc/ssl/certs/ca-certificates.crt {path} > bundle.pem).
+More: docs/https.md"""
 
 
 def _open_store(settings: Settings):
@@ -199,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"crowdmock {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="serve every vendor (or one) over HTTP")
+    serve = sub.add_parser("serve", help="serve every vendor (or one) over HTTP (and HTTPS)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--vendor", help="serve only this vendor, at the root")
@@ -210,7 +301,21 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, help="worker processes sharing the database, journal, fault rules and counters"
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--https", action="store_true", help="also serve HTTPS, with a certificate from crowdmock's local CA"
+    )
+    serve.add_argument("--https-port", type=int, help="the HTTPS port (default 8443; implies --https)")
     serve.set_defaults(func=_serve)
+
+    ca = sub.add_parser(
+        "ca",
+        help="where crowdmock's CA certificate is and how to trust it (made if missing)",
+        description="Prints the path of the local CA certificate that `serve --https` issues its certificate from "
+        "(CROWDMOCK_CA_DIR, default: `ca` beside the SQLite file), creating the CA the first time, and how to "
+        "trust it in curl, Python, Node.js, Java and a container.",
+    )
+    ca.add_argument("--path", action="store_true", help="print only the certificate's path")
+    ca.set_defaults(func=_ca)
 
     reset = sub.add_parser("reset", help="restore the seeded state in the database")
     reset.add_argument("--vendor")

@@ -101,6 +101,26 @@ class Settings(BaseSettings):
     # `default`.
     tenant_ttl: float = Field(default=3600.0, gt=0)
     max_tenants: int = Field(default=100, ge=0)
+    # HTTPS (docs/https.md): the same app over TLS on https_port beside plain HTTP, with a certificate from a local
+    # CA kept in ca_dir (unset: `ca` beside the SQLite file, else ./data/ca), valid for localhost, `crowdmock`, every
+    # vendor's hostname and tls_names; or the user's own tls_cert and tls_key.
+    https: bool = False
+    https_port: int = 8443
+    ca_dir: Path | None = None
+    tls_names: Annotated[list[str], NoDecode] = []
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    # Peers (IPs, CIDRs, "*") whose X-Forwarded-Proto/-Host/-For and Forwarded headers are believed (core/proxies.py).
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+
+    @property
+    def ca_folder(self) -> Path:
+        """Where the CA and the server certificate it issued are kept: the data directory's `ca` folder."""
+        if self.ca_dir:
+            return self.ca_dir
+        if self.database_url.startswith("sqlite:///") and not self.database_url.startswith("sqlite:///:memory:"):
+            return Path(self.database_url.removeprefix("sqlite:///").split("?", 1)[0]).parent / "ca"
+        return Path("data") / "ca"
 
     @property
     def shares_state(self) -> bool:
@@ -118,10 +138,21 @@ class Settings(BaseSettings):
     def _off(cls, value):
         return None if isinstance(value, str) and value.strip().lower() in ("", "off", "none", "false") else value
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            if entry != "*":
+                ipaddress.ip_network(entry, strict=False)  # ValueError: not an IP address or network
+        return value
+
+    @field_validator("cors_origins", "tls_names", "trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, value):
-        # CROWDMOCK_CORS_ORIGINS="http://localhost:3000,http://localhost:5173" (or a JSON list).
+        # CROWDMOCK_CORS_ORIGINS="http://localhost:3000,http://localhost:5173" (or a JSON list); the same for
+        # CROWDMOCK_TLS_NAMES and CROWDMOCK_TRUSTED_PROXIES.
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):

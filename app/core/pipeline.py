@@ -2,6 +2,8 @@
 
 The server app (`install_server_pipeline`), outermost first:
 
+  -. Proxy headers      only with `CROWDMOCK_TRUSTED_PROXIES`: a trusted proxy's X-Forwarded-*/Forwarded set the
+                        request's scheme, host and client (core/proxies.py), which every later layer sees
   0. Tenant             the request's tenant, from `/t/<name>` (taken off the path) or `X-Crowdmock-Tenant`, else
                         `default` (scope key TENANT_KEY): every later layer works on its journal, faults, clock, data
   1. Host routing       a request on a vendor's real hostname gets the vendor's prefix on its path, and the origin
@@ -41,6 +43,7 @@ from crowdmock.core.clock import ClockMiddleware
 from crowdmock.core.errors import ErrorRenderer
 from crowdmock.core.faults import FaultMiddleware
 from crowdmock.core.journal import JournalMiddleware, VendorResolver, mark_unmatched
+from crowdmock.core.proxies import ProxyHeadersMiddleware
 from crowdmock.core.routing import HeadAsGetMiddleware, HostRoutingMiddleware
 from crowdmock.core.tenancy import TenantError, TenantMiddleware, Tenants
 from crowdmock.core.vendor import Vendor
@@ -79,7 +82,8 @@ def install_server_pipeline(
 ) -> None:
     """Steps 0 to 6 on the server app. `resolve(path)` names the vendor a path belongs to, `vendor_apps` are the
     mounted vendor apps (for step 6's fallback), `not_found` answers paths outside every vendor."""
-    outside_framework = [  # 0, 1, 2
+    outside_framework = [  # -, 0, 1, 2
+        *([Middleware(ProxyHeadersMiddleware, trusted=settings.trusted_proxies)] if settings.trusted_proxies else []),
         Middleware(TenantMiddleware, tenants=tenants, refuse=refuse_tenant),
         Middleware(HostRoutingMiddleware, hosts=hosts),
         Middleware(

@@ -32,12 +32,19 @@ def index(request: Request) -> HTMLResponse:
     infos = [vendor.describe(origin) for vendor in VENDORS.values()]
     rows = "".join(_vendor_row(info) for info in infos)
     options = "".join(f'<option value="{escape(i["name"])}">{escape(i["title"])}</option>' for i in infos)
+    settings = request.app.state.settings
+    ca = (
+        ' · <a id="ca-certificate" href="/__admin/ca.pem" download title="trust it for HTTPS: `crowdmock ca`">'
+        "CA certificate</a>"
+        if not settings.tls_cert and (settings.ca_folder / "ca.pem").is_file()
+        else ""
+    )
     html = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>crowdmock</title><link rel="stylesheet" href="{STATIC}/dashboard.css"></head>
 <body>
 <header><h1>crowdmock</h1><span id="health" class="badge">…</span>
-<nav><a href="/__admin/docs">admin API docs</a> · <a href="/__admin/openapi.json">admin OpenAPI</a></nav>
+<nav><a href="/__admin/docs">admin API docs</a> · <a href="/__admin/openapi.json">admin OpenAPI</a>{ca}</nav>
 <label title="GET /__admin/tenants: every view below is this tenant's">tenant
 <select id="tenant"><option value="default">default</option></select></label>
 <button id="reset-button" type="button" title="POST /__admin/reset">Reset all vendors</button>
