@@ -16,7 +16,8 @@ def default_fixtures() -> Path:
     return Path(str(files("crowdmock.fixtures")))
 
 
-def _user_cache() -> Path:
+def user_cache_dir() -> Path:
+    """crowdmock's folder in the user's cache (the seed cache, the pytest plugin's CA)."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "crowdmock"
 
 
@@ -94,7 +95,7 @@ class Settings(BaseSettings):
     clock: datetime = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
     random_seed: int = 0
     # Seeded databases kept for new databases to copy instead of seeding (app/core/seedcache.py); "off": none.
-    seed_cache: Path | None = Field(default_factory=_user_cache)
+    seed_cache: Path | None = Field(default_factory=user_cache_dir)
     # Request bodies above this size are refused with 413 in the vendor's error shape.
     max_body_bytes: int = 10 * 1_048_576
     # Tenants (docs/parallel-tests.md): one idle this many seconds is deleted; at most this many exist besides
