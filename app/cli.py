@@ -38,9 +38,10 @@ def _serve(args: argparse.Namespace) -> int:
     certificate = None
     if settings.https:  # nothing of TLS is imported or made otherwise (start-up time)
         from crowdmock.core.tls import TLSError, ensure_certificate
+        from crowdmock.main import vendor_hostnames
 
         try:
-            certificate = ensure_certificate(settings)
+            certificate = ensure_certificate(settings, vendor_hostnames())
         except TLSError as exc:
             print(f"crowdmock: {exc}", file=sys.stderr)
             return 2

@@ -52,6 +52,11 @@ def open_control_plane(settings: Settings, engine: Engine | None = None, tenant:
     return ControlPlane.in_memory(settings.journal_size, settings.journal_body_bytes)
 
 
+def vendor_hostnames() -> list[str]:
+    """Every vendor's real hostnames (fnmatch patterns), which the HTTPS certificate is valid for (core/tls.py)."""
+    return [host for vendor in VENDORS.values() for host in vendor.hosts]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     if settings.vendor and settings.vendor not in VENDORS:

@@ -32,7 +32,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from crowdmock.main import create_app
+from crowdmock.main import create_app, vendor_hostnames
 from crowdmock.settings import Settings, user_cache_dir
 from crowdmock.vendors import VENDORS
 
@@ -133,7 +133,9 @@ def serve_urls(settings: Settings, port: int | None = None, https_port: int | No
         from crowdmock.core.tls import ensure_certificate
 
         https_port = https_port or free_port()
-        server: uvicorn.Server = TLSServer(config, bind("127.0.0.1", https_port), ensure_certificate(settings))
+        server: uvicorn.Server = TLSServer(
+            config, bind("127.0.0.1", https_port), ensure_certificate(settings, vendor_hostnames())
+        )
         https_url = f"https://127.0.0.1:{https_port}"
     else:
         server = uvicorn.Server(config)

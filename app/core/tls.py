@@ -11,7 +11,7 @@ import ipaddress
 import os
 import secrets
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,11 +41,10 @@ def ca_certificate_path(settings: Settings) -> Path:
     return settings.ca_folder / CA_FILE
 
 
-def certificate_names(settings: Settings) -> list[str]:
-    """What the server certificate is valid for, in order, without repeats."""
-    from crowdmock.vendors import VENDORS
-
-    names = [*BASE_NAMES, *(host for vendor in VENDORS.values() for host in vendor.hosts), *settings.tls_names]
+def certificate_names(settings: Settings, vendor_hosts: Iterable[str]) -> list[str]:
+    """What the server certificate is valid for, in order, without repeats. `vendor_hosts`: every vendor's
+    `Vendor.hosts` (crowdmock.main.vendor_hostnames(); core imports no vendor)."""
+    names = [*BASE_NAMES, *vendor_hosts, *settings.tls_names]
     return list(dict.fromkeys(name.strip().lower() for name in names if name.strip()))
 
 
@@ -58,12 +57,13 @@ def ensure_ca(settings: Settings) -> Path:
     return folder / CA_FILE
 
 
-def ensure_certificate(settings: Settings) -> tuple[Path, Path]:
-    """(certificate, key) to serve: the user's own, or the CA's server certificate, issued when needed."""
+def ensure_certificate(settings: Settings, vendor_hosts: Iterable[str]) -> tuple[Path, Path]:
+    """(certificate, key) to serve: the user's own, or the CA's server certificate for `certificate_names`,
+    issued when needed."""
     if settings.tls_cert or settings.tls_key:
         return _own_certificate(settings)
     folder = settings.ca_folder
-    names = certificate_names(settings)
+    names = certificate_names(settings, vendor_hosts)
     with _locked(folder):
         if not (folder / CA_FILE).exists():
             _write_ca(folder)
@@ -82,8 +82,8 @@ def ssl_context(cert: Path, key: Path) -> ssl.SSLContext:
     return context
 
 
-def server_ssl_context(settings: Settings) -> ssl.SSLContext:
-    return ssl_context(*ensure_certificate(settings))
+def server_ssl_context(settings: Settings, vendor_hosts: Iterable[str]) -> ssl.SSLContext:
+    return ssl_context(*ensure_certificate(settings, vendor_hosts))
 
 
 def _own_certificate(settings: Settings) -> tuple[Path, Path]:

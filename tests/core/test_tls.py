@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from crowdmock.cli import main
 from crowdmock.core import tls
-from crowdmock.main import create_app
+from crowdmock.main import create_app, vendor_hostnames
 from crowdmock.settings import Settings
 from crowdmock.testing import free_port, serve_urls
 from crowdmock.vendors import VENDORS
@@ -81,7 +81,7 @@ def _stdlib_get(port: int, name: str, context: ssl.SSLContext) -> bytes:
 
 def test_certificate_names_are_every_vendor_hostname_and_the_local_ones(server):
     settings = server[0]
-    names = tls.certificate_names(settings)
+    names = tls.certificate_names(settings, vendor_hostnames())
     assert names[:4] == ["localhost", "127.0.0.1", "::1", "crowdmock"]
     expected = {"api.crowdskout.com", "api.crowdynews.com", "q.crowdynews.com", "auth.crowdynews.com"}
     expected |= {"www.dosomething.org", "*.api.ushahidi.io", "*.ideascale.com"}
@@ -288,19 +288,21 @@ def test_the_ca_is_made_once_and_reused_across_restarts(tmp_path, capsys, monkey
 
 def test_the_server_certificate_is_issued_again_for_new_names_and_near_expiry(tmp_path, monkeypatch):
     settings = Settings(database_url="sqlite://", ca_dir=tmp_path)
-    tls.ensure_certificate(settings)
+    tls.ensure_certificate(settings, vendor_hostnames())
     ca, first = (tmp_path / "ca.pem").read_bytes(), (tmp_path / "server.pem").read_bytes()
     more = settings.model_copy(update={"https": True, "tls_names": ["mock.internal", "10.1.2.3"]})
-    tls.ensure_certificate(more)
+    tls.ensure_certificate(more, vendor_hostnames())
     assert (tmp_path / "server.pem").read_bytes() != first and (tmp_path / "ca.pem").read_bytes() == ca
     with serve_urls(more) as (_url, https_url):
         for name in ("mock.internal", "10.1.2.3"):
             assert _stdlib_get(_port(https_url), name, _ca_context(more)).startswith(b"HTTP/1.1 404 ")
     monkeypatch.setattr(tls, "SERVER_DAYS", 20)  # issued for less than RENEW_BEFORE: renewed at the next start
-    tls._issue_server_certificate(tmp_path, tls.x509.load_pem_x509_certificate(ca), tls.certificate_names(more))
+    tls._issue_server_certificate(
+        tmp_path, tls.x509.load_pem_x509_certificate(ca), tls.certificate_names(more, vendor_hostnames())
+    )
     short = (tmp_path / "server.pem").read_bytes()
     monkeypatch.undo()
-    tls.ensure_certificate(more)
+    tls.ensure_certificate(more, vendor_hostnames())
     assert (tmp_path / "server.pem").read_bytes() != short
 
 
@@ -344,9 +346,9 @@ def test_your_own_certificate_is_served_and_no_ca_is_made(tmp_path):
         assert httpx.get(f"{url}/__admin/ca.pem").status_code == 404
     assert not (tmp_path / "ca").exists()
     with pytest.raises(tls.TLSError, match="go together"):
-        tls.ensure_certificate(settings.model_copy(update={"tls_key": None}))
+        tls.ensure_certificate(settings.model_copy(update={"tls_key": None}), vendor_hostnames())
     with pytest.raises(tls.TLSError, match="cannot serve"):
-        tls.ensure_certificate(settings.model_copy(update={"tls_key": cert}))
+        tls.ensure_certificate(settings.model_copy(update={"tls_key": cert}), vendor_hostnames())
 
 
 def _post_url(settings: Settings, peer: str, headers: dict) -> str:
