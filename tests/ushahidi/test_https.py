@@ -1,6 +1,6 @@
 """Over https (ASGI scheme https: TLS, or a trusted proxy's X-Forwarded-Proto) every link the platform writes starts
-with https, as Laravel's url() follows the request's scheme (docs/vendors/ushahidi.md, What is emulated: Over HTTPS); plain http is
-unchanged."""
+with https, as Laravel's url() follows the request's scheme; plain http is unchanged (docs/vendors/ushahidi.md,
+What is emulated: Over HTTPS)."""
 
 import pytest
 
