@@ -35,8 +35,29 @@ class HostRoutingMiddleware:
                 scope = dict(scope)
                 scope["path"] = prefix + scope["path"]
                 scope["raw_path"] = prefix.encode() + scope.get("raw_path", b"")
-                scope[HOST_ROUTED_ORIGIN] = f"{scope.get('scheme', 'http')}://{raw_host}"
+                origin = f"{scope.get('scheme', 'http')}://{raw_host}"
+                scope[HOST_ROUTED_ORIGIN] = origin
+                send = _unprefixed_redirects(send, (origin + prefix).encode("latin-1"), origin.encode("latin-1"))
         await self.app(scope, receive, send)
+
+
+def _unprefixed_redirects(send: Send, prefixed: bytes, origin: bytes) -> Send:
+    """A redirect the framework builds from the rewritten path (a trailing slash dropped) points back at the real
+    host without the mock's prefix, keeping the request's scheme."""
+
+    async def rewrite(message) -> None:
+        if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+            headers = []
+            for name, value in message.get("headers", ()):
+                if name.lower() == b"location" and value.startswith(prefixed):
+                    rest = value[len(prefixed) :]
+                    if not rest or rest[:1] in b"/?#":
+                        value = origin + (rest if rest[:1] == b"/" else b"/" + rest)
+                headers.append((name, value))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return rewrite
 
 
 class HeadAsGetMiddleware:

@@ -15,7 +15,7 @@ VENDOR = Vendor(
     hosts={"api.crowdskout.com": "/crowdskout"},
     is_error_body=is_error_body,
     credentials=(
-        ("OAuth client", "abcd1234 / abcd1234 (redirect http://crowdskout.com, http://localhost:*)"),
+        ("OAuth client", "abcd1234 / abcd1234 (redirect http://crowdskout.com, http(s)://localhost:*)"),
         ("login form", "demo@crowdskout.com / password"),
         ("bearer token", "abcd1234"),
     ),

@@ -48,7 +48,8 @@ class Caller:
 
 
 def session_name(request: Request) -> str:
-    # Drupal prefixes an S for sessions opened over https.
+    # Drupal 7 prefixes an S for sessions opened over https (ASGI scheme https: TLS, or a trusted proxy's
+    # X-Forwarded-Proto); the hash part is the same (docs/vendors/dosomething.md §2.5).
     return ("SSESS" if request.url.scheme == "https" else "SESS") + SESSION_HASH
 
 
@@ -123,9 +124,10 @@ def open_session(request: Request, db: DbSession, user: User) -> Session:
 
 def cookie_header(request: Request, sid: str, delete: bool = False) -> str:
     name = session_name(request)
-    if delete:
-        return f"{name}=deleted; expires=Thu, 01-Jan-1970 00:00:01 GMT; Max-Age=0; path=/; HttpOnly"
+    # Over https the session cookie, and its deletion at logout, are `secure` (docs/vendors/dosomething.md §2.5).
     secure = "; secure" if name.startswith("SSESS") else ""
+    if delete:
+        return f"{name}=deleted; expires=Thu, 01-Jan-1970 00:00:01 GMT; Max-Age=0; path=/{secure}; HttpOnly"
     expires = time.strftime("%a, %d-%b-%Y %H:%M:%S GMT", time.gmtime(clock.time() + SESSION_TTL))
     return f"{name}={sid}; expires={expires}; Max-Age={SESSION_TTL}; path=/{secure}; HttpOnly"
 
