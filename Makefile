@@ -8,7 +8,7 @@ SERVE_STAMP := $(VENV)/.installed-serve
 TEST_STAMP := $(VENV)/.installed-test
 PIP := $(BIN)/python -m pip install -q
 
-.PHONY: run test fuzz openapi bench browser postgres lint format clean lock dist package-check
+.PHONY: run test fuzz openapi bench browser postgres tls-clients lint format clean lock dist package-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,16 @@ postgres:
 		{ apt-get install -y -qq postgresql >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }; }; } || \
 		echo "postgresql not installed: the PostgreSQL tests will be skipped"
 
+# The HTTPS tests also drive Node's https module and curl (docs/https.md); install them when we can, else those tests
+# are skipped (CI sets CROWDMOCK_REQUIRE_TLS_CLIENTS=1, which makes a missing client a failure).
+tls-clients:
+	@{ command -v node >/dev/null 2>&1 && command -v curl >/dev/null 2>&1; } || { [ "$$(id -u)" = 0 ] && \
+		command -v apt-get >/dev/null 2>&1 && { apt-get install -y -qq nodejs curl >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq nodejs curl >/dev/null; }; }; } || \
+		echo "node or curl not installed: their HTTPS tests will be skipped"
+
 # The whole suite on SQLite, then the vendor and admin suites again with every store on PostgreSQL.
-test: $(TEST_STAMP) browser postgres
+test: $(TEST_STAMP) browser postgres tls-clients
 	$(BIN)/ruff check app tests
 	$(BIN)/ruff format --check app tests
 	$(BIN)/pytest
