@@ -121,6 +121,10 @@ ERROR_SCHEMA = {
 }
 
 
+# An answer in the error shape, for routes that document one of their own (`responses=` of a route decorator).
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/UshahidiError"}}}
+
+
 def install(app: FastAPI) -> None:
     install_error_handlers(app, render_error)
     document_errors(app, "UshahidiError", ERROR_SCHEMA, [400, 401, 403, 404, 405, 413, 422, 500])
