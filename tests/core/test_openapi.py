@@ -145,3 +145,28 @@ def test_build_keeps_successes_and_redirects_only():
     operation = documents["ushahidi"]["paths"]["/api/v3/tags/{tag_id}"]["get"]
     assert list(operation["responses"]) == ["200"]
     assert operation["parameters"][0]["schema"] == {"type": "integer", "minimum": 0}
+
+
+def test_build_lays_rules_across_fields_over_the_whole_body():
+    """schemas.request_fields() `METHOD path` entries: what no single field can say (Ushahidi: a new message needs
+    a type unless it replies to one)."""
+    line = {
+        "vendor": "ushahidi",
+        "method": "POST",
+        "path": "/api/v3/messages",
+        "path_params": {},
+        "query": "",
+        "request_type": "application/json",
+        "status": 200,
+        "response_type": "application/json",
+        "response": '{"id": 1}',
+    }
+    documents = build(
+        [
+            {**line, "request": '{"message": "Hello", "type": "sms"}'},
+            {**line, "request": '{"message": "Thanks", "parent_id": 1}'},
+        ]
+    )
+    body = documents["ushahidi"]["paths"]["/api/v3/messages"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["required"] == ["message"]
+    assert body["schema"]["anyOf"] == [{"required": ["type"]}, {"required": ["parent_id"]}]

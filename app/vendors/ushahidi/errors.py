@@ -117,6 +117,18 @@ ERROR_SCHEMA = {
             "required": ["error"],
             "properties": {"error": {}, "error_description": {"type": "string"}, "message": {}, "messages": {}},
         },
+        {
+            "type": "object",
+            "description": "SMSSync's refusals (docs/vendors/ushahidi.md §1.15)",
+            "required": ["payload"],
+            "properties": {
+                "payload": {
+                    "type": "object",
+                    "required": ["success", "error"],
+                    "properties": {"success": {"const": False}, "error": {"type": "string"}},
+                }
+            },
+        },
     ]
 }
 
