@@ -176,6 +176,19 @@ def _request_fields(vendor: str, parent: str, properties: dict) -> None:
             _request_fields(vendor, name, nested["properties"])
 
 
+def _body_rules(vendor: str, method: str, path: str, schema: dict) -> None:
+    """Lays the vendor's schemas.request_fields() entry for the whole body of `METHOD path` (rules across fields,
+    such as one of two fields being required) over that operation's request body; its `required` adds to the
+    recorded one."""
+    extra = VENDORS[vendor].request_shapes().request_fields().get(f"{method.upper()} {path}")
+    if not extra:
+        return
+    required = list(dict.fromkeys([*schema.get("required", []), *extra.get("required", [])]))
+    schema.update({key: value for key, value in extra.items() if key != "required"})
+    if required:
+        schema["required"] = required
+
+
 def _body(line: dict):
     """(media type, parsed body) of a request, or None when it has none we can describe."""
     media = line["request_type"].split(";")[0].strip().lower()
@@ -258,6 +271,7 @@ def build(lines: list[dict]) -> dict[str, dict]:
                     required = [k for k in fields if all(k in fs for fs in values)]
                     form = {"type": "object", "properties": fields, "required": required}
                     _request_fields(vendor, _resource(path), form["properties"])
+                    _body_rules(vendor, method, path, form)
                     files = [k for k, v in fields.items() if v.get("format") == "binary"]
                     types = {k: t for k in files for t in [_part_type(values, k)] if t}
                     content[media] = {"schema": form}
@@ -266,6 +280,7 @@ def build(lines: list[dict]) -> dict[str, dict]:
                 else:
                     body = infer(values)
                     _request_fields(vendor, _resource(path), body.get("properties", {}))
+                    _body_rules(vendor, method, path, body)
                     content[media] = {"schema": body}
             operation["requestBody"] = {"required": all(_body(c) for c in ok), "content": content}
         responses: dict[str, dict] = {}

@@ -20,6 +20,15 @@ NO_BODY = {
     "PUT /api/v3/posts/{post_id}/lock",
     "POST /api/v3/csv/{csv_id}/import",
     "POST /reset",
+    # docs/vendors/ushahidi.md §1.19, §1.20: an API key's create and update draw a new key whatever the body says; a
+    # subscription's user and set cannot change, so its update reads nothing.
+    "POST /api/v3/apikeys",
+    "PUT /api/v3/apikeys/{key_id}",
+    "PUT /api/v3/notifications/{item_id}",
+}
+# Operations the real server never answers with a success, so their documents list none.
+NO_SUCCESS = {
+    "GET /api/v3/hxl/metadata",  # docs/vendors/ushahidi.md §1.17: listing HXL metadata is 403 for everyone
 }
 
 
@@ -44,7 +53,10 @@ def test_every_operation_is_described(client, name):
     problems = []
     for key, operation in _operations(document):
         successes = {s: a for s, a in operation["responses"].items() if s[0] in "23"}
-        if not successes or not all(_described(s, a) for s, a in successes.items()):
+        if key in NO_SUCCESS:
+            if successes:
+                problems.append(f"{key}: a success answer the server never gives")
+        elif not successes or not all(_described(s, a) for s, a in successes.items()):
             problems.append(f"{key}: success answer without a shape")
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "path" and _untyped(parameter["schema"]):
@@ -133,3 +145,28 @@ def test_build_keeps_successes_and_redirects_only():
     operation = documents["ushahidi"]["paths"]["/api/v3/tags/{tag_id}"]["get"]
     assert list(operation["responses"]) == ["200"]
     assert operation["parameters"][0]["schema"] == {"type": "integer", "minimum": 0}
+
+
+def test_build_lays_rules_across_fields_over_the_whole_body():
+    """schemas.request_fields() `METHOD path` entries: what no single field can say (Ushahidi: a new message needs
+    a type unless it replies to one)."""
+    line = {
+        "vendor": "ushahidi",
+        "method": "POST",
+        "path": "/api/v3/messages",
+        "path_params": {},
+        "query": "",
+        "request_type": "application/json",
+        "status": 200,
+        "response_type": "application/json",
+        "response": '{"id": 1}',
+    }
+    documents = build(
+        [
+            {**line, "request": '{"message": "Hello", "type": "sms"}'},
+            {**line, "request": '{"message": "Thanks", "parent_id": 1}'},
+        ]
+    )
+    body = documents["ushahidi"]["paths"]["/api/v3/messages"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["required"] == ["message"]
+    assert body["schema"]["anyOf"] == [{"required": ["type"]}, {"required": ["parent_id"]}]

@@ -58,6 +58,7 @@ NOT_IN_SCHEMA = {
         "parentExists",  # a reply to a message that does not exist
         "checkStatus",  # an outgoing message's status: pending, expired or cancelled only
         "already",
+        "must be unique",  # an HXL metadata set another export job has
         "invalid_client",
         "`client_id`",
         "file must be",

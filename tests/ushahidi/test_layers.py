@@ -150,6 +150,10 @@ def failure(*fields: tuple[str, list[str]]) -> dict:
             ),
         ),
         ({"data_url": None, "media_id": 9999}, failure(("media_id", ["fields.media_id must exist"]))),
+        # beside a data URL, a medium that is blank or an empty array (the platform: a 500 on the insert)
+        ({"media_id": ""}, failure(("media_id", ["fields.media_id must exist"]))),
+        ({"media_id": {}}, failure(("media_id", ["fields.media_id must exist"]))),
+        ({"media_id": []}, failure(("media_id", ["fields.media_id must exist"]))),
         ({"name": ""}, failure(("name", ["Name must not be empty"]))),
         ({"name": "x"}, failure(("name", ["Name must be at least 3 characters long"]))),
         ({"name": "x" * 51}, failure(("name", ["Name must not exceed 50 characters long"]))),

@@ -323,25 +323,26 @@ ANONYMOUS = frozenset(
     + [(m, p) for m in ("GET", "POST") for p in ("/smssync", "/sms/smssync", "/sms/nexmo", "/sms/nexmo/reply")]
     + [("POST", p) for p in ("/sms/twilio", "/sms/twilio/reply", "/nexmo", "/frontlinesms", "/sms/frontlinesms")]
 )
+# Routes without `auth:api` whose anonymous callers get what the platform shows anonymous users. Routes without it
+# whose authoriser never lets an anonymous caller through are documented as needing a token: a user's settings but
+# their list (§1.18), `users` and `users/{id}` (§1.2), `forms/{id}/stats` (§1.28), `forms/{id}/contacts` (§1.16).
+# There is no `GET /media` list (§1.2); the files under `/storage` are outside the document.
 OPTIONAL = frozenset(
-    [("POST", "/api/v3/media")]
-    # docs/vendors/ushahidi.md §1.18: no auth:api on a user's settings; the authoriser decides
-    + [
-        (method, "/api/v3/users/{user_id}/settings" + tail)
-        for method, tail in (("GET", ""), ("POST", ""), *((m, "/{setting_id}") for m in ("GET", "PUT", "DELETE")))
-    ]
+    [("POST", "/api/v3/media"), ("GET", "/api/v3/users/{user_id}/settings")]
     + [
         ("GET", "/api/v3" + p)
         for p in (
             "",
-            "/users",
-            "/users/{user_id}",
             "/posts",
             "/posts/geojson",
             "/posts/geojson/{zoom}/{x}/{y}",
             "/posts/stats",
             "/posts/{post_id}",
             "/posts/{post_id}/geojson",
+            "/posts/{parent_id}/revisions",  # §1.23: reads are in the platform's public group
+            "/posts/{parent_id}/revisions/{ident}",
+            "/posts/{parent_id}/translations",
+            "/posts/{parent_id}/translations/{ident}",
             "/collections",
             "/collections/{set_id}",
             "/collections/{set_id}/posts",
@@ -359,20 +360,16 @@ OPTIONAL = frozenset(
             "/forms/{form_id}/stages",
             "/forms/{form_id}/stages/{stage_id}",
             "/forms/{form_id}/roles",
-            "/forms/{form_id}/stats",
             "/config",
             "/config/{group_id}",
             "/messages/{message_id}",
             "/messages/{message_id}/post",
             "/contacts/{contact_id}",
-            "/country-codes",
-            "/country-codes/{code_id}",
             "/dataproviders/{provider_id}",
             "/roles",
             "/roles/{role_id}",
             "/permissions",
             "/permissions/{permission_id}",
-            "/media",
             "/media/{media_id}",
         )
     ]

@@ -3,7 +3,7 @@ the lookups (404) of the v3 resources, request bodies and the copying of their t
 
 from collections.abc import Callable
 
-from sqlalchemy import func
+from sqlalchemy import false, func
 from sqlmodel import SQLModel, select
 
 from crowdmock.core import clock
@@ -30,6 +30,12 @@ def read_paging(ctx: Ctx, orderby: str = "id", order: str = "asc", columns: set[
         limit=to_int(limit_raw, None, minimum=0) or None,
         offset=to_int(offset_raw, 0, minimum=0),
     )
+
+
+def id_is(column, ident: int):
+    """`column == ident` for a filter; an id beyond the columns' 64 bits names nothing (MySQL compares it as a
+    number), where the database driver would fail on it."""
+    return column == ident if abs(ident) <= MAX_INTEGER else false()
 
 
 def search(ctx: Ctx, model: type[SQLModel], paging: Paging, *where) -> tuple[list, int]:

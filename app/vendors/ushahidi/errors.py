@@ -117,8 +117,24 @@ ERROR_SCHEMA = {
             "required": ["error"],
             "properties": {"error": {}, "error_description": {"type": "string"}, "message": {}, "messages": {}},
         },
+        {
+            "type": "object",
+            "description": "SMSSync's refusals (docs/vendors/ushahidi.md §1.15)",
+            "required": ["payload"],
+            "properties": {
+                "payload": {
+                    "type": "object",
+                    "required": ["success", "error"],
+                    "properties": {"success": {"const": False}, "error": {"type": "string"}},
+                }
+            },
+        },
     ]
 }
+
+
+# An answer in the error shape, for routes that document one of their own (`responses=` of a route decorator).
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/UshahidiError"}}}
 
 
 def install(app: FastAPI) -> None:

@@ -34,11 +34,35 @@ OPEN_FIELDS = {
 
 
 ROLE_NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}, "description": "Role names."}
+MAX_ID = 2**63 - 1
+# Text PHP's empty() does not take for missing: not blank and not "0" (docs/vendors/ushahidi.md §1.15).
+PHP_FILLED = {"type": "string", "minLength": 1, "pattern": r"[^\s0]|\S.|.\S"}
+# An export job goes to the browser or to HDX, never both nor neither, and to HDX with its HXL (§1.17; the rules
+# apply while the `hxl` feature is on, as seeded).
+EXPORT_DESTINATION = {
+    "oneOf": [
+        {
+            "properties": {"send_to_hdx": {"const": False}, "send_to_browser": {"const": True}},
+            "required": ["send_to_hdx", "send_to_browser"],
+        },
+        {
+            "properties": {
+                "send_to_hdx": {"const": True},
+                "send_to_browser": {"const": False},
+                "include_hxl": {"const": True},
+            },
+            "required": ["send_to_hdx", "send_to_browser"],
+        },
+    ]
+}
+# LayerRequest's required_without_all: a layer's data comes from a URL or an uploaded medium (§1.24).
+LAYER_SOURCE = {"anyOf": [{"required": ["data_url"]}, {"required": ["media_id"]}]}
 
 
 def request_fields() -> dict[str, dict]:
     """What the OpenAPI document says of request fields beyond what the test suite sent (`resource.name` or `name`
-    -> schema; tests/openapi_recorder.py): the values each resource's validation accepts."""
+    -> schema; tests/openapi_recorder.py): the values each resource's validation accepts; and `METHOD path` -> what
+    that operation's whole body must also be (rules across fields, such as one of two fields being required)."""
     return {
         "view": {"enum": list(VIEWS)},
         "token.grant_type": {"enum": ["password", "client_credentials", "refresh_token"]},
@@ -47,6 +71,9 @@ def request_fields() -> dict[str, dict]:
         "messages.direction": {"const": "outgoing"},
         "messages.status": {"enum": list(MESSAGE_STATUSES)},
         "messages.type": {"enum": ["sms", "ivr", "email", "twitter"]},  # docs/vendors/ushahidi.md §1.27
+        # §1.27: a new message needs a type, unless it replies to a message (an existing one), whose type it takes.
+        "messages.parent_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        "POST /api/v3/messages": {"anyOf": [{"required": ["type"]}, {"required": ["parent_id"]}]},
         "posts.status": {"enum": ["published", "draft", "archived"]},
         "posts.type": {"enum": ["report", "update", "revision", "translation"]},
         "stats.group_by": {"enum": ["status", "form", "tags", "attribute"]},
@@ -96,10 +123,21 @@ def request_fields() -> dict[str, dict]:
         "jobs.send_to_hdx": {"type": "boolean"},
         "jobs.include_hxl": {"type": "boolean"},
         "jobs.hxl_meta_data_id": {"type": "integer"},
+        "POST /api/v3/exports/jobs": EXPORT_DESTINATION,
+        # §1.25: the Media validator's caption rule, letters, numbers, punctuation and spaces (here ASCII only).
+        "media.caption": {"type": "string", "pattern": "^[A-Za-z0-9 .,_-]*$"},
+        # §1.2: an upload of 1 to 1,048,576 bytes (the default `ushahidi_media_max_bytes`).
+        "media.file": {"minLength": 1, "maxLength": 1_048_576},
         # docs/vendors/ushahidi.md §1.15-1.16: a targeted survey's numbers, SMSSync's poll and its milliseconds.
         "contacts.contacts": {"type": "string", "description": "Phone numbers, comma-separated."},
         "smssync.task": {"enum": ["send"]},
         "sent_timestamp": {"type": "string", "pattern": "^[0-9]+$", "description": "Milliseconds since 1970."},
+        # §1.15: Nexmo's `messageId`, `text` and `msisdn` must not be missing as PHP's empty() sees it; the sender's
+        # digits make the contact, and the provider's id is stored in 511 characters. (`reply`: /sms/nexmo/reply.)
+        "nexmo.text": PHP_FILLED,
+        "reply.text": PHP_FILLED,
+        "messageId": {**PHP_FILLED, "maxLength": 511},
+        "msisdn": {"type": "string", "pattern": "^[1-9][0-9]{0,14}$", "description": "The sender's number."},
         # docs/vendors/ushahidi.md §1.24: LayerRequest's rules.
         "layers.name": {"type": "string", "minLength": 2, "maxLength": 50},
         "layers.type": {"enum": ["geojson", "wms", "tile"]},
@@ -107,4 +145,7 @@ def request_fields() -> dict[str, dict]:
         "layers.visible_by_default": {"type": "boolean"},
         "layers.media_id": {"type": "integer", "description": "An uploaded medium's id; data_url or media_id."},
         "layers.data_url": {"type": "string"},
+        "layers.order": {"enum": ["asc", "desc"]},  # Laravel's orderBy: anything else is 400
+        "POST /api/v5/layers": LAYER_SOURCE,
+        "PUT /api/v5/layers/{layer_id}": LAYER_SOURCE,
     }

@@ -137,8 +137,9 @@ async def smssync(request: Request, session: SessionDep) -> Response:
 # --- Twilio ----------------------------------------------------------------------------------------------
 
 
-@router.post("/sms/twilio")
-@router.post("/sms/twilio/reply")
+# TwiML or an empty HTML answer, never JSON: the OpenAPI document takes its success shapes from the recording.
+@router.post("/sms/twilio", response_class=Response)
+@router.post("/sms/twilio/reply", response_class=Response)
 async def twilio(request: Request, session: SessionDep) -> Response:
     fields = await request_input(request)
     enabled = enabled_or_fail(session, "twilio", "verifySid")

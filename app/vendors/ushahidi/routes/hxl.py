@@ -2,13 +2,15 @@
 
 Every route is behind `auth:api` (no token: 401) and then `feature:hxl` (switched off: a bare 404); no scope."""
 
+from typing import NoReturn
+
 from fastapi import APIRouter, Response
 from sqlmodel import select
 
 from crowdmock.vendors.ushahidi.access import ALL, authorize, deny
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep
 from crowdmock.vendors.ushahidi.deps import body, read_paging, search
-from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
+from crowdmock.vendors.ushahidi.errors import ERROR_CONTENT, UshahidiError, validation_failed
 from crowdmock.vendors.ushahidi.hxl import (
     exists,
     hxl_enabled,
@@ -137,9 +139,13 @@ def render_metadata(ctx: Ctx, row: HxlMetadata) -> dict:
     }
 
 
-@router.get("/metadata")
-def list_metadata(ctx: CtxDep) -> dict:
-    """The search use case asks the authoriser about an empty entity, which nobody owns: always 403."""
+# The search use case asks the authoriser about an empty entity, which nobody owns: always 403, so the OpenAPI
+# document gives the route no success answer (docs/vendors/ushahidi.md §1.17).
+NEVER_ALLOWED = {403: {"description": "Always: nobody may search HXL metadata", "content": ERROR_CONTENT}}
+
+
+@router.get("/metadata", status_code=403, response_model=None, responses=NEVER_ALLOWED)
+def list_metadata(ctx: CtxDep) -> NoReturn:
     hxl_gate(ctx)
     raise deny(ctx, "search", "hxl_meta_data", 0)
 

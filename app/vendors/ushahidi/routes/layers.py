@@ -88,7 +88,9 @@ def list_layers(ctx: CtxDep) -> dict:
     column = getattr(Layer, paging.orderby)
     total = ctx.session.exec(select(func.count()).select_from(Layer).where(*where)).one()
     stmt = select(Layer).where(*where).order_by(column.desc() if paging.descending else column.asc())
-    rows = ctx.session.exec(stmt.offset(paging.offset).limit(paging.limit)).all()
+    # A page beyond 64 bits of rows is empty (the database driver would fail on the offset).
+    in_range = paging.offset <= MAX_INTEGER
+    rows = ctx.session.exec(stmt.offset(paging.offset).limit(min(paging.limit, MAX_INTEGER))).all() if in_range else []
     return paginated(f"{ctx.base}/api/v5/layers", [render_layer(ctx, r) for r in rows], total, paging)
 
 
@@ -178,7 +180,9 @@ def check(ctx: Ctx, data: dict, creating: bool) -> None:
     if not present(data, "media_id") and not present(data, "data_url"):
         fail("media_id", "required_without_all", "validation.required_without_all")
         fail("data_url", "required_without_all", "validation.required_without_all")
-    elif present(data, "media_id") and not media_exists(ctx, data["media_id"]):
+    elif data.get("media_id") is not None and not media_exists(ctx, data["media_id"]):
+        # Laravel's `exists` passes a blank text or an empty array, which the server then fails to insert (a 500):
+        # crowdmock says the medium does not exist (docs/vendors/ushahidi.md §1.24).
         fail("media_id", "exists", "")
     if "data_url" in data and data["data_url"] is not None and not isinstance(data["data_url"], str):
         fail("data_url", "string", "fields.data_url must be text")

@@ -7,7 +7,7 @@ from sqlmodel import select
 from crowdmock.core.db import get_row
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.deps import body, get_or_404, id_is, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import validation_failed
 from crowdmock.vendors.ushahidi.models import Notification, Set, User
 from crowdmock.vendors.ushahidi.private import members_only
@@ -59,12 +59,12 @@ def list_notifications(ctx: CtxDep) -> dict:
     q = ctx.request.query_params
     user = q.get("user")
     owner = ctx.caller.user_id if not ctx.caller.is_admin or user == "me" else ref_id({"user": user}, "user")
-    where = []
-    if owner:
-        where.append(Notification.user_id == owner)
     set_id = ref_id({"set": q.get("set")}, "set")
-    if set_id:
-        where.append(Notification.set_id == set_id)
+    where = [
+        id_is(column, ident)
+        for column, ident in ((Notification.user_id, owner), (Notification.set_id, set_id))
+        if ident
+    ]
     paging = read_paging(ctx, "id", "asc", {"id", "created", "user_id", "set_id"})
     rows, total = search(ctx, Notification, paging, *where)
     readable = [n for n in rows if "read" in notification_privileges(ctx.caller, n)]

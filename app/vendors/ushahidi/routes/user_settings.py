@@ -6,7 +6,7 @@ from sqlmodel import select
 from crowdmock.core.db import get_row
 from crowdmock.vendors.ushahidi.access import authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.deps import body, get_or_404, id_is, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
 from crowdmock.vendors.ushahidi.feature_flags import feature_enabled
 from crowdmock.vendors.ushahidi.models import User, UserSetting
@@ -99,7 +99,7 @@ def list_settings(ctx: CtxDep, user_id: int) -> dict:
     authorize(ctx, setting_privileges(ctx.caller, None), "search", RESOURCE, 0)
     owner = ref_id(dict(ctx.request.query_params), "user_id") or user_id  # a query user_id wins over the path's
     paging = read_paging(ctx, "id", "asc", {"id", "config_key", "created", "updated"})
-    rows, total = search(ctx, UserSetting, paging, UserSetting.user_id == owner)
+    rows, total = search(ctx, UserSetting, paging, id_is(UserSetting.user_id, owner))
     readable = [render_setting(ctx, s) for s in rows if "read" in setting_privileges(ctx.caller, s)]
     return envelope(ctx, readable, total, paging)
 

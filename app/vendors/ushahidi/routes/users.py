@@ -15,7 +15,7 @@ from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ushahidi.access import authorize, user_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
-from crowdmock.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
+from crowdmock.vendors.ushahidi.errors import ERROR_CONTENT, UshahidiError, not_found, validation_failed
 from crowdmock.vendors.ushahidi.models import ConfigGroup, Contact, Post, ResetToken, Role, Set, User
 from crowdmock.vendors.ushahidi.render import envelope, w3c
 
@@ -118,10 +118,9 @@ def apply_user(ctx: Ctx, user: User, data: dict, creating: bool, may_set_role: b
         raise validation_failed("users", errors)
 
 
-ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/UshahidiError"}}}
-
-
-@public.post("/register", responses={429: {"description": "Too Many Requests (per deployment)", "content": ERROR}})
+@public.post(
+    "/register", responses={429: {"description": "Too Many Requests (per deployment)", "content": ERROR_CONTENT}}
+)
 async def register(ctx: CtxDep) -> dict:
     """docs/vendors/ushahidi.md §1.2: RegisterUser counts every call, before any other check, in one bucket for the
     whole deployment (the platform keys its limiter by the new user's id, which is still null)."""

@@ -9,7 +9,7 @@ from crowdmock.core import clock
 from crowdmock.core.db import get_row
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.deps import body, get_or_404, id_is, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import validation_failed
 from crowdmock.vendors.ushahidi.feature_flags import feature_enabled
 from crowdmock.vendors.ushahidi.models import WEBHOOK_EVENTS, Form, User, Webhook
@@ -123,7 +123,7 @@ def list_webhooks(ctx: CtxDep) -> dict:
     user = ctx.request.query_params.get("user")
     owner = ctx.caller.user_id if user == "me" else ref_id({"user": user}, "user")
     paging = read_paging(ctx, "id", "asc", {"id", "name", "created", "updated", "event_type"})
-    rows, total = search(ctx, Webhook, paging, *([Webhook.user_id == owner] if owner else []))
+    rows, total = search(ctx, Webhook, paging, *([id_is(Webhook.user_id, owner)] if owner else []))
     return envelope(ctx, [render_webhook(ctx, h, privileges) for h in rows], total, paging)
 
 
