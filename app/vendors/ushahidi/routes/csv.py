@@ -11,7 +11,7 @@ from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, load_authorized, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import validation_failed
 from crowdmock.vendors.ushahidi.models import Csv, Post
-from crowdmock.vendors.ushahidi.posts import slugify, uniqid, validate_post
+from crowdmock.vendors.ushahidi.post_validation import slugify, uniqid, validate_post
 from crowdmock.vendors.ushahidi.render import envelope, w3c
 
 router = APIRouter(prefix="/api/v3/csv", tags=["csv"], dependencies=[require_scope("csv")])

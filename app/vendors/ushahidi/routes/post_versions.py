@@ -13,7 +13,8 @@ from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
 from crowdmock.vendors.ushahidi.models import Form, Post
-from crowdmock.vendors.ushahidi.posts import list_posts, post_payload, render_one, slugify, uniqid, validate_post
+from crowdmock.vendors.ushahidi.post_validation import post_payload, slugify, uniqid, validate_post
+from crowdmock.vendors.ushahidi.posts import list_posts, render_one
 
 router = APIRouter(prefix="/api/v3/posts/{parent_id:int}", tags=["posts"], dependencies=[require_scope("posts")])
 # Laravel's route constraints: `{id}` is digits, `{locale}` letters and underscores; anything else is no route.

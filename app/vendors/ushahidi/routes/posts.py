@@ -14,20 +14,17 @@ from crowdmock.vendors.ushahidi.deps import csv_values, read_paging, time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
 from crowdmock.vendors.ushahidi.geometry import to_geometry
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, Post, PostSet, Tag
+from crowdmock.vendors.ushahidi.post_validation import post_payload, slugify, uniqid, validate_post
 from crowdmock.vendors.ushahidi.post_view import Restrictions
 from crowdmock.vendors.ushahidi.posts import (
     ORDER_COLUMNS,
     forms_by_id,
     list_posts,
     page_by_rows,
-    post_payload,
     readable,
     render_lock,
     render_one,
     search_posts,
-    slugify,
-    uniqid,
-    validate_post,
 )
 from crowdmock.vendors.ushahidi.render import ref_id
 from crowdmock.vendors.ushahidi.webhook_delivery import deliver_post_webhooks

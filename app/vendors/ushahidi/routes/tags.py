@@ -12,7 +12,7 @@ from crowdmock.vendors.ushahidi.deps import body, copy_fields, get_or_404, read_
 from crowdmock.vendors.ushahidi.errors import validation_failed
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, Post, Role, Tag
 from crowdmock.vendors.ushahidi.php import loosely_equal_id, php_json_array, php_str
-from crowdmock.vendors.ushahidi.posts import slugify
+from crowdmock.vendors.ushahidi.post_validation import slugify
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
 router = APIRouter(prefix="/api/v3/tags", tags=["tags"], dependencies=[require_scope("tags")])
