@@ -7,7 +7,8 @@ import base64
 import httpx
 import pytest
 
-from tests.tls_server import self_signed, serve_tls, trusting
+from crowdmock.testing import serve_urls
+from tests.tls_server import self_signed, trusting
 
 NAMES = ["www.dosomething.org", "demo.api.ushahidi.io", "api.crowdynews.com", "auth.crowdynews.com", "127.0.0.1"]
 
@@ -15,7 +16,10 @@ NAMES = ["www.dosomething.org", "demo.api.ushahidi.io", "api.crowdynews.com", "a
 @pytest.fixture
 def tls(tmp_path, settings):
     cert, key = self_signed(tmp_path, NAMES)
-    with serve_tls(settings, cert, key) as port, httpx.Client(verify=trusting(cert), timeout=10) as client:
+    # The user's own certificate (docs/https.md), served as `crowdmock serve --https` serves it.
+    tls_settings = settings.model_copy(update={"https": True, "tls_cert": cert, "tls_key": key})
+    with serve_urls(tls_settings) as (_, https_url), httpx.Client(verify=trusting(cert), timeout=10) as client:
+        port = int(https_url.rsplit(":", 1)[1])
 
         def call(method: str, host: str, path: str, **kwargs) -> httpx.Response:
             # Connect to the loopback port, but name the vendor's host in SNI (certificate check) and Host (routing).
