@@ -139,3 +139,15 @@ def test_unknown_value_keys_and_too_many_values(ush, admin):
     )
     assert many.status_code == 422
     assert many.json()["errors"][1]["title"] == "Too many values for Location (max: 1)"
+
+
+def test_a_translation_changes_hands_only_by_a_manager(ush, admin, user):
+    # The same update rules as a report's (docs/vendors/ushahidi.md §1.29): the owner may edit, not give it away.
+    assert ush.put("/api/v3/posts/9002/translations/9011", json={"title": "Pont"}, headers=user).status_code == 200
+    refused = ush.put("/api/v3/posts/9002/translations/9011", json={"user": {"id": 1}}, headers=user)
+    assert refused.status_code == 403
+    assert ush.get("/api/v3/posts/9002/translations/9011", headers=admin).json()["user"]["id"] == 2
+    # The seeded translation has author fields: a user beside them fails onlyAuthorOrUserSet, so clear them.
+    handover = {"user": {"id": 1}, "author_email": None, "author_realname": None}
+    given = ush.put("/api/v3/posts/9002/translations/9011", json=handover, headers=admin)
+    assert given.status_code == 200 and given.json()["user"]["id"] == 1

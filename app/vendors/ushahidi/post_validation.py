@@ -9,6 +9,7 @@ from sqlmodel import select
 from crowdmock.core import clock
 from crowdmock.core.db import get_row, lookup_id
 from crowdmock.core.payload import read_payload
+from crowdmock.vendors.ushahidi.access import authorize
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.errors import MalformedPostJson
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, Role, Tag, User
@@ -76,6 +77,26 @@ def _tag_by_name(ctx: Ctx, name: str) -> int | str:
         select(Tag.id).where(or_(func.lower(Tag.tag) == lowered, Tag.slug == lowered)).order_by(Tag.id)
     ).first()
     return row if row is not None else name
+
+
+def check_approval(ctx: Ctx, post: Post, before: str | None) -> list[tuple[str, str]]:
+    if post.status == before or ctx.caller.can("Manage Posts"):
+        return []
+    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
+    if post.status == "published" and (form is None or form.require_approval):
+        return [("status", "Post needs approval by an administrator before it can be published")]
+    return []
+
+
+def validate_update(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
+    """A PUT on a loaded post (a report or a translation): only managers give it to another user (PostAuthorizer,
+    403 before validation), then the body's checks and the approval rule."""
+    changes_user = ("user" in data or "user_id" in data) and ref_id(data, "user") != post.user_id
+    if changes_user and not ctx.caller.can("Manage Posts"):
+        authorize(ctx, [], "update", "posts", post.id)
+    before = post.status
+    errors = validate_post(ctx, data, post)
+    return errors + check_approval(ctx, post, before)
 
 
 def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:

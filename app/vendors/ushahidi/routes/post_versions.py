@@ -13,7 +13,7 @@ from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
 from crowdmock.vendors.ushahidi.models import Form, Post
-from crowdmock.vendors.ushahidi.post_validation import post_payload, slugify, uniqid, validate_post
+from crowdmock.vendors.ushahidi.post_validation import post_payload, slugify, uniqid, validate_post, validate_update
 from crowdmock.vendors.ushahidi.posts import list_posts, render_one
 
 router = APIRouter(prefix="/api/v3/posts/{parent_id:int}", tags=["posts"], dependencies=[require_scope("posts")])
@@ -58,6 +58,11 @@ def _child(ctx: CtxDep, parent_id: int, ident: str, kind: str, action: str) -> P
         raise UshahidiError(404, f"Could not locate any posts matching [{lookup}]")
     authorize(ctx, post_privileges(ctx.caller, post, _form(ctx, post)), action, "posts", post.id)
     return post
+
+
+def _own_fields(data: dict) -> dict:
+    """The body without what the route decides: a translation's type and parent."""
+    return {k: v for k, v in data.items() if k not in ("type", "parent", "parent_id")}
 
 
 def _check_locale(ctx: CtxDep, parent: Post, post: Post) -> list[tuple[str, str]]:
@@ -107,7 +112,7 @@ async def create_translation(ctx: CtxDep, parent_id: int):
     post = Post(
         created=now, post_date=now, user_id=ctx.caller.user.id if ctx.caller.user else None, form_id=parent.form_id
     )
-    errors = validate_post(ctx, {k: v for k, v in data.items() if k not in ("type", "parent", "parent_id")}, post)
+    errors = validate_post(ctx, _own_fields(data), post)
     post.type, post.parent_id = "translation", parent_id
     form = _form(ctx, post)
     authorize(ctx, post_privileges(ctx.caller, post, form), "create", "posts", 0)
@@ -129,7 +134,7 @@ async def update_translation(ctx: CtxDep, parent_id: int, ident: str) -> dict:
     data = await post_payload(ctx)
     post = _child(ctx, parent_id, ident, "translation", "update")
     parent = get_row(ctx.session, Post, parent_id)
-    errors = validate_post(ctx, {k: v for k, v in data.items() if k not in ("type", "parent", "parent_id")}, post)
+    errors = validate_update(ctx, _own_fields(data), post)
     if "locale" in data:
         errors += _check_locale(ctx, parent, post)
     if errors:

@@ -14,7 +14,14 @@ from crowdmock.vendors.ushahidi.deps import csv_values, read_paging, time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, not_found, validation_failed
 from crowdmock.vendors.ushahidi.geometry import to_geometry
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, Post, PostSet, Tag
-from crowdmock.vendors.ushahidi.post_validation import post_payload, slugify, uniqid, validate_post
+from crowdmock.vendors.ushahidi.post_validation import (
+    check_approval,
+    post_payload,
+    slugify,
+    uniqid,
+    validate_post,
+    validate_update,
+)
 from crowdmock.vendors.ushahidi.post_view import Restrictions
 from crowdmock.vendors.ushahidi.posts import (
     ORDER_COLUMNS,
@@ -26,7 +33,6 @@ from crowdmock.vendors.ushahidi.posts import (
     render_one,
     search_posts,
 )
-from crowdmock.vendors.ushahidi.render import ref_id
 from crowdmock.vendors.ushahidi.webhook_delivery import deliver_post_webhooks
 
 router = APIRouter(prefix="/api/v3/posts", tags=["posts"], dependencies=[require_scope("posts")])
@@ -44,15 +50,6 @@ def get_report(ctx: CtxDep, post_id: int) -> Post:
 def get_posts(ctx: CtxDep) -> dict:
     authorize(ctx, post_privileges(ctx.caller, None), "search", "posts", 0)
     return list_posts(ctx)
-
-
-def check_approval(ctx: CtxDep, post: Post, before: str | None) -> list[tuple[str, str]]:
-    if post.status == before or ctx.caller.can("Manage Posts"):
-        return []
-    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
-    if post.status == "published" and (form is None or form.require_approval):
-        return [("status", "Post needs approval by an administrator before it can be published")]
-    return []
 
 
 @router.post("")
@@ -238,12 +235,7 @@ async def update_post(ctx: CtxDep, post_id: int) -> dict:
     post = get_report(ctx, post_id)
     form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "update", "posts", post_id)
-    before = post.status
-    changes_user = ("user" in data or "user_id" in data) and ref_id(data, "user") != post.user_id
-    if changes_user and not ctx.caller.can("Manage Posts"):
-        authorize(ctx, [], "update", "posts", post_id)  # PostAuthorizer, before validation: managers only
-    errors = validate_post(ctx, data, post)
-    errors += check_approval(ctx, post, before)
+    errors = validate_update(ctx, data, post)
     if errors:
         ctx.session.rollback()
         raise validation_failed("posts", errors)
