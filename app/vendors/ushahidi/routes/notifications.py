@@ -7,7 +7,7 @@ from sqlmodel import select
 from crowdmock.core.db import get_row
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import body, get_or_404, id_is, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.deps import body, id_is, load_authorized, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import validation_failed
 from crowdmock.vendors.ushahidi.models import Notification, Set, User
 from crowdmock.vendors.ushahidi.private import members_only
@@ -46,9 +46,7 @@ def render_notification(ctx: Ctx, item: Notification) -> dict:
 
 
 def load(ctx: Ctx, item_id: int, action: str) -> Notification:
-    item = get_or_404(ctx, Notification, item_id, RESOURCE)
-    authorize(ctx, notification_privileges(ctx.caller, item), action, RESOURCE, item_id)
-    return item
+    return load_authorized(ctx, Notification, item_id, RESOURCE, action, notification_privileges)
 
 
 @router.get("")

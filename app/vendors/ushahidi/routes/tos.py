@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.deps import body, load_authorized, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import validation_failed
 from crowdmock.vendors.ushahidi.models import Tos
 from crowdmock.vendors.ushahidi.private import members_only
@@ -71,6 +71,4 @@ async def create_tos(ctx: CtxDep) -> dict:
 @router.get("/{tos_id:int}")
 def get_tos(ctx: CtxDep, tos_id: int) -> dict:
     ctx.require_token()
-    tos = get_or_404(ctx, Tos, tos_id, "tos")
-    authorize(ctx, tos_privileges(ctx.caller, tos), "read", "tos", tos_id)
-    return render_tos(ctx, tos)
+    return render_tos(ctx, load_authorized(ctx, Tos, tos_id, "tos", "read", tos_privileges))

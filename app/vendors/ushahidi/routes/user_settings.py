@@ -6,7 +6,7 @@ from sqlmodel import select
 from crowdmock.core.db import get_row
 from crowdmock.vendors.ushahidi.access import authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
-from crowdmock.vendors.ushahidi.deps import body, get_or_404, id_is, read_paging, search, time_now
+from crowdmock.vendors.ushahidi.deps import body, get_or_404, id_is, load_authorized, read_paging, search, time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
 from crowdmock.vendors.ushahidi.feature_flags import feature_enabled
 from crowdmock.vendors.ushahidi.models import User, UserSetting
@@ -121,9 +121,7 @@ async def create_setting(ctx: CtxDep, user_id: int) -> dict:
 @router.get("/{setting_id:int}")
 def get_setting(ctx: CtxDep, user_id: int, setting_id: int) -> dict:
     check_feature(ctx)
-    setting = get_or_404(ctx, UserSetting, setting_id, RESOURCE)
-    authorize(ctx, setting_privileges(ctx.caller, setting), "read", RESOURCE, setting_id)
-    return render_setting(ctx, setting)
+    return render_setting(ctx, load_authorized(ctx, UserSetting, setting_id, RESOURCE, "read", setting_privileges))
 
 
 @router.put("/{setting_id:int}")
@@ -147,8 +145,7 @@ async def update_setting(ctx: CtxDep, user_id: int, setting_id: int) -> dict:
 @router.delete("/{setting_id:int}")
 def delete_setting(ctx: CtxDep, user_id: int, setting_id: int) -> dict:
     check_feature(ctx)
-    setting = get_or_404(ctx, UserSetting, setting_id, RESOURCE)
-    authorize(ctx, setting_privileges(ctx.caller, setting), "delete", RESOURCE, setting_id)
+    setting = load_authorized(ctx, UserSetting, setting_id, RESOURCE, "delete", setting_privileges)
     answer = render_setting(ctx, setting)
     ctx.session.delete(setting)
     ctx.session.commit()
