@@ -208,7 +208,7 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
                 stored[key] = items
             post.values = stored
         if isinstance(values, dict) and post.form_id:
-            errors += _missing_required(ctx, post.form_id, values, data.get("completed_stages"))
+            errors += _missing_required(ctx, post.form_id, attributes, values, data.get("completed_stages"))
     post.tags = tags
     # PostRepository::create/update: a legacy `tags` list fills the survey's first tags field when values lack it.
     first_tags = min((a for a in attributes.values() if a.type == "tags"), key=lambda a: a.priority, default=None)
@@ -262,15 +262,15 @@ def _numeric(value) -> bool:
     return True
 
 
-def _missing_required(ctx: Ctx, form_id: int, values: dict, completed) -> list[tuple[str, str]]:
+def _missing_required(
+    ctx: Ctx, form_id: int, attributes: dict[str, FormAttribute], values: dict, completed
+) -> list[tuple[str, str]]:
     """checkRequiredPostAttributes and checkRequiredTaskAttributes: the survey's post stage's required fields, and
     every completed stage's, must be among the values' keys. Title and description fields are the post's own title
     and content, checked apart (the seed marks them required where Ushahidi's datasets do not)."""
     stages = {s.id: s for s in ctx.session.exec(select(FormStage).where(FormStage.form_id == form_id)).all()}
     post_stage = next((s for s in sorted(stages.values(), key=lambda s: s.id) if s.type == "post"), None)
-    required = ctx.session.exec(
-        select(FormAttribute).where(FormAttribute.form_stage_id.in_(list(stages) or [0]), FormAttribute.required)
-    ).all()
+    required = [a for a in attributes.values() if a.required]  # the survey's fields, already loaded
     errors = [
         ("values", f"attribute {a.label} is required")
         for a in required
