@@ -83,7 +83,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         default.store.release()
         default.control.release()
 
-    app = FastAPI(title="crowdmock", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    # No OpenTelemetry: FastAPI would otherwise ask the global tracer provider (reading the environment) on every
+    # request, before the response cache can answer it.
+    no_telemetry = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+    app = FastAPI(
+        title="crowdmock", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan, telemetry=no_telemetry
+    )
     # The default tenant's parts, for code that has an app at hand and no request (tests, the CLI).
     app.state.store, app.state.settings, app.state.control = default.store, default.settings, default.control
     app.state.journal, app.state.faults, app.state.tenants = default.control.journal, default.control.faults, tenants

@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     gc_freeze: bool = False
     # Repeated vendor GETs answered from the last identical answer while the database is unchanged (app/core/cache.py).
     response_cache: bool = True
+    # `crowdmock serve` prints a line per request in uvicorn's access-log format (app/core/protocol.py); off: none.
+    access_log: bool = True
     # CORS for every vendor and the admin API. Credentialed requests are allowed for these origins ("*": any
     # origin, which is then echoed back, as browsers require for credentials).
     cors_enabled: bool = True

@@ -123,7 +123,7 @@ def serve_urls(settings: Settings, port: int | None = None, https_port: int | No
         create_app(settings),
         host="127.0.0.1",
         port=port,
-        http="crowdmock.core.reason:ReasonPhraseProtocol",
+        http="crowdmock.core.protocol:CrowdmockProtocol",
         log_level="warning",
         proxy_headers=False,  # forwarded headers: CROWDMOCK_TRUSTED_PROXIES only (core/proxies.py)
     )

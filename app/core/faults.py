@@ -20,7 +20,7 @@ from crowdmock.core import clock
 from crowdmock.core.errors import ErrorRenderer, status_phrase
 from crowdmock.core.journal import ENTRY_KEY, FINISH_KEY
 from crowdmock.core.matching import RequestMatcher
-from crowdmock.core.reason import DROP_EXTENSION
+from crowdmock.core.protocol import DROP_EXTENSION
 from crowdmock.core.tenancy import tenant_of
 
 

@@ -13,14 +13,17 @@ class HostRoutingMiddleware:
         # Exact names first, then wildcard patterns.
         self.exact = {h: p for h, p in hosts.items() if "*" not in h}
         self.patterns = [(h, p) for h, p in hosts.items() if "*" in h]
+        self.seen: dict[str, str | None] = {}  # hosts already matched against the patterns (bounded)
 
     def prefix_for(self, host: str) -> str | None:
         if host in self.exact:
             return self.exact[host]
-        for pattern, prefix in self.patterns:
-            if fnmatch(host, pattern):
-                return prefix
-        return None
+        if host in self.seen:
+            return self.seen[host]
+        prefix = next((prefix for pattern, prefix in self.patterns if fnmatch(host, pattern)), None)
+        if len(self.seen) < 1024:  # Host is the client's to choose: never an unbounded table
+            self.seen[host] = prefix
+        return prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not scope["path"].startswith("/__admin"):
