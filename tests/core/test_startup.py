@@ -76,3 +76,41 @@ def test_a_database_copied_from_the_seed_cache_starts_without_the_vendors_models
     every = str(["crowdskout", "crowdynews", "dosomething", "ideascale", "ushahidi"])
     assert start("seeded.sqlite3") == [every, every]  # the first database is seeded: every vendor's rows
     assert start("copied.sqlite3") == [str(["crowdynews"]), str(["crowdynews", "ushahidi"])]
+
+
+SERVING_IMPORTS = """
+import asyncio, sys
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
+
+app = create_app(Settings(database_url="sqlite://"))
+
+async def get(path):
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+    sent = []
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+    async def send(message):
+        sent.append(message)
+    await app(scope, receive, send)
+    return sent[0]["status"]
+
+async def main():
+    for path in ("/crowdskout/v1/profile/1", "/crowdynews/v1/filter/sets", "/dosomething/api/v1/campaigns/362",
+                 "/ideascale/a/rest/v1/ideas/0/1", "/ushahidi/api/v3/posts/8328"):
+        print(await get(path))
+    print(sorted(m for m in ("httpx", "crowdmock.core.tls", "crowdmock.testing") if m in sys.modules))
+
+asyncio.run(main())
+"""
+
+
+def test_serving_every_vendor_imports_no_http_client_and_nothing_of_tls(tmp_path):
+    """httpx (with the CLI it brings: ~30 ms and ~5 MB) is imported only to deliver a webhook; TLS only with HTTPS."""
+    run = subprocess.run(
+        [sys.executable, "-c", SERVING_IMPORTS], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["401", "401", "200", "400", "200", "[]"]

@@ -11,13 +11,16 @@ import json
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
-import httpx
 from sqlmodel import or_, select
 
 from crowdmock.core.journal import Journal, record_outgoing_call
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ushahidi.auth import Ctx
+
+if TYPE_CHECKING:
+    import httpx
 from crowdmock.vendors.ushahidi.models import Post, PostSet, Webhook
 from crowdmock.vendors.ushahidi.render import php_datetime
 
@@ -100,6 +103,8 @@ def deliver_post_webhooks(ctx: Ctx, post: Post, event: str) -> None:
 
 
 def _send_all(journal: Journal, deliveries: list[tuple[str, str, str]]) -> None:
+    import httpx  # only where a webhook is delivered: its import costs every start ~30 ms and ~5 MB
+
     with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
         for url, body, signature in deliveries:
             try:
@@ -108,7 +113,9 @@ def _send_all(journal: Journal, deliveries: list[tuple[str, str, str]]) -> None:
                 log.exception("ushahidi webhook delivery to %s failed", url)
 
 
-def _send(client: httpx.Client, journal: Journal, url: str, body: str, signature: str) -> None:
+def _send(client: "httpx.Client", journal: Journal, url: str, body: str, signature: str) -> None:
+    import httpx
+
     headers = {
         SIGNATURE_HEADER: signature,
         "Accept": "application/json",
