@@ -32,6 +32,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.growth import EXTRA, GROWN, grow  # noqa: E402
 from crowdmock.testing import free_port  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -307,6 +308,49 @@ def stack_floor(workdir: Path, bodies: Path, ceiling: Server, duration: float, r
         "raw_post_rps": round(rps["raw"]),
         "raw_post_ratio": round(rps["raw"] / rps["ceiling"], 2),
     }
+
+
+def growth_cost(workdir: Path, vendors: list[str], duration: float, rounds: int) -> list[dict]:
+    """bench/growth.py: per vendor, the first list page of its main table and its POST on a store with EXTRA more
+    rows in that table against the seeded store, response cache off on both, runs alternating."""
+    seeded, grown = workdir / "growth-seeded.sqlite3", workdir / "growth-grown.sqlite3"
+    first = start_crowdmock(workdir, None, seeded)  # a seeded store from the run's seed cache, checkpointed on stop
+    wait_ready(first.base + "/__admin/health")
+    first.stop()
+    shutil.copy(seeded, grown)
+    sizes = grow(grown, EXTRA, vendors)
+    uncached = {"CROWDMOCK_RESPONSE_CACHE": "false"}
+    servers = {"seeded": start_crowdmock(workdir, uncached, seeded), "grown": start_crowdmock(workdir, uncached, grown)}
+    rows = []
+    try:
+        for server in servers.values():
+            wait_ready(server.base + "/__admin/health")
+        for spec in (g for g in GROWN if g.vendor in vendors):
+            post = next(w for w in WORKLOADS if w.vendor == spec.vendor and w.kind == "post")
+            headers = {name: credentials(server.base, spec.vendor) for name, server in servers.items()}
+            row = {"vendor": spec.vendor, "table": spec.table, "rows": sizes[spec.table], "note": spec.note}
+            for kind, workload in (("list", Workload(spec.vendor, "list", spec.list_path)), ("post", post)):
+                method = "POST" if workload.body else "GET"
+                runs: dict[str, list[float]] = {"seeded": [], "grown": []}
+                for name, server in servers.items():
+                    h = {**headers[name], "Content-Type": "application/json"} if workload.body else headers[name]
+                    wrk(server.base + workload.path, method, h, workload.body, 2)  # warm-up
+                for _ in range(rounds):
+                    for name, server in servers.items():
+                        h = {**headers[name], "Content-Type": "application/json"} if workload.body else headers[name]
+                        run = wrk(server.base + workload.path, method, h, workload.body, duration)
+                        if run.non_2xx or run.errors:
+                            raise RuntimeError(f"{name} {method} {workload.path}: {run.non_2xx} non-2xx")
+                        runs[name].append(run.requests_per_s)
+                ours, base = statistics.fmean(runs["grown"]), statistics.fmean(runs["seeded"])
+                row[f"{kind}_seeded_rps"], row[f"{kind}_grown_rps"] = round(base), round(ours)
+                row[f"{kind}_ratio"] = round(ours / base, 2)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    finally:
+        for server in servers.values():
+            server.stop()
+    return rows
 
 
 def cold_start(workdir: Path, bodies: Path, url_path: str, headers_for: str, times: int = 5) -> dict:

@@ -82,9 +82,12 @@ class Resource(SQLModel, table=True):
 
 class ContentItem(SQLModel, table=True):
     __tablename__ = "crowdynews_content"
+    # A contract's newest items first, without sorting them all: the Content API's default order (date, then pk,
+    # which SQLite keeps in every index).
+    __table_args__ = (Index("ix_crowdynews_content_contract_date", "contract_id", "date"),)
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(index=True)  # the service's item id
-    contract_id: str = Field(index=True)
+    contract_id: str
     collection_slug: str = Field(index=True)
     service: str
     type: str

@@ -6,7 +6,7 @@ import math
 
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session as DbSession
-from sqlmodel import select
+from sqlmodel import func, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
@@ -70,7 +70,33 @@ def _km(lat1, lon1, lat2, lon2) -> float:
     return 6371 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def select_items(db: DbSession, contract: Resource, params, *, queue: bool, lat_first: bool) -> list[ContentItem]:
+class Matching:
+    """The items of a contract matching the shared filters, in the requested order: a query, plus the location circle
+    that is checked here (a distance on a sphere). Pages and counts are asked of the database, so their cost does not
+    grow with the contract's items; a location filter reads the matching rows."""
+
+    def __init__(self, db: DbSession, query, location: tuple[float, float, float] | None):
+        self.db, self.query, self.location = db, query, location
+
+    def _near(self, items) -> list[ContentItem]:
+        lat, lon, radius = self.location
+        return [i for i in items if i.latitude is not None and _km(lat, lon, i.latitude, i.longitude) <= radius]
+
+    def page(self, offset: int, count: int) -> list[ContentItem]:
+        if self.location:
+            return self._near(self.db.exec(self.query))[offset : offset + count]
+        return list(self.db.exec(self.query.offset(offset).limit(count)))
+
+    def count_and_newest(self) -> tuple[int, float | None]:
+        if self.location:
+            items = self._near(self.db.exec(self.query))
+            return len(items), max((i.date for i in items), default=None)
+        counted = self.query.order_by(None).with_only_columns(func.count(), func.max(ContentItem.date))
+        matched, newest = self.db.execute(counted).one()
+        return matched, newest
+
+
+def select_items(db: DbSession, contract: Resource, params, *, queue: bool, lat_first: bool) -> Matching:
     """The items of a contract matching the shared filters, in the requested order (no paging)."""
     until = _number(params, "until", None, 0, MAX_TIME)
     since = _number(params, "since", None, 0, MAX_TIME)
@@ -103,18 +129,13 @@ def select_items(db: DbSession, contract: Resource, params, *, queue: bool, lat_
         raise validation("order", order, "enum", "order must be one of asc, desc.")
     column = ContentItem.date if sort == "time" else ContentItem.kudos_score
     terms = (column.asc(), ContentItem.pk.asc()) if order == "asc" else (column.desc(), ContentItem.pk.desc())
-    items = list(db.exec(select(ContentItem).where(*where).order_by(*terms)))
-    location = _location(params, lat_first)
-    if location:
-        lat, lon, radius = location
-        items = [i for i in items if i.latitude is not None and _km(lat, lon, i.latitude, i.longitude) <= radius]
-    return items
+    return Matching(db, select(ContentItem).where(*where).order_by(*terms), _location(params, lat_first))
 
 
-def page(params, items: list, default: int, high: int) -> list:
+def page(params, matching: Matching, default: int, high: int) -> list[ContentItem]:
     count = _number(params, "count", default, 1, high)
     offset = _number(params, "offset", 0, 0, 2**31 - 1)
-    return items[offset : offset + count]
+    return matching.page(offset, count)
 
 
 @router.get("/collections/{contract}", summary="The contract's published collections")
@@ -143,8 +164,8 @@ def content(contract: str, request: Request, db: SessionDep) -> Response:
 @router.get("/count/{contract}", summary="How many published items match")
 def count(contract: str, request: Request, db: SessionDep) -> Response:
     found = find_contract(db, contract)
-    items = select_items(db, found, request.query_params, queue=False, lat_first=True)
-    return conditional(request, {"count": len(items)}, max((i.date for i in items), default=None), PUBLIC_CACHE)
+    matched, newest = select_items(db, found, request.query_params, queue=False, lat_first=True).count_and_newest()
+    return conditional(request, {"count": matched}, newest, PUBLIC_CACHE)
 
 
 @router.get("/related/{contract}", summary="Up to 20 published items about an article URL")
