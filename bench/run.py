@@ -3,12 +3,12 @@ journal on) pinned to one core and Debian's `wrk` pinned to the other, on loopba
 the same uvicorn settings serves the very bytes crowdmock answered with; runs alternate ceiling, crowdmock,
 ceiling, crowdmock so that the machine's drift cancels, and every figure is also a ratio to the ceiling.
 
-Per vendor: GET of a seeded resource, GET of a list page, POST of a new resource (persisted), each at
-CONNECTIONS connections for DURATION seconds after a warm-up (requests/s, p50, p99, non-2xx). Also: cold start
-(launch to the first 200 of a vendor GET on a new database, median of 5), RSS idle and after the load, reset
-latency (bench/reset.py) and journal on versus off. And the stack's floor (bench/floor.py: the ceiling plus SQLModel
-on a WAL SQLite file): its cold start, RSS and one-row POSTs, which show what no crowdmock on this stack can beat.
-Results: bench/results/bench.json and bench/results/bench.md.
+Per vendor: GET of a seeded resource, GET of a list page, POST of a new resource (persisted), each at CONNECTIONS
+connections for DURATION seconds after a warm-up (requests/s, p50, p99, non-2xx). Also: cold start (launch to the
+first 200 of a vendor GET on a new database, median of 5), RSS idle and after the load, reset latency
+(bench/reset.py), journal on versus off, and cost that grows with data (bench/growth.py). And the stack's floor
+(bench/floor.py: the ceiling plus SQLModel on a WAL SQLite file): its cold start, RSS and one-row POSTs, which show
+what no crowdmock on this stack can beat. Results: bench/results/bench.json and bench/results/bench.md.
 
     .venv/bin/python bench/run.py [--duration 10] [--vendors ushahidi,ideascale] [--quick]
 """
@@ -399,7 +399,7 @@ def cold_start(workdir: Path, bodies: Path, url_path: str, headers_for: str, tim
 def scale_out(workdir: Path, ceiling: Server, duration: float, rounds: int) -> dict:
     """One process on SQLite (as every row above), `--workers 2` on SQLite and one process on PostgreSQL (a real
     server, tests/postgres.py; the control plane shared in the last two): launch to the first vendor 200, Ushahidi's
-    GET and POST against the ceiling's (runs alternating), and the median of 10 resets."""
+    GET and POST against the ceiling's (runs alternating), and the medians of 10 resets and of making 10 tenants."""
     from tests.postgres import PostgresServer, available
 
     get, post = (next(w for w in WORKLOADS if w.name == name) for name in ("ushahidi-get", "ushahidi-post"))
@@ -418,11 +418,17 @@ def scale_out(workdir: Path, ceiling: Server, duration: float, rounds: int) -> d
                 wait_ready(crowdmock.base + get.path, headers)
                 cold = (time.perf_counter() - started) * 1000
                 measured = [compare(w, crowdmock, ceiling, headers, duration, rounds).summary() for w in (get, post)]
-                resets = []
+                resets, tenants = [], []
                 for _ in range(10):
                     began = time.perf_counter()
                     httpx.post(crowdmock.base + "/__admin/reset", timeout=60).raise_for_status()
                     resets.append((time.perf_counter() - began) * 1000)
+                for k in range(10):
+                    began = time.perf_counter()
+                    made = httpx.post(crowdmock.base + "/__admin/tenants", json={"name": f"scale-{k}"}, timeout=60)
+                    tenants.append((time.perf_counter() - began) * 1000)
+                    made.raise_for_status()
+                    httpx.delete(f"{crowdmock.base}/__admin/tenants/scale-{k}", timeout=60)
             finally:
                 crowdmock.stop()
             rows.append(
@@ -434,6 +440,7 @@ def scale_out(workdir: Path, ceiling: Server, duration: float, rounds: int) -> d
                     "post_rps": measured[1]["crowdmock_rps"],
                     "post_ratio": measured[1]["ratio"],
                     "reset_ms": round(statistics.median(resets), 1),
+                    "tenant_ms": round(statistics.median(tenants), 1),
                 }
             )
             print(json.dumps(rows[-1]), flush=True)
@@ -450,6 +457,7 @@ def main() -> int:
     parser.add_argument("--vendors", default="crowdskout,crowdynews,dosomething,ideascale,ushahidi")
     parser.add_argument("--quick", action="store_true", help="3 s runs, one round, no cold start or reset")
     parser.add_argument("--no-scale-out", action="store_true", help="without the --workers 2 and PostgreSQL rows")
+    parser.add_argument("--no-growth", action="store_true", help="without the 50,000-row stores (bench/growth.py)")
     args = parser.parse_args()
     if args.quick:
         args.duration, args.rounds = 3, 1
@@ -500,6 +508,8 @@ def main() -> int:
         report["floor"] = stack_floor(workdir, bodies_file, ceiling, args.duration, args.rounds)
         if not args.quick:
             report["cold_start"] = cold_start(workdir, bodies_file, first.path, first.vendor)
+        if not args.no_growth:
+            report["growth"] = growth_cost(workdir, vendors, args.duration, args.rounds)
         if not args.no_scale_out:
             report["scale_out"] = scale_out(workdir, ceiling, args.duration, args.rounds)
         ceiling.stop()
@@ -518,27 +528,34 @@ def markdown(report: dict) -> str:
         f"{report['connections']} connections, {report['duration_s']} s × {report['rounds']} rounds per figure, "
         f"server and wrk on separate cores.",
         "",
-        "| workload | crowdmock req/s | ceiling req/s | ratio | p50 ms | p99 ms | p99/p50 | non-2xx |",
-        "|---|---|---|---|---|---|---|---|",
+        "| workload | crowdmock req/s | ceiling req/s | ratio | to the floor | p50 ms | p99 ms | p99/p50 | non-2xx |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
+    floor_post = report["floor"]["orm_post_rps"]
     for c in report["workloads"]:
+        to_floor = f"{c['crowdmock_rps'] / floor_post:.2f}" if c["workload"].endswith("-post") else ""
         lines.append(
-            f"| {c['workload']} | {c['crowdmock_rps']} | {c['ceiling_rps']} | {c['ratio']} | {c['p50_ms']} | "
-            f"{c['p99_ms']} | {c['p99_over_p50']} | {c['non_2xx']} |"
+            f"| {c['workload']} | {c['crowdmock_rps']} | {c['ceiling_rps']} | {c['ratio']} | {to_floor} | "
+            f"{c['p50_ms']} | {c['p99_ms']} | {c['p99_over_p50']} | {c['non_2xx']} |"
         )
+    lines += ["", "POSTs are also given as a ratio to the floor's POST (one row through a SQLModel session, below)."]
     lines.append("")
     idle, after = report["rss_idle_mb"], report.get("rss_after_load_mb", {})
+    floor_rss = report["floor"]["rss_idle_mb"]
     lines.append(
         f"RSS idle: crowdmock {idle['crowdmock']} MB, ceiling {idle['ceiling']} MB "
-        f"({idle['crowdmock'] / idle['ceiling']:.2f}x); after the load: crowdmock {after.get('crowdmock')} MB."
+        f"({idle['crowdmock'] / idle['ceiling']:.2f}x), the floor {floor_rss} MB "
+        f"({idle['crowdmock'] / floor_rss:.2f}x); after the load: crowdmock {after.get('crowdmock')} MB "
+        f"(+{after.get('crowdmock', 0) - idle['crowdmock']:.1f} MB)."
     )
     j = report["journal"]
     lines.append(f"Journal on/off ({j['workload']}): {j['on_rps']} / {j['off_rps']} req/s, cost {j['cost']:.1%}.")
     if "cold_start" in report:
         c = report["cold_start"]
         lines.append(
-            f"Cold start: crowdmock {c['crowdmock_ms']} ms, ceiling {c['ceiling_ms']} ms ({c['ratio']}x); "
-            f"the first start of an install (empty seed cache): {c['first_start_ms']} ms."
+            f"Cold start: crowdmock {c['crowdmock_ms']} ms, ceiling {c['ceiling_ms']} ms ({c['ratio']}x), the floor "
+            f"{c['floor_ms']} ms ({c['crowdmock_ms'] / c['floor_ms']:.2f}x); the first start of an install (empty "
+            f"seed cache): {c['first_start_ms']} ms."
         )
     f, c = report["floor"], report.get("cold_start")
     started = f"cold start {c['floor_ms']} ms ({c['floor_ratio']}x the ceiling's); " if c else ""
@@ -552,18 +569,34 @@ def markdown(report: dict) -> str:
     if "reset" in report:
         r = report["reset"]
         lines.append(f"Reset: {json.dumps(r)}")
+    if "growth" in report:
+        lines += [
+            "",
+            f"With {EXTRA:,} more rows in each vendor's main table (bench/growth.py), against the seeded store, "
+            "response cache off on both:",
+            "",
+            "| vendor | table | list seeded req/s | list grown req/s | ratio | POST seeded req/s | POST grown req/s "
+            "| ratio |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for row in report["growth"]:
+            table = f"{row['table']} ({row['note']})" if row["note"] else row["table"]
+            lines.append(
+                f"| {row['vendor']} | {table} | {row['list_seeded_rps']} | {row['list_grown_rps']} | "
+                f"{row['list_ratio']} | {row['post_seeded_rps']} | {row['post_grown_rps']} | {row['post_ratio']} |"
+            )
     if "scale_out" in report:
         lines += [
             "",
             "Scaling out (docs/scaling-out.md), Ushahidi, the server processes on the one server core as above:",
             "",
-            "| setup | cold start ms | GET req/s | GET ratio | POST req/s | POST ratio | reset ms |",
-            "|---|---|---|---|---|---|---|",
+            "| setup | cold start ms | GET req/s | GET ratio | POST req/s | POST ratio | reset ms | new tenant ms |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for row in report["scale_out"]:
             lines.append(
                 f"| {row['setup']} | {row['cold_start_ms']} | {row['get_rps']} | {row['get_ratio']} | "
-                f"{row['post_rps']} | {row['post_ratio']} | {row['reset_ms']} |"
+                f"{row['post_rps']} | {row['post_ratio']} | {row['reset_ms']} | {row['tenant_ms']} |"
             )
     return "\n".join(lines) + "\n"
 
