@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Field, Session, create_engine
 
+from crowdmock.core.inline import ON_LOOP
 from crowdmock.core.tenancy import tenant_of
 
 # SQLite's INTEGER is 64-bit: a larger id cannot be stored, so no row has it (and binding it raises OverflowError).
@@ -191,15 +192,22 @@ def get_row(session: Session, model: type, ident: Any):
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session for the request. A request that may write holds the store's write turn (one writer per process
-    at a time, waiting without blocking the event loop) and its transaction begins with SQLite's write lock."""
+    at a time, waiting without blocking the event loop) and its transaction begins with SQLite's write lock; on
+    SQLite its sync routes and dependencies then run on the event loop (core/inline.py)."""
     store = tenant_of(request).store
     if request.method in SAFE_METHODS:
         with Session(store.engine, expire_on_commit=False) as session:
             yield session
         return
     async with store.write_turn():
-        with Session(store.writer, expire_on_commit=False) as session:
-            yield session
+        # Holding the turn, its sync code never waits on a lock of this process: on SQLite it runs on the event loop
+        # (core/inline.py).
+        on_loop = ON_LOOP.set(store.engine.dialect.name == "sqlite")
+        try:
+            with Session(store.writer, expire_on_commit=False) as session:
+                yield session
+        finally:
+            ON_LOOP.reset(on_loop)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

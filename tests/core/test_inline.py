@@ -1,0 +1,64 @@
+"""Where sync route code runs (app/core/inline.py): a writing request's on the event loop when its store is SQLite,
+everything else in FastAPI's threadpool, and other FastAPI apps in the process are left as they were."""
+
+import threading
+
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
+from sqlmodel import text
+
+from crowdmock.core.db import SessionDep
+from crowdmock.core.tenancy import TENANT_KEY
+
+
+def probe_app(app) -> tuple[FastAPI, object]:
+    """A FastAPI app whose routes report the thread their code runs in, served on `app`'s default tenant."""
+    probe = FastAPI()
+
+    @probe.get("/loop")
+    async def loop_thread() -> dict:
+        return {"thread": threading.get_ident()}
+
+    @probe.post("/write")
+    def write(db: SessionDep) -> dict:
+        db.exec(text("SELECT 1"))
+        return {"thread": threading.get_ident()}
+
+    @probe.get("/read")
+    def read(db: SessionDep) -> dict:
+        return {"thread": threading.get_ident()}
+
+    tenant = app.state.tenants.default
+
+    async def on_the_tenant(scope, receive, send):
+        scope[TENANT_KEY] = tenant
+        await probe(scope, receive, send)
+
+    return probe, on_the_tenant
+
+
+def test_a_writing_request_runs_its_sync_code_on_the_event_loop_on_sqlite_only(app, settings):
+    _, served = probe_app(app)
+    with TestClient(served) as client:
+        loop = client.get("/loop").json()["thread"]
+        writer = client.post("/write").json()["thread"]
+        reader = client.get("/read").json()["thread"]
+    on_sqlite = settings.database_url.startswith("sqlite")
+    assert (writer == loop) is on_sqlite  # PostgreSQL: a statement waits on the network, so in a worker thread
+    assert reader != loop
+
+
+def test_other_fastapi_apps_keep_the_threadpool(app):
+    mine = FastAPI()
+
+    @mine.post("/sync")
+    def sync() -> dict:
+        return {"thread": threading.get_ident()}
+
+    @mine.get("/loop")
+    async def loop_thread(request: Request) -> dict:
+        return {"thread": threading.get_ident()}
+
+    with TestClient(app) as crowdmock, TestClient(mine) as client:
+        assert crowdmock.post("/ushahidi/api/v3/posts", json={}).status_code == 401  # a crowdmock write ran
+        assert client.post("/sync").json()["thread"] != client.get("/loop").json()["thread"]
