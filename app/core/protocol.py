@@ -33,6 +33,9 @@ from crowdmock.core.reason import REASON_KEY
 DROP_EXTENSION = "crowdmock.drop_connection"
 _UNSAFE = re.compile(r"[^\x20-\x7e]")
 UVICORN_ACCESS_FORMAT = '%(levelprefix)s %(client_addr)s - "%(request_line)s" %(status_code)s'  # its default config
+# Characters per write: PIPE_BUF (4096 bytes on Linux, what a pipe writes whole) over the 2 bytes in UTF-8 of any
+# character a line holds (a request target is decoded from latin-1).
+ATOMIC_WRITE = 2048
 _PHRASES = {status.value: status.phrase for status in HTTPStatus}
 
 
@@ -59,13 +62,26 @@ class AccessLog:
             self.flush()
 
     def flush(self) -> None:
-        if self.lines:
-            text, self.lines = "".join(self.lines), []
-            try:
-                sys.stdout.write(text)
-                sys.stdout.flush()
-            except (OSError, ValueError):  # stdout closed or gone: the log is lost, not the request
-                pass
+        lines, self.lines = self.lines, []
+        chunk, size = [], 0
+        try:
+            for line in lines:
+                if size + len(line) > ATOMIC_WRITE and chunk:
+                    self._write("".join(chunk))
+                    chunk, size = [], 0
+                chunk.append(line)
+                size += len(line)
+            if chunk:
+                self._write("".join(chunk))
+        except (OSError, ValueError):  # stdout closed or gone: the log is lost, not the request
+            pass
+
+    @staticmethod
+    def _write(text: str) -> None:
+        # One write each, of whole lines: the workers of `--workers N` share the pipe, and a write up to PIPE_BUF
+        # bytes is never interleaved with another's.
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 ACCESS_LOG = AccessLog()
