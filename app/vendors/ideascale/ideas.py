@@ -8,6 +8,7 @@ from crowdmock.core import clock
 from crowdmock.settings import Settings
 from crowdmock.vendors.ideascale.auth import Caller
 from crowdmock.vendors.ideascale.content import check_text
+from crowdmock.vendors.ideascale.deps import keep
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.models import Campaign, Comment, CustomField, Idea, Stage, Vote
 
@@ -27,13 +28,12 @@ def _tags(settings: Settings, value) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
-def _custom_values(db: DbSession, campaign_id: int, value) -> dict:
+def _custom_values(fields: list[CustomField], value) -> dict:
     if value is None:
         value = {}
     if not isinstance(value, dict):
         raise IdeaScaleError("INVALID_INPUT")
-    fields = list(db.exec(select(CustomField).where(CustomField.campaign_id == campaign_id)))
-    by_key = {f.key: f for f in fields}
+    by_key = {f.key: f for f in sorted(fields, key=lambda f: f.id)}  # of two fields with one key, the later one
     out = {}
     for key, raw in value.items():
         field = by_key.get(key)
@@ -52,7 +52,11 @@ def _custom_values(db: DbSession, campaign_id: int, value) -> dict:
     return out
 
 
-def create_idea(db: DbSession, settings: Settings, caller: Caller, data: dict, campaign: Campaign | None) -> Idea:
+def create_idea(
+    db: DbSession, settings: Settings, caller: Caller, data: dict, campaign: Campaign | None, fields_of
+) -> Idea:
+    """The new idea, flushed (it has its id) and not committed. `fields_of(campaign_id)` gives a campaign's custom
+    fields (the renderer's, which the answer needs too)."""
     title = check_text(settings, data.get("title"), limit=TITLE_LIMIT)
     text = check_text(settings, data.get("text"))
     if campaign is None:
@@ -60,10 +64,11 @@ def create_idea(db: DbSession, settings: Settings, caller: Caller, data: dict, c
     if campaign.archived or not (campaign.member_idea_submission_allowed or caller.is_admin):
         raise IdeaScaleError("PERMISSION_DENIED")
     tags = _tags(settings, data.get("tags"))
-    values = _custom_values(db, campaign.id, data.get("customFields"))
+    values = _custom_values(fields_of(campaign.id), data.get("customFields"))
     first_stage = db.exec(
         select(Stage).where(Stage.funnel_id == campaign.funnel_id).order_by(Stage.position, Stage.id)
     ).first()
+    keep(db, first_stage)  # the answer's stage
     now = clock.time()
     number = (db.exec(select(func.max(Idea.idea_number))).one() or 0) + 1
     idea = Idea(
@@ -83,7 +88,7 @@ def create_idea(db: DbSession, settings: Settings, caller: Caller, data: dict, c
         labels=[],
     )
     db.add(idea)
-    db.commit()
+    db.flush()
     return idea
 
 
@@ -114,6 +119,7 @@ def vote(db: DbSession, caller: Caller, idea: Idea, campaign: Campaign | None, v
 
 
 def add_comment(db: DbSession, settings: Settings, caller: Caller, idea: Idea, text, parent: Comment | None) -> Comment:
+    """The new comment, flushed (it has its id) and not committed."""
     body = check_text(settings, text)
     now = clock.time()
     comment = Comment(
@@ -125,7 +131,7 @@ def add_comment(db: DbSession, settings: Settings, caller: Caller, idea: Idea, t
     if parent is not None:
         parent.comment_count += 1
         db.add(parent)
-    db.commit()
+    db.flush()
     return comment
 
 

@@ -4,6 +4,7 @@
 import hashlib
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import Select, bindparam, literal_column, union_all
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
@@ -36,6 +37,23 @@ def gravatar(email: str) -> str:
     return f"https://secure.gravatar.com/avatar/{digest}.jpg?s=80&d=identicon"
 
 
+# Ideas, votes and comments per member, one statement for any number of members: (name, member id, count) rows.
+_MEMBER_COUNTS = union_all(
+    *(
+        select(literal_column(f"'{name}'"), column, func.count())
+        .where(column.in_(bindparam("members", expanding=True)))
+        .group_by(column)
+        for name, column in (("ideas", Idea.author_id), ("votes", Vote.member_id), ("comments", Comment.author_id))
+    )
+)
+
+
+def campaign_fields(campaign_ids) -> Select:
+    """The custom fields of campaigns in form order."""
+    query = select(CustomField).where(CustomField.campaign_id.in_(campaign_ids))
+    return query.order_by(CustomField.position, CustomField.id)
+
+
 class Renderer:
     """Renders entities for one call; caches what several objects share and loads related rows in batches."""
 
@@ -48,7 +66,7 @@ class Renderer:
         self._groups: dict[int, CampaignGroup] | None = None
         self._my_votes: dict[tuple[str, int], int] = {}
         self._counts: dict[int, dict[str, int]] = {}
-        self._fields: dict[int, list[CustomField]] | None = None
+        self._fields: dict[int, list[CustomField]] = {}
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -70,10 +88,17 @@ class Renderer:
             self._stages = {s.id: s for s in self.db.exec(select(Stage))}
         return self._stages
 
+    def _stage(self, stage_id: int) -> Stage | None:
+        """One stage: from the stages a list loaded, else by key (often already in the session)."""
+        return self._stages.get(stage_id) if self._stages is not None else self.db.get(Stage, stage_id)
+
     def funnels(self) -> dict[int, Funnel]:
         if self._funnels is None:
             self._funnels = {f.id: f for f in self.db.exec(select(Funnel))}
         return self._funnels
+
+    def _funnel(self, funnel_id: int) -> Funnel | None:
+        return self._funnels.get(funnel_id) if self._funnels is not None else self.db.get(Funnel, funnel_id)
 
     def campaign_groups(self) -> dict[int, CampaignGroup]:
         if self._groups is None:
@@ -81,7 +106,8 @@ class Renderer:
         return self._groups
 
     def preload(self, ideas: list[Idea] = (), comments: list[Comment] = ()) -> None:
-        """Members, campaigns and the caller's votes for a page of ideas or comments, in a few queries."""
+        """Members, campaigns, stages, custom fields and the caller's votes for a page of ideas or comments, in a
+        few queries."""
         member_ids = {i.author_id for i in ideas} | {c.author_id for c in comments}
         member_ids = {m for m in member_ids if m not in self._members}
         if member_ids:
@@ -91,6 +117,11 @@ class Renderer:
         if campaign_ids:
             for c in self.db.exec(select(Campaign).where(Campaign.id.in_(campaign_ids))):
                 self._campaigns[c.id] = c
+        if ideas or comments:
+            self.stages()
+        if ideas:
+            self.funnels()
+            self._load_fields({i.campaign_id for i in ideas})
         self._load_votes("idea", Vote.idea_id, [i.id for i in ideas])
         self._load_votes("comment", Vote.comment_id, [c.id for c in comments])
         if member_ids:
@@ -99,6 +130,8 @@ class Renderer:
     def _load_votes(self, kind: str, column, ids: list[int]) -> None:
         if not ids:
             return
+        for target in ids:  # none of the actor's: 0, remembered, so that my_vote asks no more
+            self._my_votes[(kind, target)] = 0
         query = select(column, Vote.value).where(Vote.member_id == self.actor.id, column.in_(ids))
         for target, value in self.db.exec(query):
             self._my_votes[(kind, target)] = value
@@ -107,24 +140,35 @@ class Renderer:
         if (kind, target) not in self._my_votes:
             column = Vote.idea_id if kind == "idea" else Vote.comment_id
             self._load_votes(kind, column, [target])
-        return self._my_votes.get((kind, target), 0)
+        return self._my_votes[(kind, target)]
 
     def _load_counts(self, member_ids: set[int]) -> None:
         for m in member_ids:
-            self._counts.setdefault(m, {"ideas": 0, "votes": 0, "comments": 0})
-        for column, name, model in (
-            (Idea.author_id, "ideas", Idea),
-            (Vote.member_id, "votes", Vote),
-            (Comment.author_id, "comments", Comment),
-        ):
-            query = select(column, func.count()).select_from(model).where(column.in_(member_ids)).group_by(column)
-            for member_id, count in self.db.exec(query):
-                self._counts[member_id][name] = count
+            self._counts[m] = {"ideas": 0, "votes": 0, "comments": 0}
+        for name, member_id, count in self.db.exec(_MEMBER_COUNTS, params={"members": list(member_ids)}):
+            self._counts[member_id][name] = count
 
     def counts(self, member_id: int) -> dict[str, int]:
         if member_id not in self._counts:
             self._load_counts({member_id})
         return self._counts[member_id]
+
+    def remember_fields(self, campaign_id: int, fields: list[CustomField]) -> None:
+        """A campaign's custom fields the caller already loaded (ordered by position, id), so rendering asks no more."""
+        self._fields[campaign_id] = fields
+
+    def _load_fields(self, campaign_ids: set[int]) -> None:
+        wanted = campaign_ids - set(self._fields)
+        if not wanted:
+            return
+        for c in wanted:
+            self._fields[c] = []
+        for f in self.db.exec(campaign_fields(wanted)):
+            self._fields[f.campaign_id].append(f)
+
+    def custom_fields(self, campaign_id: int) -> list[CustomField]:
+        self._load_fields({campaign_id})
+        return self._fields[campaign_id]
 
     # --- objects -------------------------------------------------------------------------------------
 
@@ -164,7 +208,7 @@ class Renderer:
         return self.member_info(m) if m else None
 
     def stage_fields(self, stage_id: int | None) -> dict:
-        stage = self.stages().get(stage_id) if stage_id else None
+        stage = self._stage(stage_id) if stage_id else None
         return {
             "statusId": stage.id if stage else None,
             "status": stage.key if stage else None,
@@ -179,7 +223,7 @@ class Renderer:
 
     def idea(self, i: Idea) -> dict:
         campaign = self.campaign(i.campaign_id)
-        funnel = self.funnels().get(campaign.funnel_id) if campaign and campaign.funnel_id else None
+        funnel = self._funnel(campaign.funnel_id) if campaign and campaign.funnel_id else None
         fields = {f.key: f.label for f in self.custom_fields(i.campaign_id)}
         values = i.custom_fields or {}
         vote = self.my_vote("idea", i.id)
@@ -235,13 +279,6 @@ class Renderer:
             }
         )
         return out
-
-    def custom_fields(self, campaign_id: int) -> list[CustomField]:
-        if self._fields is None:
-            self._fields = {}
-            for f in self.db.exec(select(CustomField).order_by(CustomField.position, CustomField.id)):
-                self._fields.setdefault(f.campaign_id, []).append(f)
-        return self._fields.get(campaign_id, [])
 
     def comment(self, c: Comment, idea: Idea | None) -> dict:
         vote = self.my_vote("comment", c.id)
