@@ -11,7 +11,7 @@ from crowdmock.core.payload import read_payload
 from crowdmock.core.vendor import public_base
 from crowdmock.vendors.ideascale.auth import Caller
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
-from crowdmock.vendors.ideascale.models import Campaign, Comment, Idea, Member
+from crowdmock.vendors.ideascale.models import Campaign, Comment, Idea, Member, Stage
 from crowdmock.vendors.ideascale.render import Renderer
 
 
@@ -84,10 +84,13 @@ def get_campaign(db: DbSession, caller: Caller, campaign_id: str) -> Campaign:
     return campaign
 
 
-# An idea with its campaign in one statement; both land in the session's identity map, where the renderer's
-# `db.get` finds them again without a query.
+# An idea with its campaign and stage in one statement; they land in the session's identity map, where the
+# renderer's `db.get` finds them again without a query (kept alive by `keep`).
 _IDEA_WITH_CAMPAIGN = (
-    select(Idea, Campaign).outerjoin(Campaign, Campaign.id == Idea.campaign_id).where(Idea.id == bindparam("idea"))
+    select(Idea, Campaign, Stage)
+    .outerjoin(Campaign, Campaign.id == Idea.campaign_id)
+    .outerjoin(Stage, Stage.id == Idea.stage_id)
+    .where(Idea.id == bindparam("idea"))
 )
 
 
@@ -101,7 +104,7 @@ def visible_idea(db: DbSession, caller: Caller, idea_id: int) -> Idea | None:
     found = db.exec(_IDEA_WITH_CAMPAIGN, params={"idea": idea_id}).first()
     if found is None or not may_see(caller, found[1]):
         return None
-    keep(db, found[1])
+    keep(db, found[1], found[2])
     return found[0]
 
 

@@ -140,4 +140,5 @@ def member_list(request: Request, db: DbSession, caller: Caller, paging: Paging,
     total = db.exec(select(func.count()).select_from(query.subquery())).one()
     members = list(db.exec(paging.apply(query.order_by(*terms, Member.id))))
     r = renderer(request, db, caller)
+    r.preload(members=members)
     return paging.response([r.member_info(m) for m in members], total)

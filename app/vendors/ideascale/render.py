@@ -37,15 +37,23 @@ def gravatar(email: str) -> str:
     return f"https://secure.gravatar.com/avatar/{digest}.jpg?s=80&d=identicon"
 
 
-# Ideas, votes and comments per member, one statement for any number of members: (name, member id, count) rows.
-_MEMBER_COUNTS = union_all(
-    *(
+def _numbers(kind: str):
+    """One statement for the numbers a render needs beyond its rows: ideas, votes and comments per member (rows
+    `(name, member id, count)`) and the actor's votes on ideas or comments (rows `("myVote", target id, value)`)."""
+    counts = [
         select(literal_column(f"'{name}'"), column, func.count())
         .where(column.in_(bindparam("members", expanding=True)))
         .group_by(column)
         for name, column in (("ideas", Idea.author_id), ("votes", Vote.member_id), ("comments", Comment.author_id))
+    ]
+    target = Vote.idea_id if kind == "idea" else Vote.comment_id
+    votes = select(literal_column("'myVote'"), target, Vote.value).where(
+        Vote.member_id == bindparam("actor"), target.in_(bindparam("targets", expanding=True))
     )
-)
+    return union_all(*counts, votes)
+
+
+_NUMBERS = {kind: _numbers(kind) for kind in ("idea", "comment")}
 
 
 def campaign_fields(campaign_ids) -> Select:
@@ -105,9 +113,9 @@ class Renderer:
             self._groups = {g.id: g for g in self.db.exec(select(CampaignGroup))}
         return self._groups
 
-    def preload(self, ideas: list[Idea] = (), comments: list[Comment] = ()) -> None:
-        """Members, campaigns, stages, custom fields and the caller's votes for a page of ideas or comments, in a
-        few queries."""
+    def preload(self, ideas: list[Idea] = (), comments: list[Comment] = (), members: list[Member] = ()) -> None:
+        """Members, campaigns, stages, custom fields and the caller's votes for a page of ideas or comments, or the
+        counts of a page of members, in a few queries."""
         member_ids = {i.author_id for i in ideas} | {c.author_id for c in comments}
         member_ids = {m for m in member_ids if m not in self._members}
         if member_ids:
@@ -122,35 +130,38 @@ class Renderer:
         if ideas:
             self.funnels()
             self._load_fields({i.campaign_id for i in ideas})
-        self._load_votes("idea", Vote.idea_id, [i.id for i in ideas])
-        self._load_votes("comment", Vote.comment_id, [c.id for c in comments])
-        if member_ids:
-            self._load_counts(member_ids)
+        self._load_numbers("idea", [i.id for i in ideas], member_ids)
+        self._load_numbers("comment", [c.id for c in comments], set() if ideas else member_ids)
+        self._load_numbers("idea", [], {m.id for m in members} - set(self._counts))
 
-    def _load_votes(self, kind: str, column, ids: list[int]) -> None:
-        if not ids:
+    def _load_numbers(self, kind: str, targets: list[int], member_ids: set[int]) -> None:
+        """The actor's votes on these ideas or comments and the members' counts, in one statement."""
+        if not targets and not member_ids:
             return
-        for target in ids:  # none of the actor's: 0, remembered, so that my_vote asks no more
+        for target in targets:  # none of the actor's: 0, remembered, so that my_vote asks no more
             self._my_votes[(kind, target)] = 0
-        query = select(column, Vote.value).where(Vote.member_id == self.actor.id, column.in_(ids))
-        for target, value in self.db.exec(query):
-            self._my_votes[(kind, target)] = value
+        for m in member_ids:
+            self._counts[m] = {"ideas": 0, "votes": 0, "comments": 0}
+        params = {"members": list(member_ids), "actor": self.actor.id, "targets": targets}
+        for name, ident, number in self.db.exec(_NUMBERS[kind], params=params):
+            if name == "myVote":
+                self._my_votes[(kind, ident)] = number
+            else:
+                self._counts[ident][name] = number
+
+    def _prefetch(self, kind: str, target: int, author_id: int) -> None:
+        """What rendering one idea or comment asks (the actor's vote, its author's counts) in one statement."""
+        targets = [] if (kind, target) in self._my_votes else [target]
+        self._load_numbers(kind, targets, set() if author_id in self._counts else {author_id})
 
     def my_vote(self, kind: str, target: int) -> int:
         if (kind, target) not in self._my_votes:
-            column = Vote.idea_id if kind == "idea" else Vote.comment_id
-            self._load_votes(kind, column, [target])
+            self._load_numbers(kind, [target], set())
         return self._my_votes[(kind, target)]
-
-    def _load_counts(self, member_ids: set[int]) -> None:
-        for m in member_ids:
-            self._counts[m] = {"ideas": 0, "votes": 0, "comments": 0}
-        for name, member_id, count in self.db.exec(_MEMBER_COUNTS, params={"members": list(member_ids)}):
-            self._counts[member_id][name] = count
 
     def counts(self, member_id: int) -> dict[str, int]:
         if member_id not in self._counts:
-            self._load_counts({member_id})
+            self._load_numbers("idea", [], {member_id})
         return self._counts[member_id]
 
     def remember_fields(self, campaign_id: int, fields: list[CustomField]) -> None:
@@ -222,6 +233,7 @@ class Renderer:
         return {"canVote": can_vote and vote == 0, "canRetractVote": can_vote and vote != 0, "canComment": True}
 
     def idea(self, i: Idea) -> dict:
+        self._prefetch("idea", i.id, i.author_id)
         campaign = self.campaign(i.campaign_id)
         funnel = self._funnel(campaign.funnel_id) if campaign and campaign.funnel_id else None
         fields = {f.key: f.label for f in self.custom_fields(i.campaign_id)}
@@ -281,6 +293,7 @@ class Renderer:
         return out
 
     def comment(self, c: Comment, idea: Idea | None) -> dict:
+        self._prefetch("comment", c.id, c.author_id)
         vote = self.my_vote("comment", c.id)
         campaign = self.campaign(idea.campaign_id) if idea else None
         out = {
