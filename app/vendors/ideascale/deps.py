@@ -11,7 +11,7 @@ from crowdmock.core.payload import read_payload
 from crowdmock.core.vendor import public_base
 from crowdmock.vendors.ideascale.auth import Caller
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
-from crowdmock.vendors.ideascale.models import Campaign, Comment, Idea, Member, Stage
+from crowdmock.vendors.ideascale.models import Campaign, Comment, Funnel, Idea, Member, Stage
 from crowdmock.vendors.ideascale.render import Renderer
 
 
@@ -88,11 +88,26 @@ def may_see(caller: Caller, campaign: Campaign | None) -> bool:
     return bool({str(g) for g in campaign.authorized_group_ids or []} & groups)
 
 
+def keep(db: DbSession, *rows) -> None:
+    """Keeps rows loaded for one purpose alive for the request: the session's identity map holds rows only weakly,
+    and the renderer's `db.get` of a row nobody holds any more would ask the database again."""
+    db.info.setdefault("ideascale_rows", []).extend(rows)
+
+
+# A campaign with its funnel (which a new idea's answer names), kept in the session as _IDEA_WITH_CAMPAIGN's rows.
+_CAMPAIGN_WITH_FUNNEL = (
+    select(Campaign, Funnel)
+    .outerjoin(Funnel, Funnel.id == Campaign.funnel_id)
+    .where(Campaign.id == bindparam("campaign"))
+)
+
+
 def get_campaign(db: DbSession, caller: Caller, campaign_id: str) -> Campaign:
-    campaign = db.get(Campaign, parse_id(campaign_id))
-    if campaign is None or not may_see(caller, campaign):
+    found = db.exec(_CAMPAIGN_WITH_FUNNEL, params={"campaign": parse_id(campaign_id)}).first()
+    if found is None or not may_see(caller, found[0]):
         raise IdeaScaleError("CAMPAIGN_NOT_FOUND")
-    return campaign
+    keep(db, found[1])
+    return found[0]
 
 
 # An idea with its campaign and stage in one statement; they land in the session's identity map, where the
@@ -103,12 +118,6 @@ _IDEA_WITH_CAMPAIGN = (
     .outerjoin(Stage, Stage.id == Idea.stage_id)
     .where(Idea.id == bindparam("idea"))
 )
-
-
-def keep(db: DbSession, *rows) -> None:
-    """Keeps rows loaded for one purpose alive for the request: the session's identity map holds rows only weakly,
-    and the renderer's `db.get` of a row nobody holds any more would ask the database again."""
-    db.info.setdefault("ideascale_rows", []).extend(rows)
 
 
 def visible_idea(db: DbSession, caller: Caller, idea_id: int) -> Idea | None:
