@@ -1,6 +1,7 @@
 """What changes ideas, comments and votes: creation with the content rules, votes and comments keeping the
 counts of their idea or comment, and deletions taking their votes and comments along."""
 
+from sqlalchemy import bindparam
 from sqlmodel import Session as DbSession
 from sqlmodel import delete, func, select
 
@@ -13,6 +14,9 @@ from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.models import Campaign, Comment, CustomField, Idea, Stage, Vote
 
 TITLE_LIMIT = 255
+# A funnel's first stage, where new ideas start (a campaign without a funnel has none: `= NULL` matches no row).
+_FIRST_STAGE = select(Stage).where(Stage.funnel_id == bindparam("funnel")).order_by(Stage.position, Stage.id)
+_LAST_NUMBER = select(func.max(Idea.idea_number))  # served by ix_ideascale_idea_idea_number
 
 
 def _tags(settings: Settings, value) -> list[str]:
@@ -65,12 +69,10 @@ def create_idea(
         raise IdeaScaleError("PERMISSION_DENIED")
     tags = _tags(settings, data.get("tags"))
     values = _custom_values(fields_of(campaign.id), data.get("customFields"))
-    first_stage = db.exec(
-        select(Stage).where(Stage.funnel_id == campaign.funnel_id).order_by(Stage.position, Stage.id)
-    ).first()
+    first_stage = db.exec(_FIRST_STAGE, params={"funnel": campaign.funnel_id}).first()
     keep(db, first_stage)  # the answer's stage
     now = clock.time()
-    number = (db.exec(select(func.max(Idea.idea_number))).one() or 0) + 1
+    number = (db.exec(_LAST_NUMBER).one() or 0) + 1
     idea = Idea(
         campaign_id=campaign.id,
         author_id=caller.actor.id,

@@ -4,7 +4,7 @@
 import hashlib
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Select, bindparam, literal_column, union_all
+from sqlalchemy import bindparam, literal_column, union_all
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
@@ -56,10 +56,12 @@ def _numbers(kind: str):
 _NUMBERS = {kind: _numbers(kind) for kind in ("idea", "comment")}
 
 
-def campaign_fields(campaign_ids) -> Select:
-    """The custom fields of campaigns in form order."""
-    query = select(CustomField).where(CustomField.campaign_id.in_(campaign_ids))
-    return query.order_by(CustomField.position, CustomField.id)
+# The custom fields of campaigns, in form order.
+_CAMPAIGN_FIELDS = (
+    select(CustomField)
+    .where(CustomField.campaign_id.in_(bindparam("campaigns", expanding=True)))
+    .order_by(CustomField.position, CustomField.id)
+)
 
 
 class Renderer:
@@ -174,7 +176,7 @@ class Renderer:
             return
         for c in wanted:
             self._fields[c] = []
-        for f in self.db.exec(campaign_fields(wanted)):
+        for f in self.db.exec(_CAMPAIGN_FIELDS, params={"campaigns": list(wanted)}):
             self._fields[f.campaign_id].append(f)
 
     def custom_fields(self, campaign_id: int) -> list[CustomField]:
