@@ -95,14 +95,15 @@ def create_idea(
 
 
 def _recount(target: Idea | Comment, column, target_id: int, db: DbSession) -> None:
-    values = list(db.exec(select(Vote.value).where(column == target_id)))
-    target.up_vote_count = sum(1 for v in values if v > 0)
-    target.down_vote_count = sum(1 for v in values if v < 0)
-    target.vote_count = target.up_vote_count - target.down_vote_count
+    up, down = db.exec(
+        select(func.count().filter(Vote.value > 0), func.count().filter(Vote.value < 0)).where(column == target_id)
+    ).one()
+    target.up_vote_count, target.down_vote_count = up, down
+    target.vote_count = up - down
 
 
 def vote(db: DbSession, caller: Caller, idea: Idea, campaign: Campaign | None, value: int) -> None:
-    """Set the actor's vote on an idea: 1 up, -1 down, 0 retracts it."""
+    """Set the actor's vote on an idea: 1 up, -1 down, 0 retracts it (flushed, not committed)."""
     if campaign is None or campaign.archived or not campaign.voting_allowed:
         raise IdeaScaleError("PERMISSION_DENIED")
     existing = db.exec(select(Vote).where(Vote.idea_id == idea.id, Vote.member_id == caller.actor.id)).first()
@@ -117,7 +118,7 @@ def vote(db: DbSession, caller: Caller, idea: Idea, campaign: Campaign | None, v
     db.flush()
     _recount(idea, Vote.idea_id, idea.id, db)
     db.add(idea)
-    db.commit()
+    db.flush()  # committed after the answer is rendered (deps.committed)
 
 
 def add_comment(db: DbSession, settings: Settings, caller: Caller, idea: Idea, text, parent: Comment | None) -> Comment:

@@ -161,7 +161,7 @@ def _voting(direction: int | None):
         idea = get_idea(db, caller, idea_id)
         value = await _vote_value(request, direction)
         logic.vote(db, caller, idea, db.get(Campaign, idea.campaign_id), value)
-        return renderer(request, db, caller).idea(idea)
+        return committed(db, renderer(request, db, caller).idea(idea))
 
     return endpoint
 
