@@ -4,6 +4,7 @@ mode): what the create paths answer must not change when their queries do."""
 import pytest
 
 from crowdmock.settings import Settings
+from crowdmock.vendors.ideascale.render import timestamp
 from tests.ideascale.conftest import ADMIN, MEMBER
 
 STILL = "2026-03-01T05:00:00.000-07:00"  # 2026-03-01T12:00:00Z in the community's zone
@@ -102,3 +103,11 @@ def test_private_campaigns_stay_hidden_from_the_create_paths(isc, as_member):
     created = isc.post("/idea", json={"campaignId": 30002, "title": "t", "text": "x"}, headers=pilot)
     assert created.json()["campaignName"] == "Pilot: Better Onboarding"
     assert isc.get("/ideas").headers["pager_total_count"] == "301"
+
+
+def test_timestamps_keep_their_text():
+    """Milliseconds cut, not rounded; a year before 1000 unpadded (as strftime writes it); zero is no time."""
+    assert timestamp(1618392886.9999) == "2021-04-14T02:34:46.999-07:00"
+    assert timestamp(0.0005) == "1969-12-31T17:00:00.000-07:00"
+    assert timestamp(-33765897600.5) == "899-12-31T16:59:59.500-07:00"
+    assert timestamp(0) is None

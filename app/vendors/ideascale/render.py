@@ -28,13 +28,18 @@ def timestamp(value: float | None) -> str | None:
     if not value:
         return None
     moment = datetime.fromtimestamp(value, ZONE)
+    if moment.year >= 1000:  # the same text, written 3x faster (isoformat pads a year < 1000 that strftime does not)
+        return moment.isoformat(timespec="milliseconds")
     offset = moment.strftime("%z")
     return f"{moment.strftime('%Y-%m-%dT%H:%M:%S')}.{moment.microsecond // 1000:03d}{offset[:3]}:{offset[3:]}"
 
 
-def gravatar(email: str) -> str:
-    digest = hashlib.md5(email.strip().lower().encode()).hexdigest()
-    return f"https://secure.gravatar.com/avatar/{digest}.jpg?s=80&d=identicon"
+def email_hash(email: str) -> str:
+    return hashlib.md5(email.strip().lower().encode()).hexdigest()
+
+
+def gravatar(email: str, digest: str | None = None) -> str:
+    return f"https://secure.gravatar.com/avatar/{digest or email_hash(email)}.jpg?s=80&d=identicon"
 
 
 def _numbers(kind: str):
@@ -77,6 +82,7 @@ class Renderer:
         self._my_votes: dict[tuple[str, int], int] = {}
         self._counts: dict[int, dict[str, int]] = {}
         self._fields: dict[int, list[CustomField]] = {}
+        self._authors: dict[int, dict | None] = {}
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -187,12 +193,13 @@ class Renderer:
 
     def member_info(self, m: Member) -> dict:
         counts = self.counts(m.id)
+        digest = email_hash(m.email)
         return {
             "id": m.id,
             "name": m.name,
             "personId": m.person_id,
             "email": m.email,
-            "emailHash": hashlib.md5(m.email.strip().lower().encode()).hexdigest(),
+            "emailHash": digest,
             "userName": m.user_name,
             "globalModerator": m.global_moderator,
             "admin": m.admin,
@@ -208,7 +215,7 @@ class Renderer:
             "tosAccepted": m.tos_accepted,
             "avatarUrl": self.url(m.avatar_url)
             if m.avatar_url and m.avatar_url.startswith("/")
-            else m.avatar_url or gravatar(m.email),
+            else m.avatar_url or gravatar(m.email, digest),
             "points": m.points,
             "profileQuestions": m.profile_questions or {},
             "kudoCount": m.kudo_count,
@@ -217,8 +224,12 @@ class Renderer:
         }
 
     def author(self, member_id: int) -> dict | None:
-        m = self.member(member_id)
-        return self.member_info(m) if m else None
+        """A member's info, rendered once per call however many of its ideas or comments a page shows."""
+        if member_id not in self._authors:
+            m = self.member(member_id)
+            self._authors[member_id] = self.member_info(m) if m else None
+        info = self._authors[member_id]
+        return dict(info) if info is not None else None
 
     def stage_fields(self, stage_id: int | None) -> dict:
         stage = self._stage(stage_id) if stage_id else None
