@@ -172,10 +172,6 @@ class Renderer:
             self._load_numbers("idea", [], {member_id})
         return self._counts[member_id]
 
-    def remember_fields(self, campaign_id: int, fields: list[CustomField]) -> None:
-        """A campaign's custom fields the caller already loaded (ordered by position, id), so rendering asks no more."""
-        self._fields[campaign_id] = fields
-
     def _load_fields(self, campaign_ids: set[int]) -> None:
         wanted = campaign_ids - set(self._fields)
         if not wanted:
