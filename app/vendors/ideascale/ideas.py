@@ -1,6 +1,7 @@
 """What changes ideas, comments and votes: creation with the content rules, votes and comments keeping the
 counts of their idea or comment, and deletions taking their votes and comments along."""
 
+from sqlalchemy import bindparam
 from sqlmodel import Session as DbSession
 from sqlmodel import delete, func, select
 
@@ -8,10 +9,14 @@ from crowdmock.core import clock
 from crowdmock.settings import Settings
 from crowdmock.vendors.ideascale.auth import Caller
 from crowdmock.vendors.ideascale.content import check_text
+from crowdmock.vendors.ideascale.deps import keep
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.models import Campaign, Comment, CustomField, Idea, Stage, Vote
 
 TITLE_LIMIT = 255
+# A funnel's first stage, where new ideas start (a campaign without a funnel has none: `= NULL` matches no row).
+_FIRST_STAGE = select(Stage).where(Stage.funnel_id == bindparam("funnel")).order_by(Stage.position, Stage.id)
+_LAST_NUMBER = select(func.max(Idea.idea_number))  # served by ix_ideascale_idea_idea_number
 
 
 def _tags(settings: Settings, value) -> list[str]:
@@ -27,13 +32,12 @@ def _tags(settings: Settings, value) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
-def _custom_values(db: DbSession, campaign_id: int, value) -> dict:
+def _custom_values(fields: list[CustomField], value) -> dict:
     if value is None:
         value = {}
     if not isinstance(value, dict):
         raise IdeaScaleError("INVALID_INPUT")
-    fields = list(db.exec(select(CustomField).where(CustomField.campaign_id == campaign_id)))
-    by_key = {f.key: f for f in fields}
+    by_key = {f.key: f for f in sorted(fields, key=lambda f: f.id)}  # of two fields with one key, the later one
     out = {}
     for key, raw in value.items():
         field = by_key.get(key)
@@ -52,7 +56,11 @@ def _custom_values(db: DbSession, campaign_id: int, value) -> dict:
     return out
 
 
-def create_idea(db: DbSession, settings: Settings, caller: Caller, data: dict, campaign: Campaign | None) -> Idea:
+def create_idea(
+    db: DbSession, settings: Settings, caller: Caller, data: dict, campaign: Campaign | None, fields_of
+) -> Idea:
+    """The new idea, flushed (it has its id) and not committed. `fields_of(campaign_id)` gives a campaign's custom
+    fields (the renderer's, which the answer needs too)."""
     title = check_text(settings, data.get("title"), limit=TITLE_LIMIT)
     text = check_text(settings, data.get("text"))
     if campaign is None:
@@ -60,12 +68,11 @@ def create_idea(db: DbSession, settings: Settings, caller: Caller, data: dict, c
     if campaign.archived or not (campaign.member_idea_submission_allowed or caller.is_admin):
         raise IdeaScaleError("PERMISSION_DENIED")
     tags = _tags(settings, data.get("tags"))
-    values = _custom_values(db, campaign.id, data.get("customFields"))
-    first_stage = db.exec(
-        select(Stage).where(Stage.funnel_id == campaign.funnel_id).order_by(Stage.position, Stage.id)
-    ).first()
+    values = _custom_values(fields_of(campaign.id), data.get("customFields"))
+    first_stage = db.exec(_FIRST_STAGE, params={"funnel": campaign.funnel_id}).first()
+    keep(db, first_stage)  # the answer's stage
     now = clock.time()
-    number = (db.exec(select(func.max(Idea.idea_number))).one() or 0) + 1
+    number = (db.exec(_LAST_NUMBER).one() or 0) + 1
     idea = Idea(
         campaign_id=campaign.id,
         author_id=caller.actor.id,
@@ -83,19 +90,20 @@ def create_idea(db: DbSession, settings: Settings, caller: Caller, data: dict, c
         labels=[],
     )
     db.add(idea)
-    db.commit()
+    db.flush()
     return idea
 
 
 def _recount(target: Idea | Comment, column, target_id: int, db: DbSession) -> None:
-    values = list(db.exec(select(Vote.value).where(column == target_id)))
-    target.up_vote_count = sum(1 for v in values if v > 0)
-    target.down_vote_count = sum(1 for v in values if v < 0)
-    target.vote_count = target.up_vote_count - target.down_vote_count
+    up, down = db.exec(
+        select(func.count().filter(Vote.value > 0), func.count().filter(Vote.value < 0)).where(column == target_id)
+    ).one()
+    target.up_vote_count, target.down_vote_count = up, down
+    target.vote_count = up - down
 
 
 def vote(db: DbSession, caller: Caller, idea: Idea, campaign: Campaign | None, value: int) -> None:
-    """Set the actor's vote on an idea: 1 up, -1 down, 0 retracts it."""
+    """Set the actor's vote on an idea: 1 up, -1 down, 0 retracts it (flushed, not committed)."""
     if campaign is None or campaign.archived or not campaign.voting_allowed:
         raise IdeaScaleError("PERMISSION_DENIED")
     existing = db.exec(select(Vote).where(Vote.idea_id == idea.id, Vote.member_id == caller.actor.id)).first()
@@ -110,10 +118,11 @@ def vote(db: DbSession, caller: Caller, idea: Idea, campaign: Campaign | None, v
     db.flush()
     _recount(idea, Vote.idea_id, idea.id, db)
     db.add(idea)
-    db.commit()
+    db.flush()  # committed after the answer is rendered (deps.committed)
 
 
 def add_comment(db: DbSession, settings: Settings, caller: Caller, idea: Idea, text, parent: Comment | None) -> Comment:
+    """The new comment, flushed (it has its id) and not committed."""
     body = check_text(settings, text)
     now = clock.time()
     comment = Comment(
@@ -125,7 +134,7 @@ def add_comment(db: DbSession, settings: Settings, caller: Caller, idea: Idea, t
     if parent is not None:
         parent.comment_count += 1
         db.add(parent)
-    db.commit()
+    db.flush()
     return comment
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from crowdmock.vendors.ideascale.auth import Caller
-from crowdmock.vendors.ideascale.deps import renderer, visible_ideas
+from crowdmock.vendors.ideascale.deps import renderer, visible_ideas, visible_ideas_twice
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.models import Comment, Idea, Member, Stage, Vote
 
@@ -102,11 +102,12 @@ def idea_list(
 ) -> JSONResponse:
     default, phase = KINDS[kind] if kind else ("date-down", None)
     terms = paging.order_terms(IDEA_ORDERS, default)
-    query = select(Idea).where(visible_ideas(db, caller), *where)
     if phase:
-        query = query.where(Idea.stage_id.in_(select(Stage.id).where(Stage.phase == phase)))
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    ideas = list(db.exec(paging.apply(query.order_by(*terms, Idea.id.desc()))))
+        where = (*where, Idea.stage_id.in_(select(Stage.id).where(Stage.phase == phase)))
+    counted, ordered = visible_ideas_twice(db, caller)
+    total = db.exec(select(func.count()).select_from(select(Idea).where(counted, *where).subquery())).one()
+    page = select(Idea).where(ordered, *where).order_by(*terms, Idea.id.desc())
+    ideas = list(db.exec(paging.apply(page)))
     r = renderer(request, db, caller)
     r.preload(ideas=ideas)
     return paging.response([r.idea(i) for i in ideas], total)
@@ -140,4 +141,5 @@ def member_list(request: Request, db: DbSession, caller: Caller, paging: Paging,
     total = db.exec(select(func.count()).select_from(query.subquery())).one()
     members = list(db.exec(paging.apply(query.order_by(*terms, Member.id))))
     r = renderer(request, db, caller)
+    r.preload(members=members)
     return paging.response([r.member_info(m) for m in members], total)

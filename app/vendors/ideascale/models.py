@@ -1,5 +1,6 @@
 """SQLModel tables of the IdeaScale REST API v1 emulator (one community)."""
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from crowdmock.core.db import json_field
@@ -94,6 +95,8 @@ class CustomField(SQLModel, table=True):
 
 class Idea(SQLModel, table=True):
     __tablename__ = "ideascale_idea"
+    # The lists' default order (date-down: created, then id), walked from the end for a first page.
+    __table_args__ = (Index("ix_ideascale_idea_created_id", "created", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(index=True)
     author_id: int = Field(index=True)
@@ -104,7 +107,7 @@ class Idea(SQLModel, table=True):
     status_changed: float = 0
     stage_id: int | None = None
     flag: str = "approved"
-    idea_number: int = 0
+    idea_number: int = Field(default=0, index=True)  # a new idea's is the largest + 1
     vote_count: int = 0
     up_vote_count: int = 0
     down_vote_count: int = 0
@@ -135,6 +138,11 @@ class Comment(SQLModel, table=True):
 
 class Vote(SQLModel, table=True):
     __tablename__ = "ideascale_vote"
+    # A member's vote on given ideas or comments (the renderer's myVote, a new vote) without reading all of theirs.
+    __table_args__ = (
+        Index("ix_ideascale_vote_member_idea", "member_id", "idea_id"),
+        Index("ix_ideascale_vote_member_comment", "member_id", "comment_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     idea_id: int | None = Field(default=None, index=True)
     comment_id: int | None = Field(default=None, index=True)

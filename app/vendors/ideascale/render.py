@@ -4,6 +4,7 @@
 import hashlib
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import bindparam, literal_column, union_all
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
@@ -27,13 +28,45 @@ def timestamp(value: float | None) -> str | None:
     if not value:
         return None
     moment = datetime.fromtimestamp(value, ZONE)
+    if moment.year >= 1000:  # the same text, written 3x faster (isoformat pads a year < 1000 that strftime does not)
+        return moment.isoformat(timespec="milliseconds")
     offset = moment.strftime("%z")
     return f"{moment.strftime('%Y-%m-%dT%H:%M:%S')}.{moment.microsecond // 1000:03d}{offset[:3]}:{offset[3:]}"
 
 
-def gravatar(email: str) -> str:
-    digest = hashlib.md5(email.strip().lower().encode()).hexdigest()
-    return f"https://secure.gravatar.com/avatar/{digest}.jpg?s=80&d=identicon"
+def email_hash(email: str) -> str:
+    return hashlib.md5(email.strip().lower().encode()).hexdigest()
+
+
+def gravatar(email: str, digest: str | None = None) -> str:
+    return f"https://secure.gravatar.com/avatar/{digest or email_hash(email)}.jpg?s=80&d=identicon"
+
+
+def _numbers(kind: str):
+    """One statement for the numbers a render needs beyond its rows: ideas, votes and comments per member (rows
+    `(name, member id, count)`) and the actor's votes on ideas or comments (rows `("myVote", target id, value)`)."""
+    counts = [
+        select(literal_column(f"'{name}'"), column, func.count())
+        .where(column.in_(bindparam("members", expanding=True)))
+        .group_by(column)
+        for name, column in (("ideas", Idea.author_id), ("votes", Vote.member_id), ("comments", Comment.author_id))
+    ]
+    target = Vote.idea_id if kind == "idea" else Vote.comment_id
+    votes = select(literal_column("'myVote'"), target, Vote.value).where(
+        Vote.member_id == bindparam("actor"), target.in_(bindparam("targets", expanding=True))
+    )
+    return union_all(*counts, votes)
+
+
+_NUMBERS = {kind: _numbers(kind) for kind in ("idea", "comment")}
+
+
+# The custom fields of campaigns, in form order.
+_CAMPAIGN_FIELDS = (
+    select(CustomField)
+    .where(CustomField.campaign_id.in_(bindparam("campaigns", expanding=True)))
+    .order_by(CustomField.position, CustomField.id)
+)
 
 
 class Renderer:
@@ -48,7 +81,8 @@ class Renderer:
         self._groups: dict[int, CampaignGroup] | None = None
         self._my_votes: dict[tuple[str, int], int] = {}
         self._counts: dict[int, dict[str, int]] = {}
-        self._fields: dict[int, list[CustomField]] | None = None
+        self._fields: dict[int, list[CustomField]] = {}
+        self._authors: dict[int, dict | None] = {}
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -70,18 +104,26 @@ class Renderer:
             self._stages = {s.id: s for s in self.db.exec(select(Stage))}
         return self._stages
 
+    def _stage(self, stage_id: int) -> Stage | None:
+        """One stage: from the stages a list loaded, else by key (often already in the session)."""
+        return self._stages.get(stage_id) if self._stages is not None else self.db.get(Stage, stage_id)
+
     def funnels(self) -> dict[int, Funnel]:
         if self._funnels is None:
             self._funnels = {f.id: f for f in self.db.exec(select(Funnel))}
         return self._funnels
+
+    def _funnel(self, funnel_id: int) -> Funnel | None:
+        return self._funnels.get(funnel_id) if self._funnels is not None else self.db.get(Funnel, funnel_id)
 
     def campaign_groups(self) -> dict[int, CampaignGroup]:
         if self._groups is None:
             self._groups = {g.id: g for g in self.db.exec(select(CampaignGroup))}
         return self._groups
 
-    def preload(self, ideas: list[Idea] = (), comments: list[Comment] = ()) -> None:
-        """Members, campaigns and the caller's votes for a page of ideas or comments, in a few queries."""
+    def preload(self, ideas: list[Idea] = (), comments: list[Comment] = (), members: list[Member] = ()) -> None:
+        """Members, campaigns, stages, custom fields and the caller's votes for a page of ideas or comments, or the
+        counts of a page of members, in a few queries."""
         member_ids = {i.author_id for i in ideas} | {c.author_id for c in comments}
         member_ids = {m for m in member_ids if m not in self._members}
         if member_ids:
@@ -91,51 +133,69 @@ class Renderer:
         if campaign_ids:
             for c in self.db.exec(select(Campaign).where(Campaign.id.in_(campaign_ids))):
                 self._campaigns[c.id] = c
-        self._load_votes("idea", Vote.idea_id, [i.id for i in ideas])
-        self._load_votes("comment", Vote.comment_id, [c.id for c in comments])
-        if member_ids:
-            self._load_counts(member_ids)
+        if ideas or comments:
+            self.stages()
+        if ideas:
+            self.funnels()
+            self._load_fields({i.campaign_id for i in ideas})
+        self._load_numbers("idea", [i.id for i in ideas], member_ids)
+        self._load_numbers("comment", [c.id for c in comments], set() if ideas else member_ids)
+        self._load_numbers("idea", [], {m.id for m in members} - set(self._counts))
 
-    def _load_votes(self, kind: str, column, ids: list[int]) -> None:
-        if not ids:
+    def _load_numbers(self, kind: str, targets: list[int], member_ids: set[int]) -> None:
+        """The actor's votes on these ideas or comments and the members' counts, in one statement."""
+        if not targets and not member_ids:
             return
-        query = select(column, Vote.value).where(Vote.member_id == self.actor.id, column.in_(ids))
-        for target, value in self.db.exec(query):
-            self._my_votes[(kind, target)] = value
+        for target in targets:  # none of the actor's: 0, remembered, so that my_vote asks no more
+            self._my_votes[(kind, target)] = 0
+        for m in member_ids:
+            self._counts[m] = {"ideas": 0, "votes": 0, "comments": 0}
+        params = {"members": list(member_ids), "actor": self.actor.id, "targets": targets}
+        for name, ident, number in self.db.exec(_NUMBERS[kind], params=params):
+            if name == "myVote":
+                self._my_votes[(kind, ident)] = number
+            else:
+                self._counts[ident][name] = number
+
+    def _prefetch(self, kind: str, target: int, author_id: int) -> None:
+        """What rendering one idea or comment asks (the actor's vote, its author's counts) in one statement."""
+        targets = [] if (kind, target) in self._my_votes else [target]
+        self._load_numbers(kind, targets, set() if author_id in self._counts else {author_id})
 
     def my_vote(self, kind: str, target: int) -> int:
         if (kind, target) not in self._my_votes:
-            column = Vote.idea_id if kind == "idea" else Vote.comment_id
-            self._load_votes(kind, column, [target])
-        return self._my_votes.get((kind, target), 0)
-
-    def _load_counts(self, member_ids: set[int]) -> None:
-        for m in member_ids:
-            self._counts.setdefault(m, {"ideas": 0, "votes": 0, "comments": 0})
-        for column, name, model in (
-            (Idea.author_id, "ideas", Idea),
-            (Vote.member_id, "votes", Vote),
-            (Comment.author_id, "comments", Comment),
-        ):
-            query = select(column, func.count()).select_from(model).where(column.in_(member_ids)).group_by(column)
-            for member_id, count in self.db.exec(query):
-                self._counts[member_id][name] = count
+            self._load_numbers(kind, [target], set())
+        return self._my_votes[(kind, target)]
 
     def counts(self, member_id: int) -> dict[str, int]:
         if member_id not in self._counts:
-            self._load_counts({member_id})
+            self._load_numbers("idea", [], {member_id})
         return self._counts[member_id]
+
+    def _load_fields(self, campaign_ids: set[int]) -> None:
+        wanted = campaign_ids - set(self._fields)
+        if not wanted:
+            return
+        for c in wanted:
+            self._fields[c] = []
+        for f in self.db.exec(_CAMPAIGN_FIELDS, params={"campaigns": list(wanted)}):
+            self._fields[f.campaign_id].append(f)
+
+    def custom_fields(self, campaign_id: int) -> list[CustomField]:
+        self._load_fields({campaign_id})
+        return self._fields[campaign_id]
 
     # --- objects -------------------------------------------------------------------------------------
 
     def member_info(self, m: Member) -> dict:
         counts = self.counts(m.id)
+        digest = email_hash(m.email)
         return {
             "id": m.id,
             "name": m.name,
             "personId": m.person_id,
             "email": m.email,
-            "emailHash": hashlib.md5(m.email.strip().lower().encode()).hexdigest(),
+            "emailHash": digest,
             "userName": m.user_name,
             "globalModerator": m.global_moderator,
             "admin": m.admin,
@@ -151,7 +211,7 @@ class Renderer:
             "tosAccepted": m.tos_accepted,
             "avatarUrl": self.url(m.avatar_url)
             if m.avatar_url and m.avatar_url.startswith("/")
-            else m.avatar_url or gravatar(m.email),
+            else m.avatar_url or gravatar(m.email, digest),
             "points": m.points,
             "profileQuestions": m.profile_questions or {},
             "kudoCount": m.kudo_count,
@@ -160,11 +220,15 @@ class Renderer:
         }
 
     def author(self, member_id: int) -> dict | None:
-        m = self.member(member_id)
-        return self.member_info(m) if m else None
+        """A member's info, rendered once per call however many of its ideas or comments a page shows."""
+        if member_id not in self._authors:
+            m = self.member(member_id)
+            self._authors[member_id] = self.member_info(m) if m else None
+        info = self._authors[member_id]
+        return dict(info) if info is not None else None
 
     def stage_fields(self, stage_id: int | None) -> dict:
-        stage = self.stages().get(stage_id) if stage_id else None
+        stage = self._stage(stage_id) if stage_id else None
         return {
             "statusId": stage.id if stage else None,
             "status": stage.key if stage else None,
@@ -178,8 +242,9 @@ class Renderer:
         return {"canVote": can_vote and vote == 0, "canRetractVote": can_vote and vote != 0, "canComment": True}
 
     def idea(self, i: Idea) -> dict:
+        self._prefetch("idea", i.id, i.author_id)
         campaign = self.campaign(i.campaign_id)
-        funnel = self.funnels().get(campaign.funnel_id) if campaign and campaign.funnel_id else None
+        funnel = self._funnel(campaign.funnel_id) if campaign and campaign.funnel_id else None
         fields = {f.key: f.label for f in self.custom_fields(i.campaign_id)}
         values = i.custom_fields or {}
         vote = self.my_vote("idea", i.id)
@@ -236,14 +301,8 @@ class Renderer:
         )
         return out
 
-    def custom_fields(self, campaign_id: int) -> list[CustomField]:
-        if self._fields is None:
-            self._fields = {}
-            for f in self.db.exec(select(CustomField).order_by(CustomField.position, CustomField.id)):
-                self._fields.setdefault(f.campaign_id, []).append(f)
-        return self._fields.get(campaign_id, [])
-
     def comment(self, c: Comment, idea: Idea | None) -> dict:
+        self._prefetch("comment", c.id, c.author_id)
         vote = self.my_vote("comment", c.id)
         campaign = self.campaign(idea.campaign_id) if idea else None
         out = {

@@ -8,7 +8,7 @@ from crowdmock.core.db import SessionDep
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale import ideas as logic
 from crowdmock.vendors.ideascale.auth import CallerDep
-from crowdmock.vendors.ideascale.deps import get_comment, get_idea, json_body, renderer, visible_ideas
+from crowdmock.vendors.ideascale.deps import committed, get_comment, get_idea, json_body, renderer, visible_ideas
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.listing import Paging, comment_list, vote_list
 from crowdmock.vendors.ideascale.models import Comment, Idea, Vote
@@ -60,7 +60,7 @@ async def comment_on_idea(idea_id: str, request: Request, db: SessionDep, caller
     idea = get_idea(db, caller, idea_id)
     data = await json_body(request)
     comment = logic.add_comment(db, tenant_of(request).settings, caller, idea, data.get("text"), None)
-    return renderer(request, db, caller).comment(comment, idea)
+    return committed(db, renderer(request, db, caller).comment(comment, idea))
 
 
 @router.post("/comments/{comment_id}/comment")
@@ -68,7 +68,7 @@ async def reply(comment_id: str, request: Request, db: SessionDep, caller: Calle
     parent, idea = get_comment(db, caller, comment_id)
     data = await json_body(request)
     comment = logic.add_comment(db, tenant_of(request).settings, caller, idea, data.get("text"), parent)
-    return renderer(request, db, caller).comment(comment, idea)
+    return committed(db, renderer(request, db, caller).comment(comment, idea))
 
 
 @router.delete("/comments/{comment_id}/delete")

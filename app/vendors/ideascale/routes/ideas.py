@@ -15,7 +15,15 @@ from crowdmock.core.payload import read_payload, whole_number
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale import ideas as logic
 from crowdmock.vendors.ideascale.auth import CallerDep
-from crowdmock.vendors.ideascale.deps import get_campaign, get_idea, json_body, parse_id, renderer, visible_ideas
+from crowdmock.vendors.ideascale.deps import (
+    committed,
+    get_campaign,
+    get_idea,
+    json_body,
+    parse_id,
+    renderer,
+    visible_ideas,
+)
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.listing import KINDS, PAGED, Paging, idea_list, vote_list
 from crowdmock.vendors.ideascale.models import Campaign, Idea, Stage, StoredFile, Vote
@@ -153,7 +161,7 @@ def _voting(direction: int | None):
         idea = get_idea(db, caller, idea_id)
         value = await _vote_value(request, direction)
         logic.vote(db, caller, idea, db.get(Campaign, idea.campaign_id), value)
-        return renderer(request, db, caller).idea(idea)
+        return committed(db, renderer(request, db, caller).idea(idea))
 
     return endpoint
 
@@ -184,8 +192,9 @@ async def create(request: Request, db: SessionDep, caller: CallerDep) -> dict:
     if isinstance(campaign_id, bool) or not str(campaign_id).isdigit():
         raise IdeaScaleError("INVALID_INPUT")
     campaign = get_campaign(db, caller, str(campaign_id))
-    idea = logic.create_idea(db, tenant_of(request).settings, caller, data, campaign)
-    return renderer(request, db, caller).idea(idea)
+    r = renderer(request, db, caller)
+    idea = logic.create_idea(db, tenant_of(request).settings, caller, data, campaign, r.custom_fields)
+    return committed(db, r.idea(idea))
 
 
 @router.post("/ideas/{idea_id}/attach")
