@@ -50,7 +50,9 @@ def make_engine(url: str, write_lock: int | None = None) -> Engine:
         url = f"sqlite:///{path}"
     else:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    # Checking a connection out never waits: code that runs on the event loop (core/inline.py) would wait for one
+    # that only the event loop can give back. SQLite has no connection limit; ten are kept between requests.
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10, max_overflow=-1)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):

@@ -1,14 +1,17 @@
 """Where sync route code runs (app/core/inline.py): a writing request's on the event loop when its store is SQLite,
 everything else in FastAPI's threadpool, and other FastAPI apps in the process are left as they were."""
 
+import asyncio
 import threading
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from sqlmodel import text
 
 from crowdmock.core.db import SessionDep
 from crowdmock.core.tenancy import TENANT_KEY
+from crowdmock.testing import serve
 
 
 def probe_app(app) -> tuple[FastAPI, object]:
@@ -62,3 +65,23 @@ def test_other_fastapi_apps_keep_the_threadpool(app):
     with TestClient(app) as crowdmock, TestClient(mine) as client:
         assert crowdmock.post("/ushahidi/api/v3/posts", json={}).status_code == 401  # a crowdmock write ran
         assert client.post("/sync").json()["thread"] != client.get("/loop").json()["thread"]
+
+
+def test_many_requests_at_once_never_wait_for_a_connection_the_event_loop_holds(settings):
+    """Code on the event loop that waited for a pooled connection would wait for ever: only the loop gives one back.
+    Two hundred requests at once, reads and writes, all answered (with a pool of 15 connections they hung)."""
+    token = {"api_token": "00000000-0000-4000-8000-000000000002"}
+
+    async def burst(base: str) -> list[int]:
+        limits = httpx.Limits(max_connections=200)
+        async with httpx.AsyncClient(base_url=base, headers=token, timeout=20, limits=limits) as client:
+            calls = [
+                client.post("/ideascale/a/rest/v1/ideas/352809/comment", json={"text": f"at once {n}"})
+                if n % 3 == 0
+                else client.get("/ideascale/a/rest/v1/ideas/0/25")
+                for n in range(200)
+            ]
+            return [response.status_code for response in await asyncio.gather(*calls)]
+
+    with serve(settings.model_copy(update={"response_cache": False})) as base:
+        assert asyncio.run(burst(base)) == [200] * 200
