@@ -1,5 +1,6 @@
 """SQLModel engine (SQLite, WAL for files) and the session dependency."""
 
+import asyncio
 import contextlib
 import os
 import tempfile
@@ -14,7 +15,7 @@ from fastapi import Depends, Request
 from sqlalchemy import JSON, Column, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, Pool
 from sqlmodel import Field, Session, create_engine
 
 from crowdmock.core.inline import ON_LOOP
@@ -192,16 +193,37 @@ def get_row(session: Session, model: type, ident: Any):
     return session.get(model, ident)
 
 
+_SLOTS: "weakref.WeakKeyDictionary[Pool, weakref.WeakKeyDictionary]" = weakref.WeakKeyDictionary()
+
+
+def connection_slots(engine: Engine) -> contextlib.AbstractAsyncContextManager:
+    """As many requests as the engine's pool lends connections to without waiting (no limit where it never makes a
+    checkout wait, as SQLite's). Past that a request waits on the event loop, not in a worker thread: there every
+    thread could end up waiting for a connection whose holder needs a thread to go on (PostgreSQL's pool lends 15,
+    FastAPI's threadpool has 40 threads)."""
+    pool = engine.pool
+    overflow = getattr(pool, "_max_overflow", -1)
+    if overflow < 0:
+        return contextlib.nullcontext()
+    per_loop = _SLOTS.setdefault(pool, weakref.WeakKeyDictionary())
+    loop = asyncio.get_running_loop()
+    if loop not in per_loop:
+        per_loop[loop] = asyncio.Semaphore(pool.size() + overflow)
+    return per_loop[loop]
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session for the request. A request that may write holds the store's write turn (one writer per process
-    at a time, waiting without blocking the event loop) and its transaction begins with SQLite's write lock; on
-    SQLite its sync routes and dependencies then run on the event loop (core/inline.py)."""
+    """A session for the request, once its pool can lend a connection (`connection_slots`). A request that may write
+    holds the store's write turn (one writer per process at a time, waiting without blocking the event loop) and its
+    transaction begins with SQLite's write lock; on SQLite its sync routes and dependencies then run on the event
+    loop (core/inline.py)."""
     store = tenant_of(request).store
     if request.method in SAFE_METHODS:
-        with Session(store.engine, expire_on_commit=False) as session:
-            yield session
+        async with connection_slots(store.engine):
+            with Session(store.engine, expire_on_commit=False) as session:
+                yield session
         return
-    async with store.write_turn():
+    async with store.write_turn(), connection_slots(store.engine):
         # Holding the turn, its sync code never waits on a lock of this process: on SQLite it runs on the event loop
         # (core/inline.py).
         on_loop = ON_LOOP.set(store.engine.dialect.name == "sqlite")
