@@ -9,7 +9,7 @@ from sqlalchemy import or_
 from sqlmodel import select
 
 from crowdmock.core import clock
-from crowdmock.core.db import lookup_id
+from crowdmock.core.db import get_row, lookup_id
 from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.deps import multi_param, read_paging
@@ -28,14 +28,19 @@ USER_MAX_LIMIT, MANAGER_MAX_LIMIT = 20, 100
 def post_sets(ctx: Ctx, ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
-        rows = ctx.session.exec(select(PostSet).where(PostSet.post_id.in_(ids)).order_by(PostSet.set_id)).all()
-        for row in rows:
-            out[row.post_id].append(str(row.set_id))
+        rows = ctx.session.exec(
+            select(PostSet.post_id, PostSet.set_id).where(PostSet.post_id.in_(ids)).order_by(PostSet.set_id)
+        ).all()
+        for post_id, set_id in rows:
+            out[post_id].append(str(set_id))
     return out
 
 
 def forms_by_id(ctx: Ctx, posts: list[Post]) -> dict[int, Form]:
     ids = {p.form_id for p in posts if p.form_id}
+    if len(ids) == 1:  # session.get: a survey the request already loaded costs no query
+        form = get_row(ctx.session, Form, ids.pop())
+        return {form.id: form} if form else {}
     if not ids:
         return {}
     return {f.id: f for f in ctx.session.exec(select(Form).where(Form.id.in_(ids))).all()}
@@ -102,7 +107,7 @@ def render_lock(ctx: Ctx, lock: dict) -> dict:
 def render_posts(ctx: Ctx, posts: list[Post]) -> list[dict]:
     sets = post_sets(ctx, [p.id for p in posts])
     forms = forms_by_id(ctx, posts)
-    seen = Restrictions.load(ctx, forms)
+    seen = Restrictions.load(ctx, forms, posts)
     return [render_post(ctx, p, sets[p.id], forms.get(p.form_id), seen) for p in posts]
 
 

@@ -74,16 +74,19 @@ def post_entity(ctx: Ctx, post: Post) -> dict:
     }
 
 
-def deliver_post_webhooks(ctx: Ctx, post: Post, event: str) -> None:
-    """Called once a post's transaction has committed: sends it to the webhooks for `event` (`create`, `update`)
-    whose survey is unset or the post's. Only the look-up happens here; the sending is in the background."""
+Delivery = tuple[str, str, str]  # url, body, signature
+
+
+def post_webhooks(ctx: Ctx, post: Post, event: str) -> list[Delivery]:
+    """What to send for `event` (`create`, `update`) to the webhooks whose survey is unset or the post's: looked
+    up and built in the post's transaction, sent by `send_webhooks` once it has committed."""
     matching = select(Webhook).where(
         Webhook.event_type == event,
         or_(Webhook.form_id.is_(None), Webhook.form_id == 0, Webhook.form_id == post.form_id),
     )
     hooks = ctx.session.exec(matching.order_by(Webhook.id)).all()
     if not hooks:
-        return
+        return []
     entity = post_entity(ctx, post)
     deliveries = []
     for hook in hooks:
@@ -95,11 +98,18 @@ def deliver_post_webhooks(ctx: Ctx, post: Post, event: str) -> None:
         }
         body = php_json(data)
         deliveries.append((hook.url, body, sign(hook.url, body, hook.shared_secret)))
+    return deliveries
+
+
+def send_webhooks(ctx: Ctx, deliveries: list[Delivery]) -> None:
+    """Sends in the background: the API answer never waits."""
+    if not deliveries:
+        return
     journal = tenant_of(ctx.request).control.journal
     threading.Thread(target=_send_all, args=(journal, deliveries), name="ushahidi-webhooks", daemon=True).start()
 
 
-def _send_all(journal: Journal, deliveries: list[tuple[str, str, str]]) -> None:
+def _send_all(journal: Journal, deliveries: list[Delivery]) -> None:
     with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
         for url, body, signature in deliveries:
             try:
