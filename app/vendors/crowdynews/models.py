@@ -69,8 +69,11 @@ class Resource(SQLModel, table=True):
     """A Control API document (contract, input, set, list, chain, collection, customization, publication)."""
 
     __tablename__ = "crowdynews_resource"
-    __table_args__ = tuple(
-        Index(f"ix_crowdynews_resource_{f}", "kind", JsonField(column("doc"), f)) for f in UNIQUE_FIELDS
+    __table_args__ = (
+        *(Index(f"ix_crowdynews_resource_{f}", "kind", JsonField(column("doc"), f)) for f in UNIQUE_FIELDS),
+        # A list reads one contract's documents of one kind, not every contract's of the kind. The customer leads, so
+        # the lookups of a unique field (kind, field, contract) match none of it and keep to their own index.
+        Index("ix_crowdynews_resource_list", "customer_id", "contract_id", "kind"),
     )
     id: str = Field(primary_key=True)  # the 24-hex `_id`
     kind: str = Field(index=True)
