@@ -63,14 +63,15 @@ def _csrf(secret: str, sid: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def get_caller(request: Request, db: SessionDep) -> Caller:
+async def get_caller(request: Request, db: SessionDep) -> Caller:
     for name, value in request.cookies.items():
         if name not in SESSION_NAMES or not value:
             continue
-        row = db.get(Session, value)
+        # The session and its user in one query.
+        found = db.exec(select(Session, User).outerjoin(User, User.uid == Session.uid).where(Session.sid == value))
+        row, user = found.first() or (None, None)
         if row is None or row.timestamp + SESSION_TTL < clock.time():
             continue
-        user = db.get(User, row.uid)
         if user is not None and user.status == 1:
             return Caller(user, row)
     return Caller()

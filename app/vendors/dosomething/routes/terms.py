@@ -165,10 +165,15 @@ async def create_term(request: Request, db: SessionDep, caller: CallerDep) -> JS
     authorize(request, caller, "admin")
     values = data["term"] if isinstance(data["term"], dict) else {}
     vid = whole(values.get("vid"))
-    vocabulary = db.exec(select(Term).where(Term.vid == vid).limit(1)).first() if vid is not None else None
-    if vocabulary is None or not isinstance(values.get("name"), str) or not values["name"]:
+    # The vocabulary's machine name, from any of its terms.
+    machine_name = (
+        db.exec(select(Term.vocabulary_machine_name).where(Term.vid == vid).limit(1)).first()
+        if vid is not None
+        else None
+    )
+    if machine_name is None or not isinstance(values.get("name"), str) or not values["name"]:
         raise ServicesError(406, "Please provide a vocabulary id and a term name.")
-    term = Term(vid=vid, vocabulary_machine_name=vocabulary.vocabulary_machine_name, name=values["name"])
+    term = Term(vid=vid, vocabulary_machine_name=machine_name, name=values["name"])
     _apply(term, values)
     db.add(term)
     db.commit()
