@@ -4,6 +4,7 @@ scrub author, time, location and private or hidden-stage values before formattin
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 
 from crowdmock.vendors.ushahidi.auth import Ctx
@@ -105,15 +106,22 @@ class Restrictions:
         return out
 
 
+# By id, so that of two fields sharing a key the later one wins, as when every field was read in table order. Built
+# once: a statement costs more to build than to run from SQLAlchemy's compiled cache.
+EVERY_FIELD = select(
+    FormAttribute.key, FormAttribute.response_private, FormAttribute.form_stage_id, FormAttribute.type
+).order_by(FormAttribute.id)
+FIELDS_NAMED = EVERY_FIELD.where(FormAttribute.key.in_(bindparam("keys", expanding=True)))
+
+
 def _attributes_of(ctx: Ctx, keys: set[str]) -> dict[str, tuple[bool, int | None, str]]:
     """The fields named by the posts' value keys (only those are ever looked up); no query without values."""
     if not keys:
         return {}
-    columns = select(FormAttribute.key, FormAttribute.response_private, FormAttribute.form_stage_id, FormAttribute.type)
     if len(keys) <= MAX_KEYS:
-        columns = columns.where(FormAttribute.key.in_(sorted(keys)))
-    # By id, so that of two fields sharing a key the later one wins, as when every field was read in table order.
-    rows = ctx.session.exec(columns.order_by(FormAttribute.id)).all()
+        rows = ctx.session.exec(FIELDS_NAMED, params={"keys": sorted(keys)}).all()
+    else:
+        rows = ctx.session.exec(EVERY_FIELD).all()
     return {key: (bool(private), stage, kind) for key, private, stage, kind in rows}
 
 
