@@ -58,8 +58,9 @@ class ResetToken(SQLModel, table=True):
 
 class Post(SQLModel, table=True):
     __tablename__ = "ushahidi_post"
-    # A list's default search (status and type) counted from the index alone, its page read in post_date order.
-    __table_args__ = (Index("ix_ushahidi_post_status_type_post_date", "status", "type", "post_date"),)
+    # A list's default search (status and type) counted from the index alone, its page read in its order (post_date,
+    # then id: SQLite's indexes end with the rowid anyway, PostgreSQL's need it said).
+    __table_args__ = (Index("ix_ushahidi_post_status_type_post_date", "status", "type", "post_date", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = None
     form_id: int | None = Field(default=None, index=True)
