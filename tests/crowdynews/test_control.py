@@ -306,3 +306,40 @@ def test_every_unique_field_is_looked_up_through_an_index(app):
                 conn.exec_driver_sql("SET enable_seqscan = off")
                 plan = conn.exec_driver_sql(f"EXPLAIN {sql}").fetchall()
                 assert f"ix_crowdynews_resource_{name}" in str(plan)
+
+
+def test_a_list_reads_one_contracts_documents_through_an_index(app, api):
+    """A list of one contract's documents of a kind, and a write's unique-name lookup, each go through their own
+    index, not through every document of the kind (of every contract)."""
+    from sqlalchemy import event
+
+    engine = app.state.store.writer
+
+    recorded: dict[int, tuple] = {}  # by execution (kept alive): the writer's statements reach both engines' events
+
+    def record(_conn, _cursor, statement, parameters, context, _executemany):
+        if statement.startswith("SELECT crowdynews_resource.") and "WHERE crowdynews_resource.kind" in statement:
+            recorded[id(context)] = (statement, parameters, context)
+
+    targets = {id(e): e for e in (engine, app.state.store.engine)}.values()
+    for target in targets:
+        event.listen(target, "before_cursor_execute", record)
+    try:
+        assert api.post("/filter/sets", json={"contractId": CONTRACT_2, "name": "indexed"}).status_code == 201
+        assert api.get("/filter/sets", params={"contract_id": CONTRACT_2}).status_code == 200
+        assert api.post("/customer/contracts", json={"name": "Indexed", "slug": "indexed"}).status_code == 201
+    finally:
+        for target in targets:
+            event.remove(target, "before_cursor_execute", record)
+    seen = [(statement, parameters) for statement, parameters, _ in recorded.values()]
+    assert [("json" in s, "ORDER BY" in s) for s, _ in seen] == [(True, False), (False, True), (True, False)]
+    expected = ["ix_crowdynews_resource_name", "ix_crowdynews_resource_list", "ix_crowdynews_resource_slug_customer"]
+    with engine.connect() as conn:
+        for (statement, parameters), index in zip(seen, expected, strict=True):
+            if engine.dialect.name == "sqlite":
+                plan = str(conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall())
+            else:  # a small table is scanned anyway; without scans, an index of the lookup must serve it
+                conn.exec_driver_sql("SET enable_seqscan = off")
+                plan = str(conn.exec_driver_sql(f"EXPLAIN {statement}", parameters).fetchall())
+                index = index.removesuffix("_customer")  # PostgreSQL has statistics: either slug index will do
+            assert index in plan, plan

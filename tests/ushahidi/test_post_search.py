@@ -120,3 +120,36 @@ def test_an_expired_lock_is_not_shown(ush, admin):
     post["lock"]["expires"] = 1412007022
     assert ush.client.post("/__admin/snapshot", json=snapshot).status_code == 200
     assert ush.get(f"{API}/posts/8328", headers=admin).json()["lock"] is None
+
+
+def test_a_list_page_reads_posts_through_an_index_however_many_there_are(app, ush, admin, user):
+    """Without filters Python applies, the total is a COUNT and the page only the posts it can reach, both through
+    the (status, type, post_date) index: a store of many posts is neither loaded nor scanned nor sorted."""
+    import re
+
+    from sqlalchemy import event
+
+    engine = app.state.store.engine
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _executemany):
+        if re.search(r"FROM ushahidi_post\s", statement) and statement.lstrip().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for headers in (admin, user):
+            page = ush.get(f"{API}/posts?limit=20", headers=headers).json()
+            assert page["total_count"] >= len(page["results"]) > 0
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(seen) == 4 and ["count(*)" in s for s, _ in seen] == [True, False, True, False]
+    with engine.connect() as conn:
+        for statement, parameters in seen:
+            if engine.dialect.name == "sqlite":
+                plan = str(conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall())
+                assert "ix_ushahidi_post_status_type_post_date" in plan and "TEMP B-TREE" not in plan, plan
+            else:  # a small table is scanned anyway; without scans, the index must serve the page
+                conn.exec_driver_sql("SET enable_seqscan = off")
+                plan = str(conn.exec_driver_sql(f"EXPLAIN {statement}", parameters).fetchall())
+                assert "Seq Scan on ushahidi_post" not in plan and "Sort" not in plan, plan

@@ -61,7 +61,10 @@ class Token(SQLModel, table=True):
 
 
 # Fields that documents of a kind must not share (resources.Kind.unique), looked up on every write through an
-# index of the same expression (deps.check_unique).
+# index of the same expression (deps.check_unique). Each index ends with the lookup's scope (a contract's documents;
+# a customer's contracts), so that the lookup matches all of one index: without statistics, SQLite's choice among
+# indexes matching part of it varied from one store to the next, at times one that reads every document of the
+# contract or of the customer.
 UNIQUE_FIELDS = ("name", "slug")
 
 
@@ -69,8 +72,15 @@ class Resource(SQLModel, table=True):
     """A Control API document (contract, input, set, list, chain, collection, customization, publication)."""
 
     __tablename__ = "crowdynews_resource"
-    __table_args__ = tuple(
-        Index(f"ix_crowdynews_resource_{f}", "kind", JsonField(column("doc"), f)) for f in UNIQUE_FIELDS
+    __table_args__ = (
+        *(
+            Index(f"ix_crowdynews_resource_{f}", "kind", JsonField(column("doc"), f), "contract_id")
+            for f in UNIQUE_FIELDS
+        ),
+        Index("ix_crowdynews_resource_slug_customer", "kind", JsonField(column("doc"), "slug"), "customer_id"),
+        # A list reads one contract's documents of one kind, not every contract's of the kind. The customer leads, so
+        # the unique lookups above match none of it.
+        Index("ix_crowdynews_resource_list", "customer_id", "contract_id", "kind"),
     )
     id: str = Field(primary_key=True)  # the 24-hex `_id`
     kind: str = Field(index=True)

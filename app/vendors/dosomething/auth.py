@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import bindparam
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
@@ -63,14 +64,19 @@ def _csrf(secret: str, sid: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def get_caller(request: Request, db: SessionDep) -> Caller:
+# The session and its user in one query, built once (a statement costs more to build than to run from the cache).
+SESSION_AND_USER = (
+    select(Session, User).outerjoin(User, User.uid == Session.uid).where(Session.sid == bindparam("sid"))  # type: ignore[arg-type]
+)
+
+
+async def get_caller(request: Request, db: SessionDep) -> Caller:
     for name, value in request.cookies.items():
         if name not in SESSION_NAMES or not value:
             continue
-        row = db.get(Session, value)
+        row, user = db.exec(SESSION_AND_USER, params={"sid": value}).first() or (None, None)
         if row is None or row.timestamp + SESSION_TTL < clock.time():
             continue
-        user = db.get(User, row.uid)
         if user is not None and user.status == 1:
             return Caller(user, row)
     return Caller()

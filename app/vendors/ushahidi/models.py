@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from crowdmock.core.db import json_field
@@ -58,6 +58,9 @@ class ResetToken(SQLModel, table=True):
 
 class Post(SQLModel, table=True):
     __tablename__ = "ushahidi_post"
+    # A list's default search (status and type) counted from the index alone, its page read in its order (post_date,
+    # then id: SQLite's indexes end with the rowid anyway, PostgreSQL's need it said).
+    __table_args__ = (Index("ix_ushahidi_post_status_type_post_date", "status", "type", "post_date", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = None
     form_id: int | None = Field(default=None, index=True)
@@ -76,7 +79,7 @@ class Post(SQLModel, table=True):
     updated: int | None = None
     locale: str = "en_us"
     values: dict | None = json_field()
-    post_date: int | None = None
+    post_date: int | None = Field(default=None, index=True)  # the lists' default order: a page reads its rows only
     tags: list | None = json_field()
     published_to: list | None = json_field()
     completed_stages: list | None = json_field()

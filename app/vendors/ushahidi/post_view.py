@@ -4,6 +4,7 @@ scrub author, time, location and private or hidden-stage values before formattin
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 
 from crowdmock.vendors.ushahidi.auth import Ctx
@@ -11,6 +12,7 @@ from crowdmock.vendors.ushahidi.models import ConfigGroup, Form, FormAttribute, 
 from crowdmock.vendors.ushahidi.render import parse_time
 
 DEFAULT_PRECISION = 2  # the map config's location_precision as shipped
+MAX_KEYS = 500  # more distinct value keys on a page than this: read every field rather than a long IN list
 VALUE_TYPES = (
     "datetime",
     "decimal",
@@ -40,12 +42,9 @@ class Restrictions:
     precision: int = DEFAULT_PRECISION
 
     @classmethod
-    def load(cls, ctx: Ctx, forms: dict[int, Form]) -> "Restrictions":
+    def load(cls, ctx: Ctx, forms: dict[int, Form], posts: list[Post]) -> "Restrictions":
         manager = ctx.caller.can("Manage Posts")
-        attribute_rows = ctx.session.exec(
-            select(FormAttribute.key, FormAttribute.response_private, FormAttribute.form_stage_id, FormAttribute.type)
-        ).all()
-        attributes = {key: (bool(private), stage, kind) for key, private, stage, kind in attribute_rows}
+        attributes = _attributes_of(ctx, {key for post in posts for key in post.values or {}})
         if manager:
             return cls(manager, forms, attributes)
         stage_rows = ctx.session.exec(select(FormStage).where(FormStage.form_id.in_(list(forms) or [0]))).all()
@@ -105,6 +104,25 @@ class Restrictions:
                 items = [rounded_point(v, self.precision) for v in items]
             out[key] = items
         return out
+
+
+# By id, so that of two fields sharing a key the later one wins, as when every field was read in table order. Built
+# once: a statement costs more to build than to run from SQLAlchemy's compiled cache.
+EVERY_FIELD = select(
+    FormAttribute.key, FormAttribute.response_private, FormAttribute.form_stage_id, FormAttribute.type
+).order_by(FormAttribute.id)
+FIELDS_NAMED = EVERY_FIELD.where(FormAttribute.key.in_(bindparam("keys", expanding=True)))
+
+
+def _attributes_of(ctx: Ctx, keys: set[str]) -> dict[str, tuple[bool, int | None, str]]:
+    """The fields named by the posts' value keys (only those are ever looked up); no query without values."""
+    if not keys:
+        return {}
+    if len(keys) <= MAX_KEYS:
+        rows = ctx.session.exec(FIELDS_NAMED, params={"keys": sorted(keys)}).all()
+    else:
+        rows = ctx.session.exec(EVERY_FIELD).all()
+    return {key: (bool(private), stage, kind) for key, private, stage, kind in rows}
 
 
 def _type_rank(kind: str) -> int:

@@ -3,13 +3,16 @@ the collections' post lists share them). What a body may change is checked in po
 
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 import orjson
-from sqlalchemy import or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import select
 
 from crowdmock.core import clock
-from crowdmock.core.db import lookup_id
+from crowdmock.core.db import get_row, lookup_id
 from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.deps import multi_param, read_paging
@@ -25,17 +28,28 @@ USER_MAX_LIMIT, MANAGER_MAX_LIMIT = 20, 100
 # --- rendering -----------------------------------------------------------------------------------------
 
 
+# Built once: a statement costs more to build than to run from SQLAlchemy's compiled cache.
+SETS_OF_POSTS = (
+    select(PostSet.post_id, PostSet.set_id)
+    .where(PostSet.post_id.in_(bindparam("ids", expanding=True)))
+    .order_by(PostSet.set_id)
+)
+
+
 def post_sets(ctx: Ctx, ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
-        rows = ctx.session.exec(select(PostSet).where(PostSet.post_id.in_(ids)).order_by(PostSet.set_id)).all()
-        for row in rows:
-            out[row.post_id].append(str(row.set_id))
+        rows = ctx.session.exec(SETS_OF_POSTS, params={"ids": ids}).all()
+        for post_id, set_id in rows:
+            out[post_id].append(str(set_id))
     return out
 
 
 def forms_by_id(ctx: Ctx, posts: list[Post]) -> dict[int, Form]:
     ids = {p.form_id for p in posts if p.form_id}
+    if len(ids) == 1:  # session.get: a survey the request already loaded costs no query
+        form = get_row(ctx.session, Form, ids.pop())
+        return {form.id: form} if form else {}
     if not ids:
         return {}
     return {f.id: f for f in ctx.session.exec(select(Form).where(Form.id.in_(ids))).all()}
@@ -102,7 +116,7 @@ def render_lock(ctx: Ctx, lock: dict) -> dict:
 def render_posts(ctx: Ctx, posts: list[Post]) -> list[dict]:
     sets = post_sets(ctx, [p.id for p in posts])
     forms = forms_by_id(ctx, posts)
-    seen = Restrictions.load(ctx, forms)
+    seen = Restrictions.load(ctx, forms, posts)
     return [render_post(ctx, p, sets[p.id], forms.get(p.form_id), seen) for p in posts]
 
 
@@ -162,6 +176,21 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
+@dataclass
+class PostSearch:
+    """A search as SQL (`where`, `order`) and the filters SQL cannot express, applied in Python in order."""
+
+    where: list
+    order: list
+    filters: list[Callable[[list[Post]], list[Post]]]
+
+    def all(self, ctx: Ctx) -> list[Post]:
+        posts = list(ctx.session.exec(select(Post).where(*self.where).order_by(*self.order)).all())
+        for keep in self.filters:
+            posts = keep(posts)
+        return posts
+
+
 def search_posts(
     ctx: Ctx,
     paging: Paging,
@@ -170,8 +199,20 @@ def search_posts(
     post_type: str = "report",
     parent_id: int | None = None,
 ) -> list[Post]:
-    """Every post the caller may see that matches the query's filters, ordered (docs/vendors/ushahidi.md §1.3).
-    `post_type` and `parent_id` are the defaults a route gives, which the query may override, as PHP's `+` does."""
+    """Every post the caller may see that matches the query's filters, ordered (docs/vendors/ushahidi.md §1.3)."""
+    return post_search(ctx, paging, bbox, set_id, post_type, parent_id).all(ctx)
+
+
+def post_search(
+    ctx: Ctx,
+    paging: Paging,
+    bbox: list[float] | None = None,
+    set_id: int | None = None,
+    post_type: str = "report",
+    parent_id: int | None = None,
+) -> PostSearch:
+    """The search of `search_posts`. `post_type` and `parent_id` are the defaults a route gives, which the query may
+    override, as PHP's `+` does."""
     q = ctx.request.query_params
     caller = ctx.caller
     where = []
@@ -226,45 +267,58 @@ def search_posts(
             where.append(column == value.lower() if name == "locale" else column == value)
 
     column = getattr(Post, paging.orderby, Post.post_date)
-    stmt = select(Post).where(*where).order_by(column.desc() if paging.descending else column.asc(), Post.id.desc())
-    posts = list(ctx.session.exec(stmt).all())
+    order = [column.desc() if paging.descending else column.asc(), Post.id.desc()]
+    filters: list[Callable[[list[Post]], list[Post]]] = []
 
     tag_any = [i for i in map(lookup_id, multi_param(ctx, "tags") + multi_param(ctx, "tags[any]")) if i is not None]
     tag_all = [i for i in map(lookup_id, multi_param(ctx, "tags[all]")) if i is not None]
     if tag_any:
-        posts = [p for p in posts if set(p.tags or []) & set(tag_any)]
+        filters.append(lambda posts: [p for p in posts if set(p.tags or []) & set(tag_any)])
     if tag_all:
-        posts = [p for p in posts if set(tag_all) <= set(p.tags or [])]
+        filters.append(lambda posts: [p for p in posts if set(tag_all) <= set(p.tags or [])])
     wanted_values: dict[str, list[str]] = {}
     for key, raw in q.multi_items():
-        if match := re.fullmatch(r"values\[([^\]]+)\](\[\])?", key):
+        if match := VALUES_PARAM.fullmatch(key):
             wanted_values.setdefault(match.group(1), []).extend(raw.split(","))
     for key, wanted in wanted_values.items():  # each value repository's getValueQuery: LIKE '%match%', any match
-        needles = [w.lower() for w in wanted]
-        posts = [p for p in posts if any(n in _text(v) for v in (p.values or {}).get(key, []) for n in needles)]
+        filters.append(partial(_with_value, key=key, needles=[w.lower() for w in wanted]))
     if published_to := multi_param(ctx, "published_to"):
-        posts = [p for p in posts if set(published_to) & set(p.published_to or [])]
+        filters.append(lambda posts: [p for p in posts if set(published_to) & set(p.published_to or [])])
     if (mapped := q.get("has_location")) in ("mapped", "unmapped"):
-        posts = [p for p in posts if bool(point_values(p)) == (mapped == "mapped")]
-    bbox = bbox or _floats(q.get("bbox"), 4)
-    if bbox:
-        west, north, east, south = bbox
-        posts = [
-            p
-            for p in posts
-            if any(
-                min(south, north) <= lat <= max(south, north) and min(west, east) <= lon <= max(west, east)
-                for lat, lon in point_values(p)
-            )
-        ]
+        filters.append(lambda posts: [p for p in posts if bool(point_values(p)) == (mapped == "mapped")])
+    if bbox := bbox or _floats(q.get("bbox"), 4):
+        filters.append(partial(_in_box, box=bbox))
     center, within = _floats(q.get("center_point"), 2), q.get("within_km")
     if center and within:
-        try:
-            radius = float(within)
-            posts = [p for p in posts if any(_km(tuple(center), pt) <= radius for pt in point_values(p))]
-        except ValueError:
-            pass
-    return posts
+        filters.append(partial(_near, center=(center[0], center[1]), within=within))
+    return PostSearch(where, order, filters)
+
+
+VALUES_PARAM = re.compile(r"values\[([^\]]+)\](\[\])?")
+
+
+def _with_value(posts: list[Post], key: str, needles: list[str]) -> list[Post]:
+    return [p for p in posts if any(n in _text(v) for v in (p.values or {}).get(key, []) for n in needles)]
+
+
+def _near(posts: list[Post], center: tuple[float, float], within: str) -> list[Post]:
+    try:  # a radius that is no number, or a distance math cannot take, filters nothing
+        radius = float(within)
+        return [p for p in posts if any(_km(center, pt) <= radius for pt in point_values(p))]
+    except ValueError:
+        return posts
+
+
+def _in_box(posts: list[Post], box: list[float]) -> list[Post]:
+    west, north, east, south = box
+    return [
+        p
+        for p in posts
+        if any(
+            min(south, north) <= lat <= max(south, north) and min(west, east) <= lon <= max(west, east)
+            for lat, lon in point_values(p)
+        )
+    ]
 
 
 def _text(value) -> str:
@@ -315,7 +369,14 @@ def list_posts(ctx: Ctx, set_id: int | None = None, post_type: str = "report", p
     cap = MANAGER_MAX_LIMIT if ctx.caller.can("Manage Posts") else USER_MAX_LIMIT
     requested = paging.limit
     paging.limit = cap if requested is None or requested > cap else requested
-    posts = search_posts(ctx, paging, set_id=set_id, post_type=post_type, parent_id=parent_id)
-    results = render_posts(ctx, readable(ctx, page_by_rows(posts, paging)))
+    search = post_search(ctx, paging, set_id=set_id, post_type=post_type, parent_id=parent_id)
+    if search.filters:
+        posts = search.all(ctx)
+        total, page = len(posts), page_by_rows(posts, paging)
+    else:  # all in SQL: the total counted, and no more posts read than the page can reach
+        total = ctx.session.exec(select(func.count()).select_from(Post).where(*search.where)).one()
+        first = select(Post).where(*search.where).order_by(*search.order).limit(paging.offset + paging.limit)
+        page = page_by_rows(list(ctx.session.exec(first).all()), paging)
+    results = render_posts(ctx, readable(ctx, page))
     paging.limit = requested
-    return envelope(ctx, results, len(posts), paging)
+    return envelope(ctx, results, total, paging)

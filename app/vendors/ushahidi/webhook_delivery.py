@@ -13,6 +13,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from sqlalchemy import bindparam
 from sqlmodel import or_, select
 
 from crowdmock.core.journal import Journal, record_outgoing_call
@@ -42,9 +43,12 @@ def php_json(data) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=True).replace("/", "\\/")
 
 
+SETS_OF_POST = select(PostSet.set_id).where(PostSet.post_id == bindparam("post_id")).order_by(PostSet.set_id)
+
+
 def post_entity(ctx: Ctx, post: Post) -> dict:
     """The post as the platform's Post entity holds it (`asArray()`): stored fields, not the API's rendering."""
-    sets = ctx.session.exec(select(PostSet.set_id).where(PostSet.post_id == post.id).order_by(PostSet.set_id)).all()
+    sets = ctx.session.exec(SETS_OF_POST, params={"post_id": post.id}).all()
     return {
         "id": post.id,
         "parent_id": post.parent_id,
@@ -77,16 +81,25 @@ def post_entity(ctx: Ctx, post: Post) -> dict:
     }
 
 
-def deliver_post_webhooks(ctx: Ctx, post: Post, event: str) -> None:
-    """Called once a post's transaction has committed: sends it to the webhooks for `event` (`create`, `update`)
-    whose survey is unset or the post's. Only the look-up happens here; the sending is in the background."""
-    matching = select(Webhook).where(
-        Webhook.event_type == event,
-        or_(Webhook.form_id.is_(None), Webhook.form_id == 0, Webhook.form_id == post.form_id),
+Delivery = tuple[str, str, str]  # url, body, signature
+# Built once (a statement costs more to build than to run): the webhooks of an event whose survey is unset or the
+# post's (a post without a survey: the first two).
+MATCHING = (
+    select(Webhook)
+    .where(
+        Webhook.event_type == bindparam("event"),
+        or_(Webhook.form_id.is_(None), Webhook.form_id == 0, Webhook.form_id == bindparam("form_id")),
     )
-    hooks = ctx.session.exec(matching.order_by(Webhook.id)).all()
+    .order_by(Webhook.id)
+)
+
+
+def post_webhooks(ctx: Ctx, post: Post, event: str) -> list[Delivery]:
+    """What to send for `event` (`create`, `update`) to the webhooks whose survey is unset or the post's: looked
+    up and built in the post's transaction, sent by `send_webhooks` once it has committed."""
+    hooks = ctx.session.exec(MATCHING, params={"event": event, "form_id": post.form_id}).all()
     if not hooks:
-        return
+        return []
     entity = post_entity(ctx, post)
     deliveries = []
     for hook in hooks:
@@ -98,11 +111,18 @@ def deliver_post_webhooks(ctx: Ctx, post: Post, event: str) -> None:
         }
         body = php_json(data)
         deliveries.append((hook.url, body, sign(hook.url, body, hook.shared_secret)))
+    return deliveries
+
+
+def send_webhooks(ctx: Ctx, deliveries: list[Delivery]) -> None:
+    """Sends in the background: the API answer never waits."""
+    if not deliveries:
+        return
     journal = tenant_of(ctx.request).control.journal
     threading.Thread(target=_send_all, args=(journal, deliveries), name="ushahidi-webhooks", daemon=True).start()
 
 
-def _send_all(journal: Journal, deliveries: list[tuple[str, str, str]]) -> None:
+def _send_all(journal: Journal, deliveries: list[Delivery]) -> None:
     import httpx  # only where a webhook is delivered: its import costs every start ~30 ms and ~5 MB
 
     with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:

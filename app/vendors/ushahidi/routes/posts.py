@@ -4,6 +4,7 @@ import math
 from collections import Counter
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 from sqlmodel import delete, select
 
 from crowdmock.core.db import get_row
@@ -33,7 +34,7 @@ from crowdmock.vendors.ushahidi.posts import (
     render_one,
     search_posts,
 )
-from crowdmock.vendors.ushahidi.webhook_delivery import deliver_post_webhooks
+from crowdmock.vendors.ushahidi.webhook_delivery import post_webhooks, send_webhooks
 
 router = APIRouter(prefix="/api/v3/posts", tags=["posts"], dependencies=[require_scope("posts")])
 
@@ -72,11 +73,15 @@ async def create_post(ctx: CtxDep):
         raise validation_failed("posts", errors)
     post.slug = f"{slugify(post.title or '')}-{uniqid()}"
     ctx.session.add(post)
+    ctx.session.flush()  # the id; the answer and the webhooks' bodies are read in the same transaction
+    deliveries = post_webhooks(ctx, post, "create")
+    # docs/vendors/ushahidi.md §1.2: created, but the creator may not read it
+    readable = "read" in post_privileges(ctx.caller, post, form)
+    # Answered as FastAPI would answer the dict (JSONResponse), without its jsonable_encoder walk of plain JSON data.
+    answer = JSONResponse(render_one(ctx, post)) if readable else Response(status_code=204)
     ctx.session.commit()
-    deliver_post_webhooks(ctx, post, "create")
-    if "read" not in post_privileges(ctx.caller, post, form):
-        return Response(status_code=204)  # docs/vendors/ushahidi.md §1.2: created, but the creator may not read it
-    return render_one(ctx, post)
+    send_webhooks(ctx, deliveries)
+    return answer
 
 
 @router.get("/geojson")
@@ -108,7 +113,7 @@ def geojson_collection(ctx: CtxDep, paging, bbox: list[float] | None, bbox_text:
     posts = search_posts(ctx, paging, bbox=bbox)
     page = readable(ctx, page_by_rows(posts, paging))
     forms = forms_by_id(ctx, page)
-    seen = Restrictions.load(ctx, forms)
+    seen = Restrictions.load(ctx, forms, page)
     wanted = csv_values(ctx.request.query_params.get("include_attributes") or "")
     features = []
     for post in page:
@@ -208,7 +213,7 @@ def post_geojson(ctx: CtxDep, post_id: int) -> dict:
     post = get_report(ctx, post_id)
     form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
     authorize(ctx, post_privileges(ctx.caller, post, form), "read", "posts", post_id)
-    seen = Restrictions.load(ctx, {form.id: form} if form else {})
+    seen = Restrictions.load(ctx, {form.id: form} if form else {}, [post])
     features = [
         {
             "type": "Feature",
@@ -241,9 +246,12 @@ async def update_post(ctx: CtxDep, post_id: int) -> dict:
         raise validation_failed("posts", errors)
     post.updated = time_now()
     ctx.session.add(post)
+    ctx.session.flush()
+    deliveries = post_webhooks(ctx, post, "update")
+    answer = render_one(ctx, post)
     ctx.session.commit()
-    deliver_post_webhooks(ctx, post, "update")
-    return render_one(ctx, post)
+    send_webhooks(ctx, deliveries)
+    return answer
 
 
 @router.delete("/{post_id:int}")
