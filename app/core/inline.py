@@ -8,16 +8,22 @@ CPU per request (a thread woken, the GIL passed back and forth, the loop woken),
 (docs/performance.md). On PostgreSQL a statement waits on the network, and the threadpool lets other requests run
 meanwhile, so there it stays.
 
-`install()` points FastAPI's two call sites at `run_sync`, which runs inline only while the tenant layer
-(core/tenancy.py) has set ON_LOOP for a request of crowdmock's; any other FastAPI app in the process keeps its
-threadpool."""
+`install()` points FastAPI's two call sites at `run_sync`, which runs inline only while a writing request of
+crowdmock's holds its store's write turn (core/db.py `get_session` sets ON_LOOP); any other FastAPI app in the
+process keeps its threadpool. A vendor's `async def` dependency that reads its store on every request (the caller's
+credentials) runs that read through `for_store` by the same rule, reads included: SQLite readers wait for no lock,
+and a pool checkout there never waits (core/db.py `connection_slots`)."""
 
 import contextvars
 from collections.abc import Callable
+from typing import TypeVar
 
 import fastapi.dependencies.utils
 import fastapi.routing
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+
+T = TypeVar("T")
 
 ON_LOOP: contextvars.ContextVar[bool] = contextvars.ContextVar("crowdmock_sync_on_loop", default=False)
 
@@ -26,6 +32,13 @@ async def run_sync(func: Callable, *args, **kwargs):
     if ON_LOOP.get():
         return func(*args, **kwargs)
     return await run_in_threadpool(func, *args, **kwargs)
+
+
+async def for_store(session: Session, func: Callable[..., T], *args) -> T:
+    """`func(*args)`, a read of `session`'s store: on the event loop for SQLite, in the threadpool otherwise."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func(*args)
+    return await run_in_threadpool(func, *args)
 
 
 def install() -> None:

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
 from crowdmock.core.db import MAX_INTEGER, SessionDep, parse_id
+from crowdmock.core.inline import for_store
 from crowdmock.core.passwords import verify_password
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.core.tokens import issue_jwt, read_jwt
@@ -161,6 +162,11 @@ TOKEN_USER = select(User).where(
 
 
 async def get_caller(request: Request, session: SessionDep) -> Caller:
+    """The caller: on SQLite read on the event loop, a hop to the threadpool saved per request (core/inline.py)."""
+    return await for_store(session, find_caller, request, session)
+
+
+def find_caller(request: Request, session: Session) -> Caller:
     token = bearer_token(request)
     if token is None:
         raise CrowdskoutError(401, "The request is missing an access token.")

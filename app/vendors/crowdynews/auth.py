@@ -17,6 +17,7 @@ from sqlmodel import select
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
 from crowdmock.core.db import SessionDep
+from crowdmock.core.inline import for_store
 from crowdmock.vendors.crowdynews.errors import CrowdynewsError
 from crowdmock.vendors.crowdynews.models import Client, Resource, Token
 
@@ -88,6 +89,11 @@ TOKEN_AND_CLIENT = (
 
 
 async def get_caller(request: Request, db: SessionDep) -> Caller:
+    """The caller: on SQLite read on the event loop, a hop to the threadpool saved per request (core/inline.py)."""
+    return await for_store(db, find_caller, request, db)
+
+
+def find_caller(request: Request, db: DbSession) -> Caller:
     value = request.query_params.get("access_token", "")
     header = request.headers.get("authorization", "")
     if not value and header.lower().startswith("bearer "):

@@ -15,11 +15,11 @@ from fastapi import Depends, Request
 from sqlalchemy import bindparam
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
-from starlette.concurrency import run_in_threadpool
 
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
 from crowdmock.core.db import SessionDep, parse_id
+from crowdmock.core.inline import for_store
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.settings import Settings
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
@@ -105,11 +105,8 @@ _TOKEN_OWNER = (
 
 
 async def get_caller(request: Request, db: SessionDep) -> Caller:
-    """The caller; on SQLite answered in the event loop, as the async routes' own queries are (a sync dependency
-    would cost every request a hop to the threadpool and back), on a database server in the threadpool."""
-    if db.get_bind().dialect.name == "sqlite":
-        return find_caller(request, db)
-    return await run_in_threadpool(find_caller, request, db)
+    """The caller: on SQLite read on the event loop, a hop to the threadpool saved per request (core/inline.py)."""
+    return await for_store(db, find_caller, request, db)
 
 
 def find_caller(request: Request, db: DbSession) -> Caller:

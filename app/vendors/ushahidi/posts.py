@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, or_
 from sqlmodel import select
 
 from crowdmock.core import clock
-from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core.db import MAX_INTEGER, get_row, lookup_id
 from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.deps import multi_param, read_paging
@@ -375,7 +375,8 @@ def list_posts(ctx: Ctx, set_id: int | None = None, post_type: str = "report", p
         total, page = len(posts), page_by_rows(posts, paging)
     else:  # all in SQL: the total counted, and no more posts read than the page can reach
         total = ctx.session.exec(select(func.count()).select_from(Post).where(*search.where)).one()
-        first = select(Post).where(*search.where).order_by(*search.order).limit(paging.offset + paging.limit)
+        reach = min(paging.offset + paging.limit, MAX_INTEGER)  # an offset past every post reads none
+        first = select(Post).where(*search.where).order_by(*search.order).limit(reach)
         page = page_by_rows(list(ctx.session.exec(first).all()), paging)
     results = render_posts(ctx, readable(ctx, page))
     paging.limit = requested
