@@ -29,11 +29,14 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import JSON
 
 
 class JsonField(FunctionElement):
-    inherit_cache = False  # its key or value is written into the SQL, outside the cache key
+    # Cached compiled like any statement: the key, written into the SQL, is part of the cache key.
+    inherit_cache = True
+    _traverse_internals = [*FunctionElement._traverse_internals, ("key", InternalTraversal.dp_string)]
     name = "json_field"
 
     def __init__(self, column, key: str):
@@ -54,21 +57,21 @@ def _json_field_postgresql(element: JsonField, compiler, **kw) -> str:
 
 
 class _JsonValue(FunctionElement):
-    """A Python value as the dialect's JsonField sees it."""
+    """A Python value as the dialect's JsonField sees it: both forms are bound parameters (so the statement is
+    cached compiled and each use binds its own value): the JSON text, and the value as SQLite's json_extract gives
+    it (text for a string, a number, 1/0 for true/false)."""
 
-    inherit_cache = False  # its key or value is written into the SQL, outside the cache key
+    inherit_cache = True
     name = "json_value"
     type = JSON()
 
     def __init__(self, value):
-        self.value = value
-        super().__init__(literal(json.dumps(value)))
+        super().__init__(literal(json.dumps(value)), literal(value))
 
 
 @compiles(_JsonValue)
 def _json_value_sqlite(element: _JsonValue, compiler, **kw) -> str:
-    # json_extract gives SQL values: text for a string, a number, 1/0 for true/false.
-    return compiler.process(literal(element.value), **kw)
+    return compiler.process(list(element.clauses)[1], **kw)
 
 
 @compiles(_JsonValue, "postgresql")
@@ -86,18 +89,18 @@ def _sqlite_json_type(value) -> str:
 
 
 class _SqliteTypeCheck(FunctionElement):
-    inherit_cache = False  # its key or value is written into the SQL, outside the cache key
+    inherit_cache = True  # the key is part of the cache key, the type name a bound parameter
+    _traverse_internals = [*FunctionElement._traverse_internals, ("key", InternalTraversal.dp_string)]
     name = "json_type_check"
 
     def __init__(self, column, key: str, value):
-        self.key, self.value = key, value
-        super().__init__(column)
+        self.key = key
+        super().__init__(column, literal(_sqlite_json_type(value)))
 
 
 @compiles(_SqliteTypeCheck)
 def _type_check_sqlite(element: _SqliteTypeCheck, compiler, **kw) -> str:
-    column = compiler.process(list(element.clauses)[0], **kw)
-    kind = compiler.process(literal(_sqlite_json_type(element.value)), **kw)
+    column, kind = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"json_type({column}, '$.{element.key}') = {kind}"
 
 
