@@ -21,5 +21,5 @@ def test_a_cached_json_comparison_binds_each_use_its_own_value():
             .all()
             for value in ("a", "b", 1, "1", "c")
         }
-    assert found == {"'a'": [1], "'b'": [2], "1": [3], "'1'": [4], "'c'": []}
         assert len(engine._compiled_cache) == cached + 1  # one compiled statement, used five times
+    assert found == {"'a'": [1], "'b'": [2], "1": [3], "'1'": [4], "'c'": []}
