@@ -23,7 +23,8 @@ Each vendor's app (`install_vendor_pipeline`), outermost first:
   8. the vendor's own   what its routes/__init__.py adds (Crowdynews' request id, Ushahidi's JSONP, ...)
   9. Body limit         the body read up to `CROWDMOCK_MAX_BODY_BYTES`: beyond it, 413 in the vendor's shape
  10. Faults             fault rules: a status in the vendor's shape, a delay, or a dropped connection
- 11. Routes             the vendor's endpoints; no route: the journal marks it unmatched, and the vendor's 404
+ 11. Routes             the vendor's endpoints, tried by the start of their path; no route: the journal marks it
+                        unmatched, and the vendor's 404
 
 docs/architecture.md draws the same chain.
 """
@@ -44,7 +45,7 @@ from crowdmock.core.errors import ErrorRenderer
 from crowdmock.core.faults import FaultMiddleware
 from crowdmock.core.journal import JournalMiddleware, VendorResolver, mark_unmatched
 from crowdmock.core.proxies import ProxyHeadersMiddleware
-from crowdmock.core.routing import HeadAsGetMiddleware, HostRoutingMiddleware
+from crowdmock.core.routing import HeadAsGetMiddleware, HostRoutingMiddleware, index_routes
 from crowdmock.core.tenancy import TenantError, TenantMiddleware, Tenants
 from crowdmock.core.vendor import Vendor
 from crowdmock.settings import Settings
@@ -120,6 +121,7 @@ def install_vendor_pipeline(sub: FastAPI, *, vendor: str, settings: Settings, re
         await vendor_not_found(scope, receive, send)
 
     sub.router.default = no_route
+    index_routes(sub)  # 11
 
 
 class VendorCORS(CORSMiddleware):

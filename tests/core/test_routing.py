@@ -1,4 +1,10 @@
-"""Host routing, CORS, and vendor error shapes for framework-level failures."""
+"""Host routing, CORS, vendor error shapes for framework-level failures, and routes tried by their path's start."""
+
+import pytest
+from fastapi import APIRouter, FastAPI
+from fastapi.testclient import TestClient
+
+from crowdmock.core.routing import index_routes
 
 
 def test_real_hostname_routes_to_the_vendor_without_prefix(client):
@@ -57,3 +63,55 @@ def test_dashboard_lists_vendors_and_credentials(client):
 def test_crowdskout_real_hostname_routes_without_prefix(client):
     response = client.get("/v1/attribute/1", headers={"Host": "api.crowdskout.com", "Authorization": "Bearer abcd1234"})
     assert response.status_code == 200 and response.json()["data"]["id"] == 1
+
+
+def _routed_app(indexed: bool) -> FastAPI:
+    app = FastAPI()
+    first, second = APIRouter(prefix="/v1"), APIRouter(prefix="/v1")
+
+    @first.get("/items/{item}")
+    def item(item: str) -> dict:
+        return {"route": "item", "item": item}
+
+    @second.get("/items/special")
+    def special() -> dict:
+        return {"route": "special"}
+
+    @second.post("/other")
+    def other() -> dict:
+        return {"route": "other"}
+
+    @second.get("/other/{a}/{b}")
+    def pair(a: int, b: int) -> dict:
+        return {"route": "pair", "sum": a + b}
+
+    app.include_router(first)
+    app.include_router(second)
+    if indexed:
+        index_routes(app)
+    return app
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/v1/items/special"),  # the first router's `{item}` matches first, as in FastAPI
+        ("GET", "/v1/items/7"),
+        ("POST", "/v1/items/7"),  # 405
+        ("GET", "/v1/other"),  # 405
+        ("POST", "/v1/other"),
+        ("GET", "/v1/other/2/3"),
+        ("GET", "/v1/other/2/x"),  # 422
+        ("GET", "/v1/items/7/"),  # FastAPI's trailing-slash redirect
+        ("GET", "/v2/nothing"),  # 404
+    ],
+)
+def test_routes_tried_by_their_start_answer_as_fastapis_router(method, path):
+    with TestClient(_routed_app(False)) as plain, TestClient(_routed_app(True)) as indexed:
+        expected = plain.request(method, path, follow_redirects=False)
+        answer = indexed.request(method, path, follow_redirects=False)
+    assert (answer.status_code, answer.headers.get("location"), answer.content) == (
+        expected.status_code,
+        expected.headers.get("location"),
+        expected.content,
+    )
