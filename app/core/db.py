@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool, Pool
 from sqlmodel import Field, Session, create_engine
 
-from crowdmock.core.inline import ON_LOOP
+from crowdmock.core.inline import ON_LOOP, on_loop
 from crowdmock.core.tenancy import tenant_of
 
 # SQLite's INTEGER is 64-bit: a larger id cannot be stored, so no row has it (and binding it raises OverflowError).
@@ -226,12 +226,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     async with store.write_turn(), connection_slots(store.engine):
         # Holding the turn, its sync code never waits on a lock of this process: on SQLite it runs on the event loop
         # (core/inline.py).
-        on_loop = ON_LOOP.set(store.engine.dialect.name == "sqlite")
+        token = ON_LOOP.set(on_loop(store.engine))
         try:
             with Session(store.writer, expire_on_commit=False) as session:
                 yield session
         finally:
-            ON_LOOP.reset(on_loop)
+            ON_LOOP.reset(token)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 import fastapi.dependencies.utils
 import fastapi.routing
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -34,9 +35,14 @@ async def run_sync(func: Callable, *args, **kwargs):
     return await run_in_threadpool(func, *args, **kwargs)
 
 
+def on_loop(engine: Engine) -> bool:
+    """Whether sync code working on `engine`'s database runs on the event loop (SQLite) rather than in a thread."""
+    return engine.dialect.name == "sqlite"
+
+
 async def for_store(session: Session, func: Callable[..., T], *args) -> T:
     """`func(*args)`, a read of `session`'s store: on the event loop for SQLite, in the threadpool otherwise."""
-    if session.get_bind().dialect.name == "sqlite":
+    if on_loop(session.get_bind()):
         return func(*args)
     return await run_in_threadpool(func, *args)
 
