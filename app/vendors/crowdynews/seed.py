@@ -2,21 +2,22 @@
 the documented contract, input, filter set, list, chain and customization at their ids with the rest of two
 contracts, and 300 content items whose dates are kept relative to the seeding time.
 
-Its table models are imported inside the functions, as app/core/vendor.py (Vendor.load_seed) explains."""
+Its table models and resource kinds are imported inside `load`, as app/core/vendor.py (Vendor.load_seed) explains;
+`after_seed`, which every start runs on a database copied from the seed cache, names the one table it updates."""
 
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import column, table, update
 from sqlalchemy.engine import Connection
 
 from crowdmock.core import clock
 from crowdmock.core.fixtures import read_fixture
 from crowdmock.core.store import SeedRows
-from crowdmock.vendors.crowdynews.resources import parse_iso
 
 
 def load(folder: Path) -> SeedRows:
     from crowdmock.vendors.crowdynews import models as m
+    from crowdmock.vendors.crowdynews.resources import parse_iso
 
     resources = [
         {
@@ -38,7 +39,5 @@ def load(folder: Path) -> SeedRows:
 
 def after_seed(conn: Connection) -> None:
     """Fixture items are dated `age` seconds before now, so the default 24-hour window always shows some."""
-    from crowdmock.vendors.crowdynews import models as m
-
-    table = m.ContentItem.__table__
-    conn.execute(update(table).where(table.c.age.is_not(None)).values(date=clock.time() - table.c.age))
+    content = table("crowdynews_content", column("date"), column("age"))  # models.ContentItem's
+    conn.execute(update(content).where(content.c.age.is_not(None)).values(date=clock.time() - content.c.age))
