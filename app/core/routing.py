@@ -3,8 +3,8 @@ as GET. A vendor app's routes tried by the start of their path."""
 
 from fnmatch import fnmatch
 
-from fastapi import FastAPI
-from fastapi.routing import _IncludedRouter, _update_scope
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import _update_scope
 from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -88,21 +88,48 @@ class HeadAsGetMiddleware:
         await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
+def add_routes(app: FastAPI, *routers: APIRouter) -> None:
+    """The routers' routes become the app's own, each as its router built it. FastAPI's `include_router` builds
+    every route a second time for the app (its dependencies, parameter and response models: ~40 ms and 1-3 MB per
+    vendor) and, on each request, asks each included router whether its routes changed. The routers carry their
+    prefix, tags and dependencies themselves; the apps set nothing an inclusion would add (no dependency overrides,
+    response class or body limit of their own)."""
+    for router in routers:
+        app.router.routes.extend(router.routes)
+
+
 def index_routes(app: FastAPI) -> None:
     """A vendor app's router tries only the routes whose path can match: those whose literal start (up to the first
-    `{param}`) the path begins with. FastAPI asks every route of every included router in turn, and the matching one
-    twice (a quarter of a Crowdynews POST's CPU went there). The first full match wins, as FastAPI's; anything else
-    (a wrong method's 405, a trailing-slash redirect, a 404) is left to FastAPI's own router, which asks them all."""
+    `{param}`) the path begins with, found by the path's leading segments. FastAPI asks every route in turn, and an
+    included router's matching one twice (a quarter of a Crowdynews POST's CPU went there). The first full match
+    wins, as FastAPI's; anything else (a wrong method's 405, a trailing-slash redirect, a 404) is left to FastAPI's
+    own router, which asks them all."""
     router = app.router
     if router.middleware_stack != router.app:  # router middleware in between: left as it is
         return
-    entries = [(route, _literal_starts(route)) for route in router.routes]
+    # Routes by the whole segments of their literal start: `/api/v3/posts/{id}` under ("api", "v3", "posts"). A
+    # path can reach a route only through one of its own leading-segment tuples.
+    buckets: dict[tuple[str, ...], list[tuple[int, BaseRoute, tuple[str, ...]]]] = {}
+    for position, route in enumerate(router.routes):
+        starts = _literal_starts(route)
+        keys = {tuple(start.split("/")[1:-1]) for start in starts}  # the last piece is incomplete (or empty)
+        for key in keys:
+            buckets.setdefault(key, []).append((position, route, starts))
+    longest = max((len(key) for key in buckets), default=0)
     fastapi_router = router.app
+
+    def candidates(path: str) -> list[tuple[int, BaseRoute, tuple[str, ...]]]:
+        segments = tuple(path.split("/")[1 : longest + 1])
+        found = []
+        for size in range(min(len(segments), longest) + 1):
+            found.extend(buckets.get(segments[:size], ()))
+        found.sort(key=_position)
+        return found
 
     async def indexed(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not router.form_limits:
             path = get_route_path(scope)
-            for route, starts in entries:
+            for _, route, starts in candidates(path):
                 if path.startswith(starts):
                     match, child_scope = route.matches(scope)
                     if match == Match.FULL:
@@ -115,10 +142,11 @@ def index_routes(app: FastAPI) -> None:
     router.middleware_stack = indexed
 
 
+def _position(entry: tuple) -> int:
+    return entry[0]
+
+
 def _literal_starts(route: BaseRoute) -> tuple[str, ...]:
-    formats = (
-        [getattr(context, "path_format", "") for context in route.effective_route_contexts()]
-        if isinstance(route, _IncludedRouter)
-        else [getattr(route, "path_format", "")]
-    )
-    return tuple({(f or "").split("{", 1)[0] for f in formats})
+    """The route's path up to its first `{param}`; nothing for what has no path of its own (an included router's
+    routes, a mount's app), which is then tried for every path."""
+    return ((getattr(route, "path_format", "") or "").split("{", 1)[0],)

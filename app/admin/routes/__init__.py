@@ -9,6 +9,7 @@ from crowdmock.admin.routes import faults, requests, state, system
 from crowdmock.admin.routes import tenants as tenants_routes
 from crowdmock.core.docs import STATIC_DIR, install_offline_docs
 from crowdmock.core.openapi import document_errors
+from crowdmock.core.routing import add_routes
 from crowdmock.core.tenancy import Tenants
 from crowdmock.core.vendor import Vendor
 from crowdmock.dashboard import STATIC_DIR as DASHBOARD_STATIC_DIR
@@ -40,8 +41,7 @@ def build_admin_app(tenants: Tenants, settings: Settings, vendors: dict[str, Ven
     app.add_middleware(JsonBodies)
     errors.install(app)
     document_errors(app, "AdminError", errors.ERROR_SCHEMA, [400, 404, 422])
-    for module in (system, requests, faults, state, tenants_routes):
-        app.include_router(module.router)
+    add_routes(app, *(m.router for m in (system, requests, faults, state, tenants_routes)))
     app.mount("/static/docs", StaticFiles(directory=STATIC_DIR), name="docs-static")
     app.mount("/static/dashboard", StaticFiles(directory=DASHBOARD_STATIC_DIR), name="dashboard-static")
     install_offline_docs(app)

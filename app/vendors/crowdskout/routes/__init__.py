@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.core.openapi import document_recorded, document_security
+from crowdmock.core.routing import add_routes
 from crowdmock.settings import Settings
 from crowdmock.vendors.crowdskout import errors
 from crowdmock.vendors.crowdskout.auth import ANONYMOUS, SECURITY, SECURITY_SCHEMES
@@ -37,7 +38,6 @@ def build_app(settings: Settings) -> FastAPI:
     errors.install(app)
     document_security(app, SECURITY_SCHEMES, SECURITY, anonymous=ANONYMOUS)
     document_recorded(app, RECORDED)
-    for router in (auth.router, profiles.router, attributes.router, fields.router):
-        app.include_router(router)
+    add_routes(app, auth.router, profiles.router, attributes.router, fields.router)
     app.add_middleware(DropApiKey)
     return app

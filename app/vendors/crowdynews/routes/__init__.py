@@ -6,6 +6,7 @@ from importlib.resources import files
 from fastapi import FastAPI
 
 from crowdmock.core.openapi import document_recorded, document_security
+from crowdmock.core.routing import add_routes
 from crowdmock.settings import Settings
 from crowdmock.vendors.crowdynews import errors
 from crowdmock.vendors.crowdynews.auth import ANONYMOUS, OTHER_SECURITY, SECURITY, SECURITY_SCHEMES
@@ -25,8 +26,5 @@ def build_app(settings: Settings) -> FastAPI:
     errors.install(app)
     document_security(app, SECURITY_SCHEMES, SECURITY, anonymous=ANONYMOUS, other=OTHER_SECURITY)
     document_recorded(app, RECORDED)
-    app.include_router(auth.router)
-    app.include_router(content.router)
-    app.include_router(control.router)
-    app.include_router(control.router, prefix="/v1")
+    add_routes(app, auth.router, content.router, control.build_router(), control.build_router("/v1"))
     return app

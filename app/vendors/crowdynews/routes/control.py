@@ -25,7 +25,6 @@ from crowdmock.vendors.crowdynews.resources import (
     updated_document,
 )
 
-router = APIRouter()
 CACHE = "private, max-age=0, must-revalidate"
 
 
@@ -95,7 +94,7 @@ def _given_contract(request: Request, db: DbSession, caller: Caller) -> str | No
     return contract_id
 
 
-def make_routes(kind: Kind, path: str) -> None:
+def make_routes(router: APIRouter, kind: Kind, path: str) -> None:
     async def list_all(request: Request, db: SessionDep, caller: CallerDep) -> Response:
         contract_id = _given_contract(request, db, caller)
         query = select(Resource).where(Resource.kind == kind.name, Resource.customer_id == caller.customer_id)
@@ -210,7 +209,6 @@ def _query_id(request: Request) -> str:
     return ident
 
 
-@router.get("/customer/contracts/me", summary="The contracts the token can access")
 def my_contracts(request: Request, db: SessionDep, caller: CallerDep) -> Response:
     query = select(Resource).where(Resource.kind == "contracts", Resource.customer_id == caller.customer_id)
     rows = list(db.exec(query.order_by(Resource.id)))
@@ -218,5 +216,13 @@ def my_contracts(request: Request, db: SessionDep, caller: CallerDep) -> Respons
     return conditional(request, [dict(r.doc or {}) for r in rows], newest, CACHE)
 
 
-for _path, _kind in KIND_BY_PATH.items():
-    make_routes(_kind, "/" + _path)
+def build_router(prefix: str = "") -> APIRouter:
+    """The Control API's routes under `prefix`: the app serves them at the root and again under /v1, each route
+    built for its own path (so that neither is an included router to search on every request)."""
+    router = APIRouter(prefix=prefix)
+    router.add_api_route(
+        "/customer/contracts/me", my_contracts, methods=["GET"], summary="The contracts the token can access"
+    )
+    for path, kind in KIND_BY_PATH.items():
+        make_routes(router, kind, "/" + path)
+    return router

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.core.openapi import document_recorded, document_security
+from crowdmock.core.routing import add_routes
 from crowdmock.settings import Settings
 from crowdmock.vendors.dosomething import errors, schemas
 from crowdmock.vendors.dosomething.auth import SECURITY, SECURITY_SCHEMES
@@ -52,7 +53,6 @@ def build_app(settings: Settings) -> FastAPI:
     document_security(app, SECURITY_SCHEMES, SECURITY, optional=None)
     document_recorded(app, RECORDED, schemas.parameter_schema)
     # The user actions before the system resource: the order the document has always listed them in.
-    for module in (auth, system, campaigns, signups, reportbacks, kudos, terms, users):
-        app.include_router(module.router)
+    add_routes(app, *(m.router for m in (auth, system, campaigns, signups, reportbacks, kudos, terms, users)))
     app.add_middleware(FormatSuffix)
     return app

@@ -5,6 +5,7 @@ from importlib.resources import files
 from fastapi import FastAPI
 
 from crowdmock.core.openapi import document_recorded, document_security
+from crowdmock.core.routing import add_routes
 from crowdmock.settings import Settings
 from crowdmock.vendors.ideascale import auth, errors, schemas
 from crowdmock.vendors.ideascale.routes import campaigns, comments, community, ideas, members
@@ -23,7 +24,5 @@ def build_app(settings: Settings) -> FastAPI:
     document_security(app, auth.SECURITY_SCHEMES, auth.SECURITY)
     document_recorded(app, RECORDED, schemas.parameter_schema)
     # Order matters: literal paths (ideas/recent, members/name/...) before `{page}/{size}` patterns.
-    for module in (campaigns, comments, ideas, members, community):
-        app.include_router(module.router)
-    app.include_router(community.files)
+    add_routes(app, *(m.router for m in (campaigns, comments, ideas, members, community)), community.files)
     return app

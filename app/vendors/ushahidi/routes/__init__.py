@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI
 
 from crowdmock.core.openapi import document_recorded, document_security
+from crowdmock.core.routing import add_routes
 from crowdmock.settings import Settings
 from crowdmock.vendors.ushahidi import errors
 from crowdmock.vendors.ushahidi.access import (
@@ -148,8 +149,7 @@ def build_app(settings: Settings) -> FastAPI:
         webhooks.router,
         datasources.router,
     )
-    for router in routers:
-        app.include_router(router)
+    add_routes(app, *routers)
 
     def options(ctx: CtxDep) -> dict:
         parts = ctx.request.url.path[len(ctx.request.scope.get("root_path", "")) :].strip("/").split("/")
