@@ -104,13 +104,23 @@ class Server:
             self.process.kill()
 
 
+_CLIENT: list[httpx.Client] = []
+
+
+def client() -> httpx.Client:
+    """The run's one client: a new httpx client costs ~18 ms (its TLS context), which cold starts would count."""
+    if not _CLIENT:
+        _CLIENT.append(httpx.Client(timeout=30))
+    return _CLIENT[0]
+
+
 def wait_ready(url: str, headers: dict | None = None, timeout: float = 60) -> float:
     """Seconds until `url` answers 200."""
     started = time.perf_counter()
     deadline = started + timeout
     while time.perf_counter() < deadline:
         try:
-            if httpx.get(url, headers=headers, timeout=5).status_code == 200:
+            if client().get(url, headers=headers, timeout=5).status_code == 200:
                 return time.perf_counter() - started
         except httpx.TransportError:
             pass
@@ -212,8 +222,7 @@ def credentials(base: str, vendor: str) -> dict[str, str]:
     """The vendor administrator's credentials as headers (tests/credentials.py folds cookies and query tokens)."""
     from tests.credentials import admin_headers
 
-    with httpx.Client(base_url=base, timeout=30) as client:
-        return admin_headers(client.post, vendor)
+    return admin_headers(lambda path, **kwargs: client().post(base + path, **kwargs), vendor)
 
 
 @dataclass
