@@ -10,9 +10,12 @@ meanwhile, so there it stays.
 
 `install()` points FastAPI's two call sites at `run_sync`, which runs inline only while a writing request of
 crowdmock's holds its store's write turn (core/db.py `get_session` sets ON_LOOP); any other FastAPI app in the
-process keeps its threadpool. A vendor's `async def` dependency that reads its store on every request (the caller's
-credentials) runs that read through `for_store` by the same rule, reads included: SQLite readers wait for no lock,
-and a pool checkout there never waits (core/db.py `connection_slots`)."""
+process keeps its threadpool. One call is never worth a thread: FastAPI checks a `def` route's answer against its
+return annotation (`-> dict`) in the threadpool too, a pure-CPU copy of the dict taking microseconds.
+
+A vendor's `async def` dependency that reads its store on every request (the caller's credentials) runs that read
+through `for_store` by the same rule, reads included: SQLite readers wait for no lock, and a pool checkout there
+never waits (core/db.py `connection_slots`)."""
 
 import contextvars
 from collections.abc import Callable
@@ -20,6 +23,7 @@ from typing import TypeVar
 
 import fastapi.dependencies.utils
 import fastapi.routing
+from fastapi._compat import ModelField
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -29,8 +33,11 @@ T = TypeVar("T")
 ON_LOOP: contextvars.ContextVar[bool] = contextvars.ContextVar("crowdmock_sync_on_loop", default=False)
 
 
+_VALIDATE_ANSWER = ModelField.validate
+
+
 async def run_sync(func: Callable, *args, **kwargs):
-    if ON_LOOP.get():
+    if ON_LOOP.get() or getattr(func, "__func__", None) is _VALIDATE_ANSWER:
         return func(*args, **kwargs)
     return await run_in_threadpool(func, *args, **kwargs)
 

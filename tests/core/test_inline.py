@@ -7,6 +7,7 @@ import threading
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
+from pydantic import BaseModel, field_validator
 from sqlmodel import text
 
 from crowdmock.core.db import SessionDep
@@ -49,6 +50,37 @@ def test_a_writing_request_runs_its_sync_code_on_the_event_loop_on_sqlite_only(a
     on_sqlite = settings.database_url.startswith("sqlite")
     assert (writer == loop) is on_sqlite  # PostgreSQL: a statement waits on the network, so in a worker thread
     assert reader != loop
+
+
+def test_a_def_routes_answer_is_checked_on_the_event_loop(app):
+    """FastAPI checks a `def` route's answer against its return annotation in a worker thread; crowdmock does it
+    on the loop (microseconds of CPU, not worth a thread), while the route itself still runs in the threadpool."""
+    checked_in = []
+
+    class Answer(BaseModel):
+        thread: int
+
+        @field_validator("thread")
+        @classmethod
+        def note_the_thread(cls, value: int) -> int:
+            checked_in.append(threading.get_ident())
+            return value
+
+    probe = FastAPI()
+
+    @probe.get("/loop")
+    async def loop_thread() -> dict:
+        return {"thread": threading.get_ident()}
+
+    @probe.get("/answer")
+    def answer() -> Answer:
+        return {"thread": threading.get_ident()}
+
+    with TestClient(probe) as client:
+        loop = client.get("/loop").json()["thread"]
+        route = client.get("/answer").json()["thread"]
+    assert route != loop
+    assert checked_in == [loop]
 
 
 def test_other_fastapi_apps_keep_the_threadpool(app):
