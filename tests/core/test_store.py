@@ -4,6 +4,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from crowdmock.core.db import make_engine
+from crowdmock.core.seedcache import code_digest
 from crowdmock.core.store import Store
 from crowdmock.main import create_app
 from crowdmock.settings import Settings
@@ -35,6 +36,23 @@ def test_state_persists_across_restarts_and_is_not_reseeded(tmp_path):
     with Session(restarted.engine) as session:
         assert session.get(Post, 8328) is None
         assert session.get(Post, 50000).title == "Kept"
+
+
+def test_a_database_started_by_other_code_gets_the_tables_it_lacks(tmp_path):
+    """A start by the code that last checked the tables skips the check (tests/core/test_startup.py); an upgrade's
+    first start makes the tables the old code did not have, keeping every row."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    store = _store(url)
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE ushahidi_tos"))
+        conn.execute(text("UPDATE crowdmock_schema_state SET code = 'older'"))
+        conn.execute(text("UPDATE ushahidi_post SET title = 'Kept' WHERE id = 8328"))
+    store.release()
+    restarted = _store(url)
+    with restarted.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM ushahidi_tos")).scalar() == 0
+        assert conn.execute(text("SELECT title FROM ushahidi_post WHERE id = 8328")).scalar() == "Kept"
+        assert conn.execute(text("SELECT code FROM crowdmock_schema_state")).all() == [(code_digest(),)]
 
 
 def test_reset_restores_the_seeded_rows(tmp_path):
