@@ -185,6 +185,13 @@ def lookup_id(text: str) -> int | None:
     return -1 if ident is None else ident
 
 
+def read_columns(session: Session, statement, params: dict | None = None):
+    """A prebuilt statement that reads columns (no entities), run on the session's connection: the ORM's execution
+    costs twice the statement's. Pending ORM changes are flushed first, as the ORM's autoflush would."""
+    session.flush()
+    return session.connection().execute(statement, params)
+
+
 def get_row(session: Session, model: type, ident: Any):
     """`session.get`, answering None for a primary key outside SQLite's INTEGER range instead of failing."""
     keys = ident if isinstance(ident, tuple) else (ident,)

@@ -4,6 +4,8 @@ dialect-neutral by using these and SQLAlchemy expressions only).
 - `JsonField(column, key)`: a JSON document's field as a comparable SQL value, the same expression in an index and
   in the lookups that should use it. SQLite: `json_extract(doc, '$.key')`; PostgreSQL: `(doc -> 'key')::jsonb`.
 - `json_field_is(column, key, value)`: that field equals a JSON value, type included (`1`, `"1"` and `true` differ).
+  `json_field_is_param(column, key, name)` is the same test with the value a parameter, for a statement built once
+  and executed with `json_field_params(name, value)`.
 - `DataVersion(engine)()`: a value that changes whenever any connection commits a change of data, for the response
   cache. SQLite: `PRAGMA data_version` (the control tables live in another file, so journal writes leave it alone).
   PostgreSQL: a counter row (`crowdmock_data_version`) that every transaction which wrote bumps just before its
@@ -24,7 +26,7 @@ import json
 import sqlite3
 import threading
 
-from sqlalchemy import Integer, Table, and_, event, literal
+from sqlalchemy import Integer, String, Table, and_, bindparam, event, literal
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
@@ -65,8 +67,8 @@ class _JsonValue(FunctionElement):
     name = "json_value"
     type = JSON()
 
-    def __init__(self, value):
-        super().__init__(literal(json.dumps(value)), literal(value))
+    def __init__(self, json_text, value):
+        super().__init__(json_text, value)
 
 
 @compiles(_JsonValue)
@@ -93,9 +95,9 @@ class _SqliteTypeCheck(FunctionElement):
     _traverse_internals = [*FunctionElement._traverse_internals, ("key", InternalTraversal.dp_string)]
     name = "json_type_check"
 
-    def __init__(self, column, key: str, value):
+    def __init__(self, column, key: str, type_name):
         self.key = key
-        super().__init__(column, literal(_sqlite_json_type(value)))
+        super().__init__(column, type_name)
 
 
 @compiles(_SqliteTypeCheck)
@@ -110,7 +112,22 @@ def _type_check_postgresql(element: _SqliteTypeCheck, compiler, **kw) -> str:
 
 
 def json_field_is(column, key: str, value) -> ColumnElement[bool]:
-    return and_(JsonField(column, key) == _JsonValue(value), _SqliteTypeCheck(column, key, value))
+    json_text, type_name = literal(json.dumps(value)), literal(_sqlite_json_type(value))
+    return and_(
+        JsonField(column, key) == _JsonValue(json_text, literal(value)), _SqliteTypeCheck(column, key, type_name)
+    )
+
+
+def json_field_is_param(column, key: str, name: str) -> ColumnElement[bool]:
+    """json_field_is with the value given at execution, as the parameters `json_field_params(name, value)`."""
+    value = _JsonValue(bindparam(f"{name}_json", type_=String()), bindparam(f"{name}_value"))
+    return and_(
+        JsonField(column, key) == value, _SqliteTypeCheck(column, key, bindparam(f"{name}_type", type_=String()))
+    )
+
+
+def json_field_params(name: str, value) -> dict:
+    return {f"{name}_json": json.dumps(value), f"{name}_value": value, f"{name}_type": _sqlite_json_type(value)}
 
 
 def sync_sequences(conn: Connection, tables: list[Table]) -> None:

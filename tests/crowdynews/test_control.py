@@ -343,3 +343,30 @@ def test_a_list_reads_one_contracts_documents_through_an_index(app, api):
                 plan = str(conn.exec_driver_sql(f"EXPLAIN {statement}", parameters).fetchall())
                 index = index.removesuffix("_customer")  # PostgreSQL has statistics: either slug index will do
             assert index in plan, plan
+
+
+def test_unique_names_are_per_contract_and_kind_and_slugs_per_customer(client, api):
+    """check_unique's prebuilt lookups: a name taken in the contract is refused for the kind, allowed in another
+    contract and for another kind; a document keeps its own name; a contract's slug is unique per customer."""
+    from tests.crowdynews.conftest import OTHER_BASIC, get_token
+
+    created = api.post("/filter/sets", json={"contractId": CONTRACT_1, "name": "Same"})
+    assert created.status_code == 201
+    assert api.get(f"/filter/sets/{created.json()['_id']}").json() == created.json()
+    duplicate = api.post("/filter/sets", json={"contractId": CONTRACT_1, "name": "Same"})
+    error = assert_error(duplicate, 400, "ValidationError", propertyName="name", reason="unique")
+    assert error["propertyValue"] == "Same"
+    assert api.post("/filter/sets", json={"contractId": CONTRACT_2, "name": "Same"}).status_code == 201
+    assert (
+        api.post("/filter/lists", json={"contractId": CONTRACT_1, "name": "Same", "type": "strings"}).status_code == 201
+    )
+    same = api.patch(f"/filter/sets/{created.json()['_id']}", json={"name": "Same", "active": False})
+    assert same.status_code == 200 and same.json()["active"] is False
+    names = [s["name"] for s in api.get("/filter/sets", params={"contract_id": CONTRACT_1}).json()]
+    assert names.count("Same") == 1
+
+    assert api.post("/customer/contracts", json={"name": "Slugged", "slug": "slugged"}).status_code == 201
+    taken = api.post("/customer/contracts", json={"name": "Other", "slug": "slugged"})
+    assert_error(taken, 400, "ValidationError", propertyName="slug", reason="unique")
+    other = TokenClient(client, "/crowdynews/v1", get_token(client, OTHER_BASIC)["access_token"])
+    assert other.post("/customer/contracts", json={"name": "Theirs", "slug": "slugged"}).status_code == 201

@@ -24,15 +24,8 @@ from crowdmock.vendors.crowdynews.models import Client, Resource, Token
 
 @dataclass
 class Caller:
-    client: Client
-
-    @property
-    def customer_id(self) -> str:
-        return self.client.customer_id
-
-    @property
-    def consumer(self) -> str:
-        return self.client.name
+    customer_id: str
+    consumer: str  # the client's name, in createdBy / lastModifiedBy
 
 
 def basic_client(request: Request, db: DbSession) -> Client:
@@ -82,9 +75,12 @@ def valid_token(db: DbSession, value: str, kind: str = "access") -> Token | None
     return row
 
 
-# The token and its client in one query, built once (a statement costs more to build than to run from the cache).
+# The token and its client's values in one query, built once (a statement costs more to build than to run from the
+# cache) and read as columns (loading two entities cost as much again).
 TOKEN_AND_CLIENT = (
-    select(Token, Client).outerjoin(Client, Client.id == Token.client_id).where(Token.token == bindparam("token"))  # type: ignore[arg-type]
+    select(Token.kind, Token.revoked, Token.expires_at, Client.customer_id, Client.name)
+    .outerjoin(Client, Client.id == Token.client_id)  # type: ignore[arg-type]
+    .where(Token.token == bindparam("token"))
 )
 
 
@@ -100,28 +96,47 @@ def find_caller(request: Request, db: DbSession) -> Caller:
         value = header[7:].strip()
     if not value:
         raise CrowdynewsError(401, "No access token was provided.")
-    row, client = db.exec(TOKEN_AND_CLIENT, params={"token": value}).first() or (None, None)
+    row = db.connection().execute(TOKEN_AND_CLIENT, {"token": value}).first()
     if row is None or row.kind != "access" or row.revoked:
         raise CrowdynewsError(401, "The access token is invalid.")
     if row.expires_at < clock.time():
         raise CrowdynewsError(401, "The access token has expired.")
-    return Caller(client)
+    return Caller(row.customer_id, row.name)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
+def _refuse_contract(caller: Caller, contract_id, kind: str | None, customer_id: str | None) -> None:
+    """403 when the contract is another customer's, 404 when there is none."""
+    if kind != "contracts":
+        raise CrowdynewsError(404, f"Contract {contract_id} was not found.")
+    if customer_id != caller.customer_id:
+        raise CrowdynewsError(403, f"You have no access to contract {contract_id}.")
+
+
 def contract_for(db: DbSession, caller: Caller, contract_id) -> Resource:
     """A contract the caller may use: 403 when it is another customer's, 404 when there is none."""
     row = db.get(Resource, contract_id) if isinstance(contract_id, str) else None
-    if row is None or row.kind != "contracts":
-        raise CrowdynewsError(404, f"Contract {contract_id} was not found.")
-    if row.customer_id != caller.customer_id:
-        raise CrowdynewsError(403, f"You have no access to contract {contract_id}.")
-    # Kept for the request: the session's identity map holds rows weakly, and a route asks for its contract twice
-    # (the `contract_id` parameter, then the document's), which the second time costs no query.
-    db.info.setdefault("held", []).append(row)
+    _refuse_contract(caller, contract_id, row and row.kind, row and row.customer_id)
     return row
+
+
+# A document's kind and customer, built once: a check of a contract reads two values, not an entity.
+KIND_AND_CUSTOMER = select(Resource.kind, Resource.customer_id).where(Resource.id == bindparam("id"))
+
+
+def require_contract(db: DbSession, caller: Caller, contract_id) -> None:
+    """contract_for without loading the contract. Remembered for the request's session: a Control API write asks
+    twice (its `contract_id` parameter, then its document's)."""
+    allowed = db.info.setdefault("crowdynews_contracts", set())
+    if isinstance(contract_id, str) and contract_id in allowed:
+        return
+    found = None
+    if isinstance(contract_id, str):
+        found = db.connection().execute(KIND_AND_CUSTOMER, {"id": contract_id}).first()
+    _refuse_contract(caller, contract_id, *(found or (None, None)))
+    allowed.add(contract_id)
 
 
 def mint_credentials(db: DbSession, settings, user: str | None, scopes, ttl: int | None) -> Credentials:

@@ -7,7 +7,7 @@ from sqlalchemy import Row, bindparam, func, or_
 from sqlmodel import select
 
 from crowdmock.core import clock
-from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core.db import get_row, lookup_id, read_columns
 from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ushahidi.access import authorize
 from crowdmock.vendors.ushahidi.auth import Ctx
@@ -309,5 +309,5 @@ def _missing_required(
 def _form_attributes(ctx: Ctx, form_id: int | None) -> dict[str, SurveyField]:
     if not form_id:
         return {}
-    rows = ctx.session.exec(FIELDS_OF_FORM, params={"form_id": form_id}).all()
+    rows = read_columns(ctx.session, FIELDS_OF_FORM, {"form_id": form_id}).all()
     return {a.key: a for a in rows}

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, or_
 from sqlmodel import select
 
 from crowdmock.core import clock
-from crowdmock.core.db import MAX_INTEGER, get_row, lookup_id
+from crowdmock.core.db import MAX_INTEGER, get_row, lookup_id, read_columns
 from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.deps import multi_param, read_paging
@@ -39,7 +39,7 @@ SETS_OF_POSTS = (
 def post_sets(ctx: Ctx, ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
-        rows = ctx.session.exec(SETS_OF_POSTS, params={"ids": ids}).all()
+        rows = read_columns(ctx.session, SETS_OF_POSTS, {"ids": ids}).all()
         for post_id, set_id in rows:
             out[post_id].append(str(set_id))
     return out

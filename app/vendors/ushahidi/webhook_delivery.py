@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam
 from sqlmodel import or_, select
 
+from crowdmock.core.db import read_columns
 from crowdmock.core.journal import Journal, record_outgoing_call
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ushahidi.auth import Ctx
@@ -82,10 +83,16 @@ def post_entity(ctx: Ctx, post: Post) -> dict:
 
 
 Delivery = tuple[str, str, str]  # url, body, signature
-# Built once (a statement costs more to build than to run): the webhooks of an event whose survey is unset or the
-# post's (a post without a survey: the first two).
+# Built once (a statement costs more to build than to run) and read as columns: the webhooks of an event whose
+# survey is unset or the post's (a post without a survey: the first two).
 MATCHING = (
-    select(Webhook)
+    select(
+        Webhook.url,
+        Webhook.shared_secret,
+        Webhook.webhook_uuid,
+        Webhook.source_field_key,
+        Webhook.destination_field_key,
+    )
     .where(
         Webhook.event_type == bindparam("event"),
         or_(Webhook.form_id.is_(None), Webhook.form_id == 0, Webhook.form_id == bindparam("form_id")),
@@ -97,7 +104,7 @@ MATCHING = (
 def post_webhooks(ctx: Ctx, post: Post, event: str) -> list[Delivery]:
     """What to send for `event` (`create`, `update`) to the webhooks whose survey is unset or the post's: looked
     up and built in the post's transaction, sent by `send_webhooks` once it has committed."""
-    hooks = ctx.session.exec(MATCHING, params={"event": event, "form_id": post.form_id}).all()
+    hooks = read_columns(ctx.session, MATCHING, {"event": event, "form_id": post.form_id}).all()
     if not hooks:
         return []
     entity = post_entity(ctx, post)
