@@ -92,7 +92,9 @@ WRITE_LOCK = 0x63726F776D6F636B  # "crowmock"
 def _postgres_engine(url: str, write_lock: int) -> Engine:
     # Two engines per process (data, control tables) and a version connection: 31 connections at most, so that
     # three replicas fit PostgreSQL's default max_connections (100).
-    engine = create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+    from crowdmock.core.dialect import nul_free_json
+
+    engine = create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True, json_serializer=nul_free_json)
 
     @event.listens_for(engine, "connect")
     def _nul_free_text(dbapi_conn, _record):

@@ -23,6 +23,7 @@ Keys are the code's own constants (they are written into the SQL), never a clien
 
 import contextlib
 import json
+import re
 import sqlite3
 import threading
 
@@ -112,7 +113,7 @@ def _type_check_postgresql(element: _SqliteTypeCheck, compiler, **kw) -> str:
 
 
 def json_field_is(column, key: str, value) -> ColumnElement[bool]:
-    json_text, type_name = literal(json.dumps(value)), literal(_sqlite_json_type(value))
+    json_text, type_name = literal(nul_free_json(value)), literal(_sqlite_json_type(value))
     return and_(
         JsonField(column, key) == _JsonValue(json_text, literal(value)), _SqliteTypeCheck(column, key, type_name)
     )
@@ -127,7 +128,7 @@ def json_field_is_param(column, key: str, name: str) -> ColumnElement[bool]:
 
 
 def json_field_params(name: str, value) -> dict:
-    return {f"{name}_json": json.dumps(value), f"{name}_value": value, f"{name}_type": _sqlite_json_type(value)}
+    return {f"{name}_json": nul_free_json(value), f"{name}_value": value, f"{name}_type": _sqlite_json_type(value)}
 
 
 def sync_sequences(conn: Connection, tables: list[Table]) -> None:
@@ -245,6 +246,17 @@ class DataVersion:
 @compiles(Integer, "postgresql")
 def _integer_postgresql(element: Integer, compiler, **kw) -> str:
     return "BIGINT"
+
+
+# A JSON escape of U+0000 (`\u0000` not itself escaped: an even number of backslashes before it).
+_ESCAPED_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def nul_free_json(value) -> str:
+    """JSON text (as SQLAlchemy writes it) with U+0000 written as U+FFFD: PostgreSQL's jsonb refuses it, as its text
+    does (nul_free_text_dumpers). The PostgreSQL engines' JSON serializer, and the JSON text of a comparison."""
+    text = json.dumps(value)
+    return _ESCAPED_NUL.sub(r"\1\\ufffd", text) if "\\u0000" in text else text
 
 
 def nul_free_text_dumpers() -> list[tuple[type, type]]:
