@@ -100,25 +100,22 @@ def add_routes(app: FastAPI, *routers: APIRouter) -> None:
 
 def index_routes(app: FastAPI) -> None:
     """A vendor app's router tries only the routes whose path can match: those whose literal start (up to the first
-    `{param}`) the path begins with, found by the path's leading segments. FastAPI asks every route in turn, and an
-    included router's matching one twice (a quarter of a Crowdynews POST's CPU went there). The first full match
-    wins, as FastAPI's; anything else (a wrong method's 405, a trailing-slash redirect, a 404) is left to FastAPI's
-    own router, which asks them all."""
+    `{param}`) the path begins with, found by the path's leading segments. FastAPI asks every route in turn (a
+    quarter of a Crowdynews POST's CPU once went to routing). The first full match wins, as FastAPI's; anything else
+    (a wrong method's 405, a trailing-slash redirect, a 404) is left to FastAPI's own router, which asks them all."""
     router = app.router
     if router.middleware_stack != router.app:  # router middleware in between: left as it is
         return
     # Routes by the whole segments of their literal start: `/api/v3/posts/{id}` under ("api", "v3", "posts"). A
     # path can reach a route only through one of its own leading-segment tuples.
-    buckets: dict[tuple[str, ...], list[tuple[int, BaseRoute, tuple[str, ...]]]] = {}
+    buckets: dict[tuple[str, ...], list[tuple[int, BaseRoute, str]]] = {}
     for position, route in enumerate(router.routes):
-        starts = _literal_starts(route)
-        keys = {tuple(start.split("/")[1:-1]) for start in starts}  # the last piece is incomplete (or empty)
-        for key in keys:
-            buckets.setdefault(key, []).append((position, route, starts))
+        start = _literal_start(route)
+        buckets.setdefault(tuple(start.split("/")[1:-1]), []).append((position, route, start))  # last piece: partial
     longest = max((len(key) for key in buckets), default=0)
     fastapi_router = router.app
 
-    def candidates(path: str) -> list[tuple[int, BaseRoute, tuple[str, ...]]]:
+    def candidates(path: str) -> list[tuple[int, BaseRoute, str]]:
         segments = tuple(path.split("/")[1 : longest + 1])
         found = []
         for size in range(min(len(segments), longest) + 1):
@@ -129,8 +126,8 @@ def index_routes(app: FastAPI) -> None:
     async def indexed(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not router.form_limits:
             path = get_route_path(scope)
-            for _, route, starts in candidates(path):
-                if path.startswith(starts):
+            for _, route, start in candidates(path):
+                if path.startswith(start):
                     match, child_scope = route.matches(scope)
                     if match == Match.FULL:
                         scope.setdefault("router", router)
@@ -146,7 +143,7 @@ def _position(entry: tuple) -> int:
     return entry[0]
 
 
-def _literal_starts(route: BaseRoute) -> tuple[str, ...]:
-    """The route's path up to its first `{param}`; nothing for what has no path of its own (an included router's
-    routes, a mount's app), which is then tried for every path."""
-    return ((getattr(route, "path_format", "") or "").split("{", 1)[0],)
+def _literal_start(route: BaseRoute) -> str:
+    """The route's path up to its first `{param}`; nothing for what has no path of its own (an included router,
+    whose routes are then tried for every path)."""
+    return (getattr(route, "path_format", "") or "").split("{", 1)[0]
