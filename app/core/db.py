@@ -2,24 +2,28 @@
 
 import asyncio
 import contextlib
+import functools
 import os
 import tempfile
 import time
 import weakref
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import JSON, Column, event
+from sqlalchemy import JSON, Column, Table, event, insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool, Pool
-from sqlmodel import Field, Session, create_engine
+from sqlalchemy.sql.dml import Insert
+from sqlmodel import Field, Session, SQLModel, create_engine
 
-from crowdmock.core.inline import ON_LOOP, on_loop
+from crowdmock.core.inline import ON_LOOP, for_store, on_loop
 from crowdmock.core.tenancy import tenant_of
+
+T = TypeVar("T")
 
 # SQLite's INTEGER is 64-bit: a larger id cannot be stored, so no row has it (and binding it raises OverflowError).
 MAX_INTEGER = 2**63 - 1
@@ -194,6 +198,32 @@ def read_columns(session: Session, statement, params: dict | None = None):
     return session.connection().execute(statement, params)
 
 
+@functools.cache
+def _insert_of(table: Table) -> tuple[Insert, tuple[str, ...], tuple[str, ...]]:
+    """A table's INSERT, built once, with its columns' keys and its primary key's."""
+    return insert(table), tuple(c.key for c in table.columns), tuple(c.key for c in table.primary_key.columns)
+
+
+def insert_row(session: Session, row: SQLModel) -> None:
+    """`row` written by one Core INSERT on the session's connection, after the session's pending changes (as a flush
+    orders them), its generated key set on it; the row does not join the session. A create whose answer needs no
+    more of the ORM: the ORM's flush of a new row costs more than the statement."""
+    statement, columns, key = _insert_of(type(row).__table__)
+    values = {c: getattr(row, c) for c in columns if c not in key or getattr(row, c) is not None}
+    session.flush()
+    generated = session.connection().execute(statement, values).inserted_primary_key
+    for name, value in zip(key, generated, strict=True):
+        setattr(row, name, value)
+
+
+def held(session: Session, row: T) -> T:
+    """`row`, kept alive until the session closes: the session's identity map holds rows weakly, so a row looked up
+    in one function and dropped is read again by the next `session.get`; a held one is found without a query."""
+    if row is not None:
+        session.info.setdefault("held", []).append(row)
+    return row
+
+
 def get_row(session: Session, model: type, ident: Any):
     """`session.get`, answering None for a primary key outside SQLite's INTEGER range instead of failing."""
     keys = ident if isinstance(ident, tuple) else (ident,)
@@ -244,6 +274,18 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def store_reader(find: Callable[[Request, Session], T]) -> Callable[..., Awaitable[T]]:
+    """A dependency answering `find(request, session)`, a read of the request's store that a vendor makes on every
+    request (its caller): on the event loop for SQLite, a hop to the threadpool saved, in the threadpool otherwise
+    (core/inline.py `for_store`)."""
+
+    async def read(request: Request, session: SessionDep) -> T:
+        return await for_store(session, find, request, session)
+
+    read.__name__ = read.__qualname__ = find.__name__
+    return read
 
 
 def json_field(default=None) -> Any:

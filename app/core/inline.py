@@ -13,9 +13,9 @@ crowdmock's holds its store's write turn (core/db.py `get_session` sets ON_LOOP)
 process keeps its threadpool. One call is never worth a thread: FastAPI checks a `def` route's answer against its
 return annotation (`-> dict`) in the threadpool too, a pure-CPU copy of the dict taking microseconds.
 
-A vendor's `async def` dependency that reads its store on every request (the caller's credentials) runs that read
-through `for_store` by the same rule, reads included: SQLite readers wait for no lock, and a pool checkout there
-never waits (core/db.py `connection_slots`)."""
+A vendor's dependency that reads its store on every request (the caller's credentials, core/db.py `store_reader`)
+runs that read through `for_store` by the same rule, reads included: SQLite readers wait for no lock, and a pool
+checkout there never waits (core/db.py `connection_slots`)."""
 
 import contextvars
 from collections.abc import Callable

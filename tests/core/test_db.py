@@ -3,7 +3,7 @@
 from sqlalchemy import bindparam, create_engine, select
 from sqlmodel import Field, Session, SQLModel
 
-from crowdmock.core.db import read_columns
+from crowdmock.core.db import insert_row, read_columns
 
 
 def test_read_columns_sees_the_sessions_pending_changes():
@@ -23,3 +23,35 @@ def test_read_columns_sees_the_sessions_pending_changes():
         assert read_columns(session, named, {"name": "new"}).scalars().all() == [1]
         session.rollback()
         assert read_columns(session, named, {"name": "new"}).scalars().all() == []
+
+
+def test_insert_row_writes_after_pending_changes_and_sets_the_generated_key():
+    """core/db.insert_row: one INSERT after what the session had pending (so ids follow the order of the code), the
+    row's generated key set on it, a given key kept; the row stays out of the session."""
+
+    class Inserted(SQLModel, table=True):
+        __tablename__ = "test_insert_row"
+        id: int | None = Field(default=None, primary_key=True)
+        name: str
+
+    class Named(SQLModel, table=True):
+        __tablename__ = "test_insert_row_named"
+        code: str = Field(primary_key=True)
+        label: str = "none"
+
+    engine = create_engine("sqlite://")
+    SQLModel.metadata.create_all(engine, tables=[Inserted.__table__, Named.__table__])
+    with Session(engine) as session:
+        session.add(Inserted(name="pending"))
+        row = Inserted(name="core")
+        insert_row(session, row)
+        assert row.id == 2 and row not in session
+        named = Named(code="x")
+        insert_row(session, named)
+        assert named.code == "x"
+        session.commit()
+        assert session.exec(select(Inserted.id, Inserted.name).order_by(Inserted.id)).all() == [
+            (1, "pending"),
+            (2, "core"),
+        ]
+        assert session.exec(select(Named.code, Named.label)).all() == [("x", "none")]

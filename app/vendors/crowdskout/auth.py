@@ -12,8 +12,7 @@ from sqlmodel import Session, select
 
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
-from crowdmock.core.db import MAX_INTEGER, SessionDep, parse_id
-from crowdmock.core.inline import for_store
+from crowdmock.core.db import MAX_INTEGER, parse_id, store_reader
 from crowdmock.core.passwords import verify_password
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.core.tokens import issue_jwt, read_jwt
@@ -161,11 +160,6 @@ TOKEN_USER = select(User).where(
 )
 
 
-async def get_caller(request: Request, session: SessionDep) -> Caller:
-    """The caller: on SQLite read on the event loop, a hop to the threadpool saved per request (core/inline.py)."""
-    return await for_store(session, find_caller, request, session)
-
-
 def find_caller(request: Request, session: Session) -> Caller:
     token = bearer_token(request)
     if token is None:
@@ -182,6 +176,7 @@ def find_caller(request: Request, session: Session) -> Caller:
     return Caller(user)
 
 
+get_caller = store_reader(find_caller)
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 

@@ -16,8 +16,7 @@ from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
-from crowdmock.core.db import SessionDep
-from crowdmock.core.inline import for_store
+from crowdmock.core.db import read_columns, store_reader
 from crowdmock.vendors.crowdynews.errors import CrowdynewsError
 from crowdmock.vendors.crowdynews.models import Client, Resource, Token
 
@@ -84,11 +83,6 @@ TOKEN_AND_CLIENT = (
 )
 
 
-async def get_caller(request: Request, db: SessionDep) -> Caller:
-    """The caller: on SQLite read on the event loop, a hop to the threadpool saved per request (core/inline.py)."""
-    return await for_store(db, find_caller, request, db)
-
-
 def find_caller(request: Request, db: DbSession) -> Caller:
     value = request.query_params.get("access_token", "")
     header = request.headers.get("authorization", "")
@@ -96,7 +90,7 @@ def find_caller(request: Request, db: DbSession) -> Caller:
         value = header[7:].strip()
     if not value:
         raise CrowdynewsError(401, "No access token was provided.")
-    row = db.connection().execute(TOKEN_AND_CLIENT, {"token": value}).first()
+    row = read_columns(db, TOKEN_AND_CLIENT, {"token": value}).first()
     if row is None or row.kind != "access" or row.revoked:
         raise CrowdynewsError(401, "The access token is invalid.")
     if row.expires_at < clock.time():
@@ -104,6 +98,7 @@ def find_caller(request: Request, db: DbSession) -> Caller:
     return Caller(row.customer_id, row.name)
 
 
+get_caller = store_reader(find_caller)
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
@@ -134,7 +129,7 @@ def require_contract(db: DbSession, caller: Caller, contract_id) -> None:
         return
     found = None
     if isinstance(contract_id, str):
-        found = db.connection().execute(KIND_AND_CUSTOMER, {"id": contract_id}).first()
+        found = read_columns(db, KIND_AND_CUSTOMER, {"id": contract_id}).first()
     _refuse_contract(caller, contract_id, *(found or (None, None)))
     allowed.add(contract_id)
 

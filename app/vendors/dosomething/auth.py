@@ -17,8 +17,7 @@ from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
-from crowdmock.core.db import SessionDep, parse_id
-from crowdmock.core.inline import for_store
+from crowdmock.core.db import parse_id, store_reader
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.dosomething.errors import ServicesError
 from crowdmock.vendors.dosomething.models import Session, User
@@ -71,11 +70,6 @@ SESSION_AND_USER = (
 )
 
 
-async def get_caller(request: Request, db: SessionDep) -> Caller:
-    """The caller: on SQLite read on the event loop, a hop to the threadpool saved per request (core/inline.py)."""
-    return await for_store(db, find_caller, request, db)
-
-
 def find_caller(request: Request, db: DbSession) -> Caller:
     for name, value in request.cookies.items():
         if name not in SESSION_NAMES or not value:
@@ -88,6 +82,7 @@ def find_caller(request: Request, db: DbSession) -> Caller:
     return Caller()
 
 
+get_caller = store_reader(find_caller)
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 

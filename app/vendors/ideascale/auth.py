@@ -18,8 +18,7 @@ from sqlmodel import func, select
 
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
-from crowdmock.core.db import SessionDep, parse_id
-from crowdmock.core.inline import for_store
+from crowdmock.core.db import parse_id, store_reader
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.settings import Settings
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
@@ -104,11 +103,6 @@ _TOKEN_OWNER = (
 )
 
 
-async def get_caller(request: Request, db: SessionDep) -> Caller:
-    """The caller: on SQLite read on the event loop, a hop to the threadpool saved per request (core/inline.py)."""
-    return await for_store(db, find_caller, request, db)
-
-
 def find_caller(request: Request, db: DbSession) -> Caller:
     settings: Settings = tenant_of(request).settings
     token = request.headers.get("api_token", "").strip()
@@ -135,6 +129,7 @@ def find_caller(request: Request, db: DbSession) -> Caller:
     return Caller(owner, actor)
 
 
+get_caller = store_reader(find_caller)
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session as DbSession
 from sqlmodel import func, or_, select
 
-from crowdmock.core.db import MAX_INTEGER
+from crowdmock.core.db import MAX_INTEGER, held
 from crowdmock.core.payload import read_payload
 from crowdmock.core.vendor import public_base
 from crowdmock.vendors.ideascale.auth import Caller
@@ -88,13 +88,7 @@ def may_see(caller: Caller, campaign: Campaign | None) -> bool:
     return bool({str(g) for g in campaign.authorized_group_ids or []} & groups)
 
 
-def keep(db: DbSession, *rows) -> None:
-    """Keeps rows loaded for one purpose alive for the request: the session's identity map holds rows only weakly,
-    and the renderer's `db.get` of a row nobody holds any more would ask the database again."""
-    db.info.setdefault("ideascale_rows", []).extend(rows)
-
-
-# A campaign with its funnel (which a new idea's answer names), kept in the session as _IDEA_WITH_CAMPAIGN's rows.
+# A campaign with its funnel (which a new idea's answer names), held in the session as _IDEA_WITH_CAMPAIGN's rows.
 _CAMPAIGN_WITH_FUNNEL = (
     select(Campaign, Funnel)
     .outerjoin(Funnel, Funnel.id == Campaign.funnel_id)
@@ -106,12 +100,12 @@ def get_campaign(db: DbSession, caller: Caller, campaign_id: str) -> Campaign:
     found = db.exec(_CAMPAIGN_WITH_FUNNEL, params={"campaign": parse_id(campaign_id)}).first()
     if found is None or not may_see(caller, found[0]):
         raise IdeaScaleError("CAMPAIGN_NOT_FOUND")
-    keep(db, found[1])
+    held(db, found[1])
     return found[0]
 
 
 # An idea with its campaign and stage in one statement; they land in the session's identity map, where the
-# renderer's `db.get` finds them again without a query (kept alive by `keep`).
+# renderer's `db.get` finds them again without a query (kept alive by `held`).
 _IDEA_WITH_CAMPAIGN = (
     select(Idea, Campaign, Stage)
     .outerjoin(Campaign, Campaign.id == Idea.campaign_id)
@@ -124,7 +118,8 @@ def visible_idea(db: DbSession, caller: Caller, idea_id: int) -> Idea | None:
     found = db.exec(_IDEA_WITH_CAMPAIGN, params={"idea": idea_id}).first()
     if found is None or not may_see(caller, found[1]):
         return None
-    keep(db, found[1], found[2])
+    held(db, found[1])
+    held(db, found[2])
     return found[0]
 
 

@@ -1,16 +1,16 @@
 """What changes ideas, comments and votes: creation with the content rules, votes and comments keeping the
 counts of their idea or comment, and deletions taking their votes and comments along."""
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session as DbSession
 from sqlmodel import delete, func, select
 
 from crowdmock.core import clock
+from crowdmock.core.db import held, insert_row
 from crowdmock.settings import Settings
 from crowdmock.vendors.ideascale.auth import Caller
 from crowdmock.vendors.ideascale.content import check_text
-from crowdmock.vendors.ideascale.deps import keep
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.models import Campaign, Comment, CustomField, Idea, Stage, Vote
 
@@ -71,7 +71,7 @@ def create_idea(
     tags = _tags(settings, data.get("tags"))
     values = _custom_values(fields_of(campaign.id), data.get("customFields"))
     first_stage = db.exec(_FIRST_STAGE, params={"funnel": campaign.funnel_id}).first()
-    keep(db, first_stage)  # the answer's stage
+    held(db, first_stage)  # the answer's stage
     now = clock.time()
     number = (db.exec(_LAST_NUMBER).one() or 0) + 1
     idea = Idea(
@@ -122,10 +122,8 @@ def vote(db: DbSession, caller: Caller, idea: Idea, campaign: Campaign | None, v
     db.flush()  # committed after the answer is rendered (deps.committed)
 
 
-# A new comment and its idea's (and parent's) count, written by Core statements built once on the session's
-# connection: the ORM's flush of the new row and the changed ones costs more than the statements themselves.
-_INSERT_COMMENT = insert(Comment)
-_COMMENT_COLUMNS = tuple(c.key for c in Comment.__table__.columns if c.key != "id")
+# A comment's idea's (and parent's) count, set by a Core statement built once on the session's connection: the ORM's
+# flush of the changed rows costs more than the statement.
 _SET_COMMENT_COUNT = {
     model: update(model).where(model.id == bindparam("target")).values(comment_count=bindparam("count"))
     for model in (Idea, Comment)
@@ -146,8 +144,7 @@ def add_comment(db: DbSession, settings: Settings, caller: Caller, idea: Idea, t
     comment = Comment(
         idea_id=idea.id, parent_id=parent.id if parent else None, author_id=caller.actor.id, text=body, created=now
     )
-    values = {key: getattr(comment, key) for key in _COMMENT_COLUMNS}
-    comment.id = db.connection().execute(_INSERT_COMMENT, values).inserted_primary_key[0]
+    insert_row(db, comment)
     _count_comment(db, idea)
     if parent is not None:
         _count_comment(db, parent)

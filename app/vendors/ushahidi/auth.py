@@ -13,8 +13,7 @@ from sqlmodel import Session, select
 
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
-from crowdmock.core.db import MAX_INTEGER, SessionDep, get_row, parse_id
-from crowdmock.core.inline import for_store
+from crowdmock.core.db import MAX_INTEGER, SessionDep, get_row, parse_id, store_reader
 from crowdmock.core.passwords import verify_password
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.core.tokens import issue_jwt, read_jwt
@@ -106,11 +105,6 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-async def get_caller(request: Request, session: SessionDep) -> Caller:
-    """The caller: on SQLite read on the event loop, a hop to the threadpool saved per request (core/inline.py)."""
-    return await for_store(session, find_caller, request, session)
-
-
 def find_caller(request: Request, session: Session) -> Caller:
     token = bearer_token(request)
     private = partial(deployment_is_private, session)
@@ -143,6 +137,7 @@ def _user_and_role(session: Session, user_id: int) -> tuple[User | None, Role | 
     return (found[0], found[1]) if found else (None, None)
 
 
+get_caller = store_reader(find_caller)
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 

@@ -65,14 +65,6 @@ def get_or_404(ctx: Ctx, model: type[SQLModel], ident, resource: str):
     return row
 
 
-def held(ctx: Ctx, row):
-    """`row`, kept alive until the request's session closes: the session's identity map holds rows weakly, so a
-    row looked up in one function and dropped is read again by the next `session.get`; a held one is not."""
-    if row is not None:
-        ctx.session.info.setdefault("held", []).append(row)
-    return row
-
-
 def load_authorized(
     ctx: Ctx,
     model: type[SQLModel],

@@ -7,11 +7,10 @@ from sqlalchemy import Row, bindparam, func, or_
 from sqlmodel import select
 
 from crowdmock.core import clock
-from crowdmock.core.db import get_row, lookup_id, read_columns
+from crowdmock.core.db import get_row, held, lookup_id, read_columns
 from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ushahidi.access import authorize
 from crowdmock.vendors.ushahidi.auth import Ctx
-from crowdmock.vendors.ushahidi.deps import held
 from crowdmock.vendors.ushahidi.errors import MalformedPostJson
 from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, Role, Tag, User
 from crowdmock.vendors.ushahidi.post_view import mysql_datetime, value_time
@@ -158,7 +157,7 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
     if "form" in data or "form_id" in data:
         form_id = ref_id(data, "form")
         raw = data.get("form", data.get("form_id"))
-        if raw is not None and (form_id is None or held(ctx, get_row(ctx.session, Form, form_id)) is None):
+        if raw is not None and (form_id is None or held(ctx.session, get_row(ctx.session, Form, form_id)) is None):
             errors.append(("form", f"form {raw.get('id') if isinstance(raw, dict) else raw} does not exist"))
         else:
             post.form_id = form_id

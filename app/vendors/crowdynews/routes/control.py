@@ -3,11 +3,11 @@ chains, collections, customizations and publications, each with list, get, creat
 DELETE (204) and the bulk DELETE with `{"ids": [...]}`."""
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
-from crowdmock.core.db import SessionDep
+from crowdmock.core.db import SessionDep, insert_row, read_columns
 from crowdmock.core.dialect import json_field_is_param, json_field_params
 from crowdmock.vendors.crowdynews import schemas
 from crowdmock.vendors.crowdynews.auth import Caller, CallerDep, require_contract
@@ -78,7 +78,6 @@ def _unique_lookup(name: str, scoped: bool):
 # and run through the ORM (docs/performance.md).
 UNIQUE_LOOKUPS = {(name, scoped): _unique_lookup(name, scoped) for name in UNIQUE_FIELDS for scoped in (True, False)}
 RESOURCE_EXISTS = select(Resource.id).where(Resource.id == bindparam("id"))
-INSERT_RESOURCE = insert(Resource)
 
 
 def check_unique(db: DbSession, kind: Kind, doc: dict, customer_id: str, contract_id: str | None) -> None:
@@ -87,7 +86,7 @@ def check_unique(db: DbSession, kind: Kind, doc: dict, customer_id: str, contrac
             continue
         params = {"kind": kind.name, "id": doc["_id"], "scope": contract_id if kind.scoped else customer_id}
         params.update(json_field_params("value", doc[name]))
-        if db.connection().execute(UNIQUE_LOOKUPS[(name, kind.scoped)], params).first():
+        if read_columns(db, UNIQUE_LOOKUPS[(name, kind.scoped)], params).first():
             raise validation(name, doc[name], "unique", f"A {kind.label} with this {name} already exists.")
 
 
@@ -100,12 +99,9 @@ def save(db: DbSession, caller: Caller, kind: Kind, doc: dict, new: bool = False
     check_refs(db, caller, kind, doc, contract_id)
     check_unique(db, kind, doc, caller.customer_id, contract_id)
     fields = {"contract_id": contract_id, "doc": doc, "last_modified": parse_iso(doc["lastModified"])}
-    if new and db.connection().execute(RESOURCE_EXISTS, {"id": doc["_id"]}).first() is None:
-        # A Core insert: the ORM's flush costs more, and the answer needs no identity of the row afterwards.
+    if new and read_columns(db, RESOURCE_EXISTS, {"id": doc["_id"]}).first() is None:
         row = Resource(id=doc["_id"], kind=kind.name, customer_id=caller.customer_id, **fields)
-        db.connection().execute(
-            INSERT_RESOURCE, {"id": row.id, "kind": row.kind, "customer_id": row.customer_id, **fields}
-        )
+        insert_row(db, row)  # the answer needs no identity of the row afterwards
     else:
         row = db.get(Resource, doc["_id"]) or Resource(id=doc["_id"], kind=kind.name, customer_id=caller.customer_id)
         row.contract_id, row.doc, row.last_modified = fields["contract_id"], doc, fields["last_modified"]

@@ -5,10 +5,9 @@ from collections import Counter
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import insert
 from sqlmodel import delete, select
 
-from crowdmock.core.db import get_row
+from crowdmock.core.db import get_row, insert_row
 from crowdmock.core.pagination import to_int
 from crowdmock.vendors.ushahidi.access import authorize, post_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
@@ -38,8 +37,6 @@ from crowdmock.vendors.ushahidi.posts import (
 from crowdmock.vendors.ushahidi.webhook_delivery import post_webhooks, send_webhooks
 
 router = APIRouter(prefix="/api/v3/posts", tags=["posts"], dependencies=[require_scope("posts")])
-INSERT_POST = insert(Post)
-POST_COLUMNS = tuple(c.key for c in Post.__table__.columns if c.key != "id")
 
 
 def get_report(ctx: CtxDep, post_id: int) -> Post:
@@ -75,10 +72,7 @@ async def create_post(ctx: CtxDep):
     if errors:
         raise validation_failed("posts", errors)
     post.slug = f"{slugify(post.title or '')}-{uniqid()}"
-    # Written by a Core insert (the ORM's flush costs more) for its id; the answer and the webhooks' bodies are read
-    # from the object in the same transaction.
-    values = {key: getattr(post, key) for key in POST_COLUMNS}
-    post.id = ctx.session.connection().execute(INSERT_POST, values).inserted_primary_key[0]
+    insert_row(ctx.session, post)  # its id; the answer and the webhooks' bodies are read from it in the transaction
     deliveries = post_webhooks(ctx, post, "create")
     # docs/vendors/ushahidi.md §1.2: created, but the creator may not read it
     readable = "read" in post_privileges(ctx.caller, post, form)
