@@ -55,7 +55,8 @@ test: $(TEST_STAMP) browser postgres tls-clients
 	$(BIN)/ruff format --check app tests
 	$(BIN)/pytest
 	CROWDMOCK_TEST_BACKEND=postgresql $(BIN)/pytest tests/crowdskout tests/crowdynews tests/dosomething tests/ideascale \
-		tests/ushahidi tests/admin tests/dashboard tests/core/test_cache.py tests/core/test_inline.py tests/tenants/test_isolation.py
+		tests/ushahidi tests/admin tests/dashboard tests/core/test_cache.py tests/core/test_inline.py tests/core/test_counters.py \
+		tests/tenants/test_isolation.py
 
 # A longer schemathesis search than the test suite's (same fixed seed; CROWDMOCK_FUZZ_EXAMPLES per operation).
 fuzz: $(TEST_STAMP)

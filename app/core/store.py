@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import StatementError
 from sqlmodel import Field, SQLModel
 
-from crowdmock.core import clock, seedcheck
+from crowdmock.core import clock, counters, seedcheck
 from crowdmock.core.db import WRITE, close_engine, is_private, make_engine, remove_database
 from crowdmock.core.dialect import DataVersion, create_data_version, qualified, sync_sequences
 from crowdmock.core.fixtures import FixtureError, RecordError, UserFixtures, compose
@@ -244,6 +244,7 @@ class Store:
             for vendor in pending:
                 self.rows(vendor)  # a loader imports its models too
             SQLModel.metadata.create_all(conn)
+            counters.ensure_all(conn)
             conn.execute(delete(SchemaState.__table__))
             conn.execute(insert(SchemaState.__table__), [{"id": 1, "code": code}])
         if self._seed_from_schema:
@@ -399,6 +400,7 @@ class Store:
         for vendor in self.vendors:
             self.vendor_tables(vendor)  # imports the models, so that create_all knows all their tables
         SQLModel.metadata.create_all(conn)
+        counters.ensure_all(conn)
         self._insert_seed(conn, list(self.vendors))
         conn.execution_options(schema_translate_map=own)
 

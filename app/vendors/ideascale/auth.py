@@ -1,6 +1,9 @@
 """IdeaScale auth (seed, docs/vendors/ideascale.md §3.1): an `api_token` header on every call names a member (admin or
 not); a `member_token` (Multipass) makes the call act as another member; an SSO community wants an admin `api_token`
-plus the member's `sso_token`."""
+plus the member's `sso_token`.
+
+`cryptography` (AES for Multipass) is imported inside the two Multipass functions: it is ~9 MB of every process
+that never sees a Multipass token (docs/performance.md)."""
 
 import base64
 import hashlib
@@ -9,8 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
-from cryptography.hazmat.primitives import padding
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from fastapi import Depends, Request
 from sqlalchemy import bindparam
 from sqlmodel import Session as DbSession
@@ -48,6 +49,9 @@ def _key(settings: Settings) -> bytes:
 def multipass_encode(settings: Settings, payload: dict) -> str:
     """A Multipass token as IdeaScale's samples build it: AES-128-CBC (zero IV, PKCS#5) of the JSON, then
     base64 without padding, `+` -> `-`, `/` -> `_`."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     padder = padding.PKCS7(128).padder()
     data = padder.update(json.dumps(payload, separators=(",", ":")).encode()) + padder.finalize()
     encryptor = Cipher(algorithms.AES(_key(settings)), modes.CBC(_IV)).encryptor()
@@ -57,6 +61,9 @@ def multipass_encode(settings: Settings, payload: dict) -> str:
 
 def multipass_decode(settings: Settings, token: str) -> dict | None:
     """The token's JSON, or None when it does not decrypt to a JSON object."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     try:
         text = token.strip().replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
         text = text.replace("-", "+").replace("_", "/").rstrip("=")

@@ -9,9 +9,9 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from crowdmock.vendors.ideascale.auth import Caller
-from crowdmock.vendors.ideascale.deps import renderer, visible_ideas, visible_ideas_twice
+from crowdmock.vendors.ideascale.deps import renderer, visible_campaign_ids, visible_ideas
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
-from crowdmock.vendors.ideascale.models import Comment, Idea, Member, Stage, Vote
+from crowdmock.vendors.ideascale.models import IDEAS_BY_CAMPAIGN, Comment, Idea, Member, Stage, Vote
 
 # The ten keys real clients send (docs/vendors/ideascale.md §3.2) and the seed's list; each maps to ORDER BY terms.
 IDEA_ORDERS = {
@@ -45,6 +45,16 @@ MEMBER_ORDERS = {
 
 
 MAX_INT = 2**31 - 1
+
+
+def count_rows(db: DbSession, model, *where) -> int:
+    """How many rows of `model` match: `SELECT count(*) FROM table WHERE ...`, not a count over a subquery of whole
+    rows, and with no WHERE for an admin's `True`, which SQLite then answers from the table's b-tree pages instead of
+    stepping through every row (0.006 ms against 1.1 ms for 50,000 ideas, docs/performance.md)."""
+    clauses = [clause for clause in where if clause is not True]
+    return db.exec(select(func.count()).select_from(model).where(*clauses)).one()
+
+
 # The path suffixes of a paged list: all, a page, a page in an order.
 PAGED = ("", "/{page}/{size}", "/{page}/{size}/{order}")
 # Idea list kind -> (default order, stage phase it selects)
@@ -104,8 +114,20 @@ def idea_list(
     terms = paging.order_terms(IDEA_ORDERS, default)
     if phase:
         where = (*where, Idea.stage_id.in_(select(Stage.id).where(Stage.phase == phase)))
-    counted, ordered = visible_ideas_twice(db, caller)
-    total = db.exec(select(func.count()).select_from(select(Idea).where(counted, *where).subquery())).one()
+    campaigns = visible_campaign_ids(db, caller)
+    if campaigns is None:
+        ordered, total = True, count_rows(db, Idea, *where)
+    else:
+        # The page's campaign test is written so that no index serves it (`campaign_id + 0`): the database then
+        # walks the order's index (the date order's ix_ideascale_idea_created_id) and stops after a page, instead
+        # of collecting every visible idea through the campaign index to sort them.
+        ordered = (Idea.campaign_id + 0).in_(campaigns)
+        if where:
+            total = count_rows(db, Idea, Idea.campaign_id.in_(campaigns), *where)
+        else:  # the visible campaigns' idea counts, which the database keeps
+            counts = IDEAS_BY_CAMPAIGN.table
+            total = db.exec(select(func.coalesce(func.sum(counts.c.n), 0)).where(counts.c.campaign_id.in_(campaigns)))
+            total = int(total.one())  # PostgreSQL sums a BIGINT as numeric
     page = select(Idea).where(ordered, *where).order_by(*terms, Idea.id.desc())
     ideas = list(db.exec(paging.apply(page)))
     r = renderer(request, db, caller)
@@ -116,7 +138,7 @@ def idea_list(
 def vote_list(request: Request, db: DbSession, caller: Caller, *where, paging: Paging | None = None) -> JSONResponse:
     paging = paging or Paging()
     query = select(Vote).where(*where)
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    total = count_rows(db, Vote, *where)
     votes = list(db.exec(paging.apply(query.order_by(Vote.created.desc(), Vote.id.desc()))))
     r = renderer(request, db, caller)
     return paging.response([r.vote(v) for v in votes], total)
@@ -125,8 +147,9 @@ def vote_list(request: Request, db: DbSession, caller: Caller, *where, paging: P
 def comment_list(
     request: Request, db: DbSession, caller: Caller, paging: Paging, *where, newest_first=True
 ) -> JSONResponse:
-    query = select(Comment).where(Comment.idea_id.in_(select(Idea.id).where(visible_ideas(db, caller))), *where)
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    visible = Comment.idea_id.in_(select(Idea.id).where(visible_ideas(db, caller)))
+    query = select(Comment).where(visible, *where)
+    total = count_rows(db, Comment, visible, *where)
     order = (Comment.created.desc(), Comment.id.desc()) if newest_first else (Comment.created, Comment.id)
     comments = list(db.exec(paging.apply(query.order_by(*order))))
     ideas = {i.id: i for i in db.exec(select(Idea).where(Idea.id.in_({c.idea_id for c in comments})))}
@@ -138,7 +161,7 @@ def comment_list(
 def member_list(request: Request, db: DbSession, caller: Caller, paging: Paging, *where) -> JSONResponse:
     terms = paging.order_terms(MEMBER_ORDERS, "id-up")
     query = select(Member).where(*where)
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    total = count_rows(db, Member, *where)
     members = list(db.exec(paging.apply(query.order_by(*terms, Member.id))))
     r = renderer(request, db, caller)
     r.preload(members=members)

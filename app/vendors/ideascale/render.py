@@ -6,9 +6,13 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import bindparam, literal_column, union_all
 from sqlmodel import Session as DbSession
-from sqlmodel import func, select
+from sqlmodel import select
 
+from crowdmock.core.db import read_columns
 from crowdmock.vendors.ideascale.models import (
+    COMMENTS_BY_AUTHOR,
+    IDEAS_BY_AUTHOR,
+    VOTES_BY_MEMBER,
     Campaign,
     CampaignGroup,
     Comment,
@@ -44,12 +48,16 @@ def gravatar(email: str, digest: str | None = None) -> str:
 
 def _numbers(kind: str):
     """One statement for the numbers a render needs beyond its rows: ideas, votes and comments per member (rows
-    `(name, member id, count)`) and the actor's votes on ideas or comments (rows `("myVote", target id, value)`)."""
+    `(name, member id, count)`, from the counts the database keeps) and the actor's votes on ideas or comments (rows
+    `("myVote", target id, value)`)."""
+    members = bindparam("members", expanding=True)
     counts = [
-        select(literal_column(f"'{name}'"), column, func.count())
-        .where(column.in_(bindparam("members", expanding=True)))
-        .group_by(column)
-        for name, column in (("ideas", Idea.author_id), ("votes", Vote.member_id), ("comments", Comment.author_id))
+        select(literal_column(f"'{name}'"), count.c[key], count.c.n).where(count.c[key].in_(members))
+        for name, count, key in (
+            ("ideas", IDEAS_BY_AUTHOR.table, "author_id"),
+            ("votes", VOTES_BY_MEMBER.table, "member_id"),
+            ("comments", COMMENTS_BY_AUTHOR.table, "author_id"),
+        )
     ]
     target = Vote.idea_id if kind == "idea" else Vote.comment_id
     votes = select(literal_column("'myVote'"), target, Vote.value).where(
@@ -151,7 +159,7 @@ class Renderer:
         for m in member_ids:
             self._counts[m] = {"ideas": 0, "votes": 0, "comments": 0}
         params = {"members": list(member_ids), "actor": self.actor.id, "targets": targets}
-        for name, ident, number in self.db.exec(_NUMBERS[kind], params=params):
+        for name, ident, number in read_columns(self.db, _NUMBERS[kind], params):
             if name == "myVote":
                 self._my_votes[(kind, ident)] = number
             else:

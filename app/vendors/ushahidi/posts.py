@@ -16,7 +16,7 @@ from crowdmock.core.db import MAX_INTEGER, get_row, lookup_id, read_columns
 from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.deps import multi_param, read_paging
-from crowdmock.vendors.ushahidi.models import Form, Post, PostSet
+from crowdmock.vendors.ushahidi.models import POSTS_BY_STATUS_AND_TYPE, Form, Post, PostSet
 from crowdmock.vendors.ushahidi.post_view import Restrictions, midnight, value_time
 from crowdmock.vendors.ushahidi.render import Paging, empty_as_list, envelope, w3c
 
@@ -183,6 +183,17 @@ class PostSearch:
     where: list
     order: list
     filters: list[Callable[[list[Post]], list[Post]]]
+    # (statuses, or None for all; types) when `where` says no more than that: the database's counts answer it.
+    by_status_and_type: tuple[list[str] | None, list[str]] | None = None
+
+    def count(self, ctx: Ctx) -> int:
+        """How many posts `where` finds (the filters aside)."""
+        if self.by_status_and_type is None:
+            return ctx.session.exec(select(func.count()).select_from(Post).where(*self.where)).one()
+        statuses, types = self.by_status_and_type
+        counts = POSTS_BY_STATUS_AND_TYPE.table
+        where = [counts.c.type.in_(types)] + ([] if statuses is None else [counts.c.status.in_(statuses)])
+        return int(ctx.session.exec(select(func.coalesce(func.sum(counts.c.n), 0)).where(*where)).one())
 
     def all(self, ctx: Ctx) -> list[Post]:
         posts = list(ctx.session.exec(select(Post).where(*self.where).order_by(*self.order)).all())
@@ -217,9 +228,13 @@ def post_search(
     caller = ctx.caller
     where = []
     statuses = multi_param(ctx, "status") or ["published"]
-    if "all" not in statuses:
+    if "all" in statuses:
+        statuses = None
+    else:
         where.append(Post.status.in_(statuses))
-    where.append(Post.type.in_(multi_param(ctx, "type") or [post_type]))
+    types = multi_param(ctx, "type") or [post_type]
+    where.append(Post.type.in_(types))
+    answerable = len(where)  # how many conditions a count by status and type answers
     if parent_id is not None and not multi_param(ctx, "parent"):
         where.append(Post.parent_id == parent_id)
     if text := q.get("q"):
@@ -255,8 +270,11 @@ def post_search(
     # Anonymous callers search published posts only, others without "Manage Posts" also their own.
     if not caller.user:
         where.append(Post.status == "published")
+        statuses = [s for s in statuses or ["published"] if s == "published"]
+        answerable += 1
     elif not caller.can("Manage Posts"):
         where.append(or_(Post.status == "published", Post.user_id == caller.user_id))
+        answerable = -1  # the caller's own posts besides
     if sources := multi_param(ctx, "source"):
         clauses = [Post.source.in_(sources)]
         if "web" in sources:
@@ -291,6 +309,8 @@ def post_search(
     center, within = _floats(q.get("center_point"), 2), q.get("within_km")
     if center and within:
         filters.append(partial(_near, center=(center[0], center[1]), within=within))
+    if len(where) == answerable:  # no condition but the status, the type and an anonymous caller's
+        return PostSearch(where, order, filters, (statuses, types))
     return PostSearch(where, order, filters)
 
 
@@ -374,7 +394,7 @@ def list_posts(ctx: Ctx, set_id: int | None = None, post_type: str = "report", p
         posts = search.all(ctx)
         total, page = len(posts), page_by_rows(posts, paging)
     else:  # all in SQL: the total counted, and no more posts read than the page can reach
-        total = ctx.session.exec(select(func.count()).select_from(Post).where(*search.where)).one()
+        total = search.count(ctx)
         reach = min(paging.offset + paging.limit, MAX_INTEGER)  # an offset past every post reads none
         first = select(Post).where(*search.where).order_by(*search.order).limit(reach)
         page = page_by_rows(list(ctx.session.exec(first).all()), paging)

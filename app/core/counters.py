@@ -1,0 +1,103 @@
+"""Row counts kept by the database: `RowCount(source, "name", *columns)` is a table of how many rows of `source` have
+each value of `columns`, which triggers on `source` keep right as rows are inserted, deleted or moved. A count a
+vendor answers with on every page (a member's ideas, a list's total) then costs one indexed read instead of a walk
+over every counted row (docs/performance.md, Cost that grows).
+
+Every write counts, whatever makes it: a route, a seed, a reset's or a tenant's copy, a snapshot, a client's own SQL.
+The count tables are not the vendor's tables (their own MetaData), so snapshots, resets and `vendor_tables` never see
+them. `ensure_all(conn)` makes them (and their triggers) next to the tables a `create_all` has just made, and counts
+what is already there: a database made by older code gains them when this code first checks its schema."""
+
+from sqlalchemy import Column, Integer, MetaData, Table
+from sqlalchemy.engine import Connection
+
+from crowdmock.core.dialect import qualified
+
+metadata = MetaData()
+
+
+class RowCount:
+    def __init__(self, source: Table, name: str, *columns: str):
+        self.source, self.columns = source, columns
+        keys = [Column(c, source.c[c].type, primary_key=True, autoincrement=False) for c in columns]
+        self.table = Table(name, metadata, *keys, Column("n", Integer, nullable=False))
+        COUNTS.append(self)
+
+    def ensure(self, conn: Connection) -> None:
+        """The count table and its triggers, made anew and filled from the source's rows (one GROUP BY)."""
+        self.table.drop(conn, checkfirst=True)
+        self.table.create(conn)
+        counts, source = qualified(conn, self.table.name), qualified(conn, self.source.name)
+        keys = ", ".join(f'"{c}"' for c in self.columns)
+        present = " AND ".join(f'"{c}" IS NOT NULL' for c in self.columns)
+        conn.exec_driver_sql(
+            f"INSERT INTO {counts} ({keys}, n) SELECT {keys}, count(*) FROM {source} WHERE {present} GROUP BY {keys}"
+        )
+        for statement in (_sqlite_triggers if conn.dialect.name == "sqlite" else _postgresql_triggers)(self, conn):
+            conn.exec_driver_sql(statement)
+
+
+COUNTS: list[RowCount] = []
+
+
+def ensure_all(conn: Connection) -> None:
+    for count in COUNTS:
+        count.ensure(conn)
+
+
+def _row(prefix: str, columns: tuple[str, ...]) -> tuple[str, str]:
+    """(`NEW."a", NEW."b"`, `NEW."a" IS NOT NULL AND ...`) for a trigger's row."""
+    values = ", ".join(f'{prefix}."{c}"' for c in columns)
+    return values, " AND ".join(f'{prefix}."{c}" IS NOT NULL' for c in columns)
+
+
+def _sqlite_triggers(count: RowCount, conn: Connection) -> list[str]:
+    # SQLite: a trigger's statements name tables unqualified (they are the trigger's own database's).
+    name, source = count.table.name, count.source.name
+    keys = ", ".join(f'"{c}"' for c in count.columns)
+    new, new_present = _row("NEW", count.columns)
+    old_match = " AND ".join(f'"{c}" = OLD."{c}"' for c in count.columns)
+    add = (
+        f'INSERT INTO "{name}" ({keys}, n) SELECT {new}, 1 WHERE {new_present} '
+        f"ON CONFLICT ({keys}) DO UPDATE SET n = n + 1;"
+    )
+    remove = f'UPDATE "{name}" SET n = n - 1 WHERE {old_match};'
+    moved = ", ".join(f'"{c}"' for c in count.columns)
+    return [
+        f'DROP TRIGGER IF EXISTS "{name}_insert"',
+        f'DROP TRIGGER IF EXISTS "{name}_delete"',
+        f'DROP TRIGGER IF EXISTS "{name}_update"',
+        f'CREATE TRIGGER "{name}_insert" AFTER INSERT ON "{source}" BEGIN {add} END',
+        f'CREATE TRIGGER "{name}_delete" AFTER DELETE ON "{source}" BEGIN {remove} END',
+        f'CREATE TRIGGER "{name}_update" AFTER UPDATE OF {moved} ON "{source}" BEGIN {remove} {add} END',
+    ]
+
+
+def _postgresql_triggers(count: RowCount, conn: Connection) -> list[str]:
+    # PostgreSQL: one function per count and schema, naming its tables with their schema (a tenant's).
+    counts, source = qualified(conn, count.table.name), qualified(conn, count.source.name)
+    function = qualified(conn, f"{count.table.name}_count")
+    keys = ", ".join(f'"{c}"' for c in count.columns)
+    new, new_present = _row("NEW", count.columns)
+    _, old_present = _row("OLD", count.columns)
+    old_match = " AND ".join(f'"{c}" = OLD."{c}"' for c in count.columns)
+    moved = ", ".join(f'"{c}"' for c in count.columns)
+    return [
+        f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        IF {old_present} THEN
+            UPDATE {counts} SET n = n - 1 WHERE {old_match};
+        END IF;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        IF {new_present} THEN
+            INSERT INTO {counts} ({keys}, n) VALUES ({new}, 1)
+            ON CONFLICT ({keys}) DO UPDATE SET n = {counts}.n + 1;
+        END IF;
+    END IF;
+    RETURN NULL;
+END $$""",
+        f'CREATE OR REPLACE TRIGGER "{count.table.name}" AFTER INSERT OR DELETE OR UPDATE OF {moved} ON {source} '
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+    ]
