@@ -8,6 +8,9 @@ The count tables are not the vendor's tables (their own MetaData), so snapshots,
 them. `ensure_all(conn)` makes them (and their triggers) next to the tables a `create_all` has just made, and counts
 what is already there: a database made by older code gains them when this code first checks its schema."""
 
+import contextlib
+from collections.abc import Iterator
+
 from sqlalchemy import Column, Integer, MetaData, Table
 from sqlalchemy.engine import Connection
 
@@ -25,16 +28,31 @@ class RowCount:
 
     def ensure(self, conn: Connection) -> None:
         """The count table and its triggers, made anew and filled from the source's rows (one GROUP BY)."""
+        self.drop_triggers(conn)
         self.table.drop(conn, checkfirst=True)
         self.table.create(conn)
+        self.fill(conn)
+        self.create_triggers(conn)
+
+    def fill(self, conn: Connection) -> None:
         counts, source = qualified(conn, self.table.name), qualified(conn, self.source.name)
         keys = ", ".join(f'"{c}"' for c in self.columns)
         present = " AND ".join(f'"{c}" IS NOT NULL' for c in self.columns)
         conn.exec_driver_sql(
             f"INSERT INTO {counts} ({keys}, n) SELECT {keys}, count(*) FROM {source} WHERE {present} GROUP BY {keys}"
         )
+
+    def create_triggers(self, conn: Connection) -> None:
         for statement in (_sqlite_triggers if conn.dialect.name == "sqlite" else _postgresql_triggers)(self, conn):
             conn.exec_driver_sql(statement)
+
+    def drop_triggers(self, conn: Connection) -> None:
+        name = self.table.name
+        if conn.dialect.name == "sqlite":
+            for event in ("insert", "delete", "update"):
+                conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS "{name}_{event}"')
+        else:
+            conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS "{name}" ON {qualified(conn, self.source.name)}')
 
 
 COUNTS: list[RowCount] = []
@@ -43,6 +61,23 @@ COUNTS: list[RowCount] = []
 def ensure_all(conn: Connection) -> None:
     for count in COUNTS:
         count.ensure(conn)
+
+
+@contextlib.contextmanager
+def recounted(conn: Connection, tables: list[Table]) -> Iterator[None]:
+    """For replacing the rows of `tables` in bulk in one transaction (a reset's copy, a seed, a snapshot): their
+    counts' triggers are dropped meanwhile and the counts made again from the rows once at the end, one GROUP BY
+    instead of a trigger run per row deleted and inserted (which made a reset of every vendor's fixtures 17 ms
+    instead of 10, docs/performance.md). A failure rolls the transaction back, the dropped triggers with it."""
+    names = {table.name for table in tables}
+    counts = [count for count in COUNTS if count.source.name in names]
+    for count in counts:
+        count.drop_triggers(conn)
+    yield
+    for count in counts:
+        conn.exec_driver_sql(f"DELETE FROM {qualified(conn, count.table.name)}")
+        count.fill(conn)
+        count.create_triggers(conn)
 
 
 def _row(prefix: str, columns: tuple[str, ...]) -> tuple[str, str]:
@@ -64,9 +99,6 @@ def _sqlite_triggers(count: RowCount, conn: Connection) -> list[str]:
     remove = f'UPDATE "{name}" SET n = n - 1 WHERE {old_match};'
     moved = ", ".join(f'"{c}"' for c in count.columns)
     return [
-        f'DROP TRIGGER IF EXISTS "{name}_insert"',
-        f'DROP TRIGGER IF EXISTS "{name}_delete"',
-        f'DROP TRIGGER IF EXISTS "{name}_update"',
         f'CREATE TRIGGER "{name}_insert" AFTER INSERT ON "{source}" BEGIN {add} END',
         f'CREATE TRIGGER "{name}_delete" AFTER DELETE ON "{source}" BEGIN {remove} END',
         f'CREATE TRIGGER "{name}_update" AFTER UPDATE OF {moved} ON "{source}" BEGIN {remove} {add} END',

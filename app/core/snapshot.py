@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from crowdmock.core import clock
+from crowdmock.core import clock, counters
 from crowdmock.core.dialect import sync_sequences
 from crowdmock.core.store import Store
 
@@ -119,10 +119,11 @@ def load(store: Store, snapshot: Any) -> list[str]:
     try:
         with store.writer.begin() as conn:
             for vendor, tables in plan:
-                store.clear_vendor(conn, vendor)
-                for table, rows in tables:
-                    if rows:
-                        conn.execute(insert(table), rows)
+                with counters.recounted(conn, store.vendor_tables(vendor)):
+                    store.clear_vendor(conn, vendor)
+                    for table, rows in tables:
+                        if rows:
+                            conn.execute(insert(table), rows)
                 sync_sequences(conn, store.vendor_tables(vendor))
                 store.mark_seeded(conn, vendor)
     except (IntegrityError, DBAPIError) as exc:

@@ -414,12 +414,13 @@ class Store:
             target = f'main."{table.name}"' if sqlite else qualified(conn, table.name)
             columns = ", ".join(f'"{c.name}"' for c in table.columns)
             statements.append(f'INSERT INTO {target} ({columns}) SELECT {columns} FROM {source}."{table.name}"')
-        if sqlite:
-            for statement in statements:
-                conn.exec_driver_sql(statement)
-        else:  # one round trip
-            conn.exec_driver_sql(";\n".join(statements))
-            sync_sequences(conn, tables)
+        with counters.recounted(conn, tables):
+            if sqlite:
+                for statement in statements:
+                    conn.exec_driver_sql(statement)
+            else:  # one round trip
+                conn.exec_driver_sql(";\n".join(statements))
+                sync_sequences(conn, tables)
         self._after_seed(conn, vendor)
 
     def _seed(self, vendors: Iterable[str]) -> None:
@@ -428,10 +429,11 @@ class Store:
 
     def _insert_seed(self, conn: Connection, vendors: Iterable[str]) -> None:
         for vendor in vendors:
-            self.clear_vendor(conn, vendor)
-            for model, rows in self.rows(vendor):
-                if rows:
-                    conn.execute(insert(model.__table__), rows)
+            with counters.recounted(conn, self.vendor_tables(vendor)):
+                self.clear_vendor(conn, vendor)
+                for model, rows in self.rows(vendor):
+                    if rows:
+                        conn.execute(insert(model.__table__), rows)
             sync_sequences(conn, self.vendor_tables(vendor))
             self._after_seed(conn, vendor)
 

@@ -142,3 +142,20 @@ def test_a_database_of_code_without_counts_gains_them_counted(tmp_path):
     with restarted.engine.begin() as conn:  # and its triggers count again
         conn.execute(text("DELETE FROM ushahidi_post WHERE id = 8328"))
     assert_counts_right(restarted.engine)
+
+
+def test_a_snapshot_that_does_not_fit_leaves_the_counts_and_their_triggers(app, client):
+    """A bulk load drops the triggers for its while; when it fails, the rollback brings them back."""
+    snapshot = client.get("/__admin/snapshot", params={"vendor": "ideascale"}).json()
+    comments = snapshot["vendors"]["ideascale"]["ideascale_comment"]
+    comments.append(dict(comments[0]))  # the same primary key twice
+    before = kept(app.state.store.engine)
+    refused = client.post("/__admin/snapshot", json=snapshot)
+    assert refused.status_code == 422 and "do not fit" in refused.text, refused.text
+    assert kept(app.state.store.engine) == before
+    ideascale = admin_headers(client.post, "ideascale")
+    assert (
+        client.post(f"{IDEASCALE}/ideas/352809/comment", headers=ideascale, json={"text": "Still"}).status_code == 200
+    )
+    assert kept(app.state.store.engine) != before
+    assert_counts_right(app.state.store.engine)
