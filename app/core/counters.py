@@ -11,8 +11,9 @@ what is already there: a database made by older code gains them when this code f
 import contextlib
 from collections.abc import Iterator
 
-from sqlalchemy import Column, Integer, MetaData, Table
+from sqlalchemy import Column, Integer, MetaData, Table, func
 from sqlalchemy.engine import Connection
+from sqlmodel import Session, select
 
 from crowdmock.core.dialect import qualified
 
@@ -26,6 +27,11 @@ class RowCount:
         self.table = Table(name, metadata, *keys, Column("n", Integer, nullable=False))
         COUNTS.append(self)
 
+    def total(self, session: Session, *where) -> int:
+        """The sum of the counts whose keys match `where` (0 when none do). An int: PostgreSQL sums `n`, a BIGINT
+        there as every Integer (core/dialect.py), as numeric."""
+        return int(session.exec(select(func.coalesce(func.sum(self.table.c.n), 0)).where(*where)).one())
+
     def ensure(self, conn: Connection) -> None:
         """The count table and its triggers, made anew and filled from the source's rows (one GROUP BY)."""
         self.drop_triggers(conn)
@@ -36,8 +42,7 @@ class RowCount:
 
     def fill(self, conn: Connection) -> None:
         counts, source = qualified(conn, self.table.name), qualified(conn, self.source.name)
-        keys = ", ".join(f'"{c}"' for c in self.columns)
-        present = " AND ".join(f'"{c}" IS NOT NULL' for c in self.columns)
+        keys, present = _names(self.columns), _present("", self.columns)
         conn.exec_driver_sql(
             f"INSERT INTO {counts} ({keys}, n) SELECT {keys}, count(*) FROM {source} WHERE {present} GROUP BY {keys}"
         )
@@ -54,6 +59,19 @@ class RowCount:
         else:
             conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS "{name}" ON {qualified(conn, self.source.name)}')
 
+    def set_triggers(self, conn: Connection, on: bool) -> None:
+        """Triggers off and on again within a transaction. SQLite: dropped and made again (its write lock is held,
+        and readers of WAL are not blocked by DDL). PostgreSQL: `ALTER TABLE ... DISABLE TRIGGER`, which blocks
+        writers but not readers; dropping one would lock readers out until the commit, and deadlock one that had
+        already read another counted table."""
+        if conn.dialect.name == "sqlite" and on:
+            self.create_triggers(conn)
+        elif conn.dialect.name == "sqlite":
+            self.drop_triggers(conn)
+        else:
+            state = "ENABLE" if on else "DISABLE"
+            conn.exec_driver_sql(f'ALTER TABLE {qualified(conn, self.source.name)} {state} TRIGGER "{self.table.name}"')
+
 
 COUNTS: list[RowCount] = []
 
@@ -66,70 +84,75 @@ def ensure_all(conn: Connection) -> None:
 @contextlib.contextmanager
 def recounted(conn: Connection, tables: list[Table]) -> Iterator[None]:
     """For replacing the rows of `tables` in bulk in one transaction (a reset's copy, a seed, a snapshot): their
-    counts' triggers are dropped meanwhile and the counts made again from the rows once at the end, one GROUP BY
+    counts' triggers are off meanwhile and the counts made again from the rows once at the end, one GROUP BY
     instead of a trigger run per row deleted and inserted (which made a reset of every vendor's fixtures 17 ms
-    instead of 10, docs/performance.md). A failure rolls the transaction back, the dropped triggers with it."""
+    instead of 10, docs/performance.md). A failure rolls the transaction back, the triggers' state with it."""
     names = {table.name for table in tables}
     counts = [count for count in COUNTS if count.source.name in names]
     for count in counts:
-        count.drop_triggers(conn)
+        count.set_triggers(conn, on=False)
     yield
     for count in counts:
         conn.exec_driver_sql(f"DELETE FROM {qualified(conn, count.table.name)}")
         count.fill(conn)
-        count.create_triggers(conn)
+        count.set_triggers(conn, on=True)
 
 
-def _row(prefix: str, columns: tuple[str, ...]) -> tuple[str, str]:
-    """(`NEW."a", NEW."b"`, `NEW."a" IS NOT NULL AND ...`) for a trigger's row."""
-    values = ", ".join(f'{prefix}."{c}"' for c in columns)
-    return values, " AND ".join(f'{prefix}."{c}" IS NOT NULL' for c in columns)
+def _names(columns: tuple[str, ...], prefix: str = "") -> str:
+    """`"a", "b"`, or `NEW."a", NEW."b"` with a prefix."""
+    return ", ".join(f'{prefix}"{c}"' for c in columns)
+
+
+def _present(prefix: str, columns: tuple[str, ...]) -> str:
+    return " AND ".join(f'{prefix}"{c}" IS NOT NULL' for c in columns)
+
+
+def _old_match(columns: tuple[str, ...]) -> str:
+    return " AND ".join(f'"{c}" = OLD."{c}"' for c in columns)
 
 
 def _sqlite_triggers(count: RowCount, conn: Connection) -> list[str]:
     # SQLite: a trigger's statements name tables unqualified (they are the trigger's own database's).
-    name, source = count.table.name, count.source.name
-    keys = ", ".join(f'"{c}"' for c in count.columns)
-    new, new_present = _row("NEW", count.columns)
-    old_match = " AND ".join(f'"{c}" = OLD."{c}"' for c in count.columns)
+    name, source, keys = count.table.name, count.source.name, _names(count.columns)
     add = (
-        f'INSERT INTO "{name}" ({keys}, n) SELECT {new}, 1 WHERE {new_present} '
-        f"ON CONFLICT ({keys}) DO UPDATE SET n = n + 1;"
+        f'INSERT INTO "{name}" ({keys}, n) SELECT {_names(count.columns, "NEW.")}, 1 '
+        f"WHERE {_present('NEW.', count.columns)} ON CONFLICT ({keys}) DO UPDATE SET n = n + 1;"
     )
-    remove = f'UPDATE "{name}" SET n = n - 1 WHERE {old_match};'
-    moved = ", ".join(f'"{c}"' for c in count.columns)
+    remove = f'UPDATE "{name}" SET n = n - 1 WHERE {_old_match(count.columns)};'
     return [
         f'CREATE TRIGGER "{name}_insert" AFTER INSERT ON "{source}" BEGIN {add} END',
         f'CREATE TRIGGER "{name}_delete" AFTER DELETE ON "{source}" BEGIN {remove} END',
-        f'CREATE TRIGGER "{name}_update" AFTER UPDATE OF {moved} ON "{source}" BEGIN {remove} {add} END',
+        f'CREATE TRIGGER "{name}_update" AFTER UPDATE OF {keys} ON "{source}" BEGIN {remove} {add} END',
     ]
 
 
 def _postgresql_triggers(count: RowCount, conn: Connection) -> list[str]:
-    # PostgreSQL: one function per count and schema, naming its tables with their schema (a tenant's).
-    counts, source = qualified(conn, count.table.name), qualified(conn, count.source.name)
-    function = qualified(conn, f"{count.table.name}_count")
-    keys = ", ".join(f'"{c}"' for c in count.columns)
-    new, new_present = _row("NEW", count.columns)
-    _, old_present = _row("OLD", count.columns)
-    old_match = " AND ".join(f'"{c}" = OLD."{c}"' for c in count.columns)
-    moved = ", ".join(f'"{c}"' for c in count.columns)
+    """One function per count and schema. Its tables are named with their schema (a tenant's, or the one the
+    default store's tables are in), so a client's session with another search_path still counts in the right one."""
+    schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
+    schema = schema or conn.exec_driver_sql("SELECT current_schema()").scalar()
+
+    def named(table: str) -> str:
+        return f'"{schema}"."{table}"'
+
+    counts, source, function = named(count.table.name), named(count.source.name), named(f"{count.table.name}_count")
+    keys = _names(count.columns)
     return [
         f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        IF {old_present} THEN
-            UPDATE {counts} SET n = n - 1 WHERE {old_match};
+        IF {_present("OLD.", count.columns)} THEN
+            UPDATE {counts} SET n = n - 1 WHERE {_old_match(count.columns)};
         END IF;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        IF {new_present} THEN
-            INSERT INTO {counts} ({keys}, n) VALUES ({new}, 1)
+        IF {_present("NEW.", count.columns)} THEN
+            INSERT INTO {counts} ({keys}, n) VALUES ({_names(count.columns, "NEW.")}, 1)
             ON CONFLICT ({keys}) DO UPDATE SET n = {counts}.n + 1;
         END IF;
     END IF;
     RETURN NULL;
 END $$""",
-        f'CREATE OR REPLACE TRIGGER "{count.table.name}" AFTER INSERT OR DELETE OR UPDATE OF {moved} ON {source} '
+        f'CREATE TRIGGER "{count.table.name}" AFTER INSERT OR DELETE OR UPDATE OF {keys} ON {source} '
         f"FOR EACH ROW EXECUTE FUNCTION {function}()",
     ]

@@ -5,7 +5,6 @@ algorithm, ~21 ms and ~9 MB on the first token of every process (docs/performanc
 what python-jose wrote (same header, same JSON), and tests/core/test_tokens.py checks both ways against it."""
 
 import base64
-import binascii
 import hashlib
 import hmac
 import json
@@ -48,7 +47,7 @@ def _verified_claims(secret: str, token: str) -> dict | None:
         if not hmac.compare_digest(_b64decode(signature), _signature(secret, signing_input)):
             return None
         claims = json.loads(_b64decode(claims_segment))
-    except (ValueError, binascii.Error):  # UnicodeError and JSONDecodeError are ValueErrors
+    except (ValueError, RecursionError):  # binascii, Unicode and JSON errors are ValueErrors; deep JSON recurses
         return None
     return claims if isinstance(claims, dict) else None
 

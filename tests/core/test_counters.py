@@ -159,3 +159,26 @@ def test_a_snapshot_that_does_not_fit_leaves_the_counts_and_their_triggers(app, 
     )
     assert kept(app.state.store.engine) != before
     assert_counts_right(app.state.store.engine)
+
+
+@pytest.mark.skipif(
+    __import__("tests.conftest", fromlist=["BACKEND"]).BACKEND != "postgresql", reason="table locks: PostgreSQL"
+)
+def test_a_reset_does_not_wait_for_readers_of_the_counted_tables(app):
+    """Turning the triggers off takes a lock that readers do not hold up (dropping them would wait for every open
+    read of the table, and deadlock with one that goes on to read another counted table)."""
+    import threading
+
+    store = app.state.store
+    done: list = []
+    with store.engine.connect() as reader:
+        reader.execute(text("SELECT count(*) FROM ideascale_comment")).one()  # a read transaction left open
+        resetting = threading.Thread(target=lambda: done.append(store.reset("ideascale")), daemon=True)
+        resetting.start()
+        resetting.join(timeout=20)
+        finished = done == [["ideascale"]]
+        reader.execute(text("SELECT count(*) FROM ideascale_idea")).one()
+        reader.rollback()  # lets a reset that waited go on
+    resetting.join(timeout=20)
+    assert finished, "the reset waited for a reader"
+    assert_counts_right(store.engine)

@@ -1,3 +1,5 @@
+import base64
+
 from crowdmock.core.tokens import issue_jwt, read_jwt
 
 
@@ -54,6 +56,9 @@ def test_a_tampered_or_truncated_token_is_none():
     assert read_jwt("s3cret", f"{header}.{claims}") is None
     assert read_jwt("s3cret", token + "é") is None
     assert read_jwt("s3cret", "a.b.c") is None
+    # A header nested past Python's recursion limit is a bad token, not a server error.
+    deep = base64.urlsafe_b64encode(b"[" * 5000 + b"]" * 5000).decode().rstrip("=")
+    assert read_jwt("s3cret", f"{deep}.{claims}.{signature}") is None
 
 
 def test_the_server_does_not_load_cryptography_for_tokens():

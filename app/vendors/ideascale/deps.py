@@ -59,9 +59,8 @@ def visible_campaigns(db: DbSession, caller: Caller):
 
 def visible_ideas(db: DbSession, caller: Caller):
     """A filter on Idea: ideas of visible campaigns."""
-    if caller.is_admin:
-        return True
-    return Idea.campaign_id.in_(select(Campaign.id).where(visible_campaigns(db, caller)))
+    campaigns = visible_campaign_ids(db, caller)
+    return True if campaigns is None else Idea.campaign_id.in_(campaigns)
 
 
 def visible_campaign_ids(db: DbSession, caller: Caller):

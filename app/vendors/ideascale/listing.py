@@ -49,10 +49,9 @@ MAX_INT = 2**31 - 1
 
 def count_rows(db: DbSession, model, *where) -> int:
     """How many rows of `model` match: `SELECT count(*) FROM table WHERE ...`, not a count over a subquery of whole
-    rows, and with no WHERE for an admin's `True`, which SQLite then answers from the table's b-tree pages instead of
+    rows. With no condition (an admin's idea list) SQLite answers it from the table's b-tree pages instead of
     stepping through every row (0.006 ms against 1.1 ms for 50,000 ideas, docs/performance.md)."""
-    clauses = [clause for clause in where if clause is not True]
-    return db.exec(select(func.count()).select_from(model).where(*clauses)).one()
+    return db.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
 # The path suffixes of a paged list: all, a page, a page in an order.
@@ -125,9 +124,7 @@ def idea_list(
         if where:
             total = count_rows(db, Idea, Idea.campaign_id.in_(campaigns), *where)
         else:  # the visible campaigns' idea counts, which the database keeps
-            counts = IDEAS_BY_CAMPAIGN.table
-            total = db.exec(select(func.coalesce(func.sum(counts.c.n), 0)).where(counts.c.campaign_id.in_(campaigns)))
-            total = int(total.one())  # PostgreSQL sums a BIGINT as numeric
+            total = IDEAS_BY_CAMPAIGN.total(db, IDEAS_BY_CAMPAIGN.table.c.campaign_id.in_(campaigns))
     page = select(Idea).where(ordered, *where).order_by(*terms, Idea.id.desc())
     ideas = list(db.exec(paging.apply(page)))
     r = renderer(request, db, caller)

@@ -59,8 +59,9 @@ class ResetToken(SQLModel, table=True):
 
 class Post(SQLModel, table=True):
     __tablename__ = "ushahidi_post"
-    # A list's default search (status and type) counted from the index alone, its page read in its order (post_date,
-    # then id: SQLite's indexes end with the rowid anyway, PostgreSQL's need it said).
+    # A list's default search (status and type): its page read in its order (post_date, then id: SQLite's indexes end
+    # with the rowid anyway, PostgreSQL's need it said), and its total counted from the index alone for a caller who
+    # also sees their own posts (the others' from POSTS_BY_STATUS_AND_TYPE).
     __table_args__ = (Index("ix_ushahidi_post_status_type_post_date", "status", "type", "post_date", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = None

@@ -193,7 +193,7 @@ class PostSearch:
         statuses, types = self.by_status_and_type
         counts = POSTS_BY_STATUS_AND_TYPE.table
         where = [counts.c.type.in_(types)] + ([] if statuses is None else [counts.c.status.in_(statuses)])
-        return int(ctx.session.exec(select(func.coalesce(func.sum(counts.c.n), 0)).where(*where)).one())
+        return POSTS_BY_STATUS_AND_TYPE.total(ctx.session, *where)
 
     def all(self, ctx: Ctx) -> list[Post]:
         posts = list(ctx.session.exec(select(Post).where(*self.where).order_by(*self.order)).all())
