@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool, Pool
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Field, Session, SQLModel, create_engine
 
+from crowdmock.core.dialect import nul_free_json
 from crowdmock.core.inline import ON_LOOP, for_store, on_loop
 from crowdmock.core.tenancy import tenant_of
 
@@ -96,8 +97,6 @@ WRITE_LOCK = 0x63726F776D6F636B  # "crowmock"
 def _postgres_engine(url: str, write_lock: int) -> Engine:
     # Two engines per process (data, control tables) and a version connection: 31 connections at most, so that
     # three replicas fit PostgreSQL's default max_connections (100).
-    from crowdmock.core.dialect import nul_free_json
-
     engine = create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True, json_serializer=nul_free_json)
 
     @event.listens_for(engine, "connect")

@@ -51,14 +51,10 @@ def _numbers(kind: str):
     `(name, member id, count)`, from the counts the database keeps) and the actor's votes on ideas or comments (rows
     `("myVote", target id, value)`)."""
     members = bindparam("members", expanding=True)
-    counts = [
-        select(literal_column(f"'{name}'"), count.c[key], count.c.n).where(count.c[key].in_(members))
-        for name, count, key in (
-            ("ideas", IDEAS_BY_AUTHOR.table, "author_id"),
-            ("votes", VOTES_BY_MEMBER.table, "member_id"),
-            ("comments", COMMENTS_BY_AUTHOR.table, "author_id"),
-        )
-    ]
+    counts = []
+    for name, count in (("ideas", IDEAS_BY_AUTHOR), ("votes", VOTES_BY_MEMBER), ("comments", COMMENTS_BY_AUTHOR)):
+        member = count.table.c[count.columns[0]]
+        counts.append(select(literal_column(f"'{name}'"), member, count.table.c.n).where(member.in_(members)))
     target = Vote.idea_id if kind == "idea" else Vote.comment_id
     votes = select(literal_column("'myVote'"), target, Vote.value).where(
         Vote.member_id == bindparam("actor"), target.in_(bindparam("targets", expanding=True))
