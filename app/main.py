@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.admin.errors import error_response
 from crowdmock.admin.routes import build_admin_app
-from crowdmock.core import control, inline
+from crowdmock.core import control, inline, routing
 from crowdmock.core.db import make_engine, wait_for_database
 from crowdmock.core.docs import install_offline_docs
 from crowdmock.core.fixtures import UserFixtures
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.vendor and settings.vendor not in VENDORS:
         raise ValueError(f"unknown vendor {settings.vendor!r}; known: {', '.join(VENDORS)}")
     inline.install()  # writing requests' sync code on the event loop for SQLite stores (core/inline.py)
+    routing.skip_pydantic_v1_checks()
     wait_for_database(settings.database_url, settings.database_wait)
     default_control = open_control_plane(settings)
     default = assemble(settings, DEFAULT, open_store(settings), default_control)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from pydantic import ConfigDict
 from sqlalchemy import JSON, Column, Table, event, insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -285,6 +286,14 @@ def store_reader(find: Callable[[Request, Session], T]) -> Callable[..., Awaitab
 
     read.__name__ = read.__qualname__ = find.__name__
     return read
+
+
+class TableModel(SQLModel):
+    """The base of every table model of crowdmock's. Pydantic builds a model's validator and serializer when the
+    model is first validated or dumped rather than when its class is made: a table model is mostly built from rows,
+    and the 70 tables' validators were 1.1 MB that a server used for one vendor never needs (docs/performance.md)."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 def json_field(default=None) -> Any:

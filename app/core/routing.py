@@ -1,12 +1,15 @@
 """Host routing: a request whose Host names a vendor's real host is served by that vendor, unprefixed. HEAD served
-as GET. A vendor app's routes tried by the start of their path."""
+as GET. Routes built on first use, and a vendor app's routes tried by the start of their path."""
 
+import sys
+import threading
 from fnmatch import fnmatch
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.routing import _update_scope
+from fastapi.routing import APIRoute, _update_scope
 from starlette._utils import get_route_path
-from starlette.routing import BaseRoute, Match
+from starlette.routing import BaseRoute, Match, compile_path, get_name
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from crowdmock.core.vendor import HOST_ROUTED_ORIGIN
@@ -86,6 +89,78 @@ class HeadAsGetMiddleware:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
+class LazyRoute(APIRoute):
+    """A FastAPI route that builds itself on first use. FastAPI builds each route when it is declared: its dependency
+    tree, a pydantic field and validator per parameter, body and answer (Ushahidi's 208 routes: ~300 TypeAdapters,
+    3.5 MB and 70 ms). A test or a frontend uses a handful of a vendor's routes, so only what matching a path needs
+    is made up front (the path's pattern, methods, name); the first request the route serves, or the OpenAPI
+    document, builds the rest, with FastAPI's own `APIRoute.__init__` and the same arguments. `openapi_extra` may
+    be given as a function, called then."""
+
+    _build_lock = threading.RLock()
+
+    def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
+        self._deferred = (path, endpoint, kwargs)
+        # As APIRoute sets them (fastapi/routing.py `_populate_api_route_state`).
+        self.path = path
+        self.endpoint = endpoint
+        self.path_regex, self.path_format, self.param_convertors = compile_path(path)
+        self.methods = {method.upper() for method in kwargs.get("methods") or ["GET"]}
+        self.name = get_name(endpoint) if kwargs.get("name") is None else kwargs["name"]
+        self.include_in_schema = kwargs.get("include_in_schema", True)
+
+    def __getattr__(self, attribute: str) -> Any:
+        # Called only for what is not set yet: everything APIRoute.__init__ sets beyond the above.
+        state = self.__dict__
+        if "_deferred" not in state or state.get("_building") or attribute.startswith("__"):
+            raise AttributeError(attribute)
+        with self._build_lock:  # the OpenAPI document may be built in a worker thread
+            if "_deferred" in state:
+                state["_building"] = True
+                try:
+                    path, endpoint, kwargs = state["_deferred"]
+                    if callable(kwargs.get("openapi_extra")):
+                        kwargs = {**kwargs, "openapi_extra": kwargs["openapi_extra"]()}
+                    APIRoute.__init__(self, path, endpoint, **kwargs)
+                    del state["_deferred"]
+                finally:
+                    del state["_building"]
+        return object.__getattribute__(self, attribute)
+
+
+def skip_pydantic_v1_checks() -> None:
+    """FastAPI asks, for each parameter, body and answer of a route it builds, whether its type is a `pydantic.v1`
+    model, importing `pydantic.v1` to ask (1.4 MB and 10 ms, docs/performance.md). No type can be one while
+    `pydantic.v1` has not been imported by anyone, so the check is skipped until it has been; once it has, FastAPI's
+    own check runs as before."""
+    import fastapi.encoders
+    import fastapi.utils
+
+    def guard(check: Any) -> Any:
+        if getattr(check, "__wrapped__", None):  # already guarded
+            return check
+
+        def guarded(value: Any) -> bool:
+            return "pydantic.v1" in sys.modules and check(value)
+
+        guarded.__wrapped__ = check  # type: ignore[attr-defined]
+        return guarded
+
+    for module, name in (
+        (fastapi.utils, "annotation_is_pydantic_v1"),
+        (fastapi.encoders, "is_pydantic_v1_model_instance"),
+    ):
+        if callable(getattr(module, name, None)):  # another FastAPI: left as it is
+            setattr(module, name, guard(getattr(module, name)))
+
+
+class LazyRouter(APIRouter):
+    """An APIRouter whose routes are LazyRoutes: every router of crowdmock's apps."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(route_class=LazyRoute, **kwargs)
 
 
 def add_routes(app: FastAPI, *routers: APIRouter) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import StatementError
 from sqlmodel import Field, SQLModel
 
 from crowdmock.core import clock, counters, seedcheck
-from crowdmock.core.db import WRITE, close_engine, is_private, make_engine, remove_database
+from crowdmock.core.db import WRITE, TableModel, close_engine, is_private, make_engine, remove_database
 from crowdmock.core.dialect import DataVersion, create_data_version, qualified, sync_sequences
 from crowdmock.core.fixtures import FixtureError, RecordError, UserFixtures, compose
 from crowdmock.core.seedcache import SeedCache, code_digest, template_key
@@ -48,13 +48,13 @@ PRISTINE_SCHEMA = "crowdmock_pristine"
 PRISTINE_LOCK = 0x63726F7770726973
 
 
-class SeedState(SQLModel, table=True):
+class SeedState(TableModel, table=True):
     __tablename__ = "crowdmock_seed_state"
     vendor: str = Field(primary_key=True)
     seeded_at: float
 
 
-class Secret(SQLModel, table=True):
+class Secret(TableModel, table=True):
     """Secrets made for this database at its first start, e.g. the key that signs every token crowdmock issues
     when CROWDMOCK_TOKEN_SECRET is not set: tokens survive restarts on the same database and no two installs share
     one."""
@@ -64,7 +64,7 @@ class Secret(SQLModel, table=True):
     value: str
 
 
-class SchemaState(SQLModel, table=True):
+class SchemaState(TableModel, table=True):
     """The crowdmock code (seedcache.code_digest) that last made sure this database has every table: a later start by
     the same code need not import every vendor's models to ask (~180 ms and ~7 MB of each restart)."""
 
@@ -73,7 +73,7 @@ class SchemaState(SQLModel, table=True):
     code: str
 
 
-class FixtureSource(SQLModel, table=True):
+class FixtureSource(TableModel, table=True):
     """Where the database's seed came from ("defaults", or a user folder: see UserFixtures.source), so that later
     starts and resets keep using it."""
 

@@ -1,10 +1,15 @@
-"""Host routing, CORS, vendor error shapes for framework-level failures, and routes tried by their path's start."""
+"""Host routing, CORS, vendor error shapes for framework-level failures, routes tried by their path's start, and routes
+built on first use."""
+
+from functools import partial
+from typing import Annotated
 
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
-from crowdmock.core.routing import index_routes
+from crowdmock.core.routing import LazyRoute, LazyRouter, add_routes, index_routes
 
 
 def test_real_hostname_routes_to_the_vendor_without_prefix(client):
@@ -115,3 +120,74 @@ def test_routes_tried_by_their_start_answer_as_fastapis_router(method, path):
         expected.headers.get("location"),
         expected.content,
     )
+
+
+def _items_app(router_class: type[APIRouter]) -> FastAPI:
+    """One app of each kind of router, with what FastAPI builds per route: path and query parameters, a validated
+    body, a declared status, an answer model, a route dependency and `openapi_extra`."""
+    app = FastAPI()
+    router = router_class(prefix="/v1", tags=["items"], dependencies=[Depends(_known_client)])
+
+    class Item(BaseModel):
+        name: str
+        size: int = 1
+
+    @router.get("/items/{item_id}", summary="An item")
+    def get_item(item_id: int, detail: bool = False) -> Item:
+        return Item(name=f"item {item_id}", size=2 if detail else 1)
+
+    @router.post("/items", status_code=201)
+    def create_item(item: Item) -> dict:
+        return {"created": item.model_dump()}
+
+    extra = {"x-answer": {"kind": "list"}}
+    router.add_api_route(
+        "/items",
+        lambda: [],
+        methods=["GET"],
+        openapi_extra=partial(dict, extra) if router_class is LazyRouter else extra,
+    )
+    add_routes(app, router)
+    return app
+
+
+def _known_client(x_client: Annotated[str, Header()] = "web") -> None:
+    if x_client == "banned":
+        raise HTTPException(403, "banned")
+
+
+@pytest.mark.parametrize(
+    "method, path, body, headers",
+    [
+        ("GET", "/v1/items/7?detail=true", None, {}),
+        ("GET", "/v1/items/x", None, {}),  # 422: not an int
+        ("GET", "/v1/items/7", None, {"x-client": "banned"}),  # the route dependency refuses
+        ("POST", "/v1/items", {"name": "a", "size": 3}, {}),
+        ("POST", "/v1/items", {"size": "big"}, {}),  # 422: the body's model
+        ("DELETE", "/v1/items/7", None, {}),  # 405
+        ("GET", "/v1/items", None, {}),
+    ],
+)
+def test_a_lazy_route_answers_as_fastapis_route(method, path, body, headers):
+    with TestClient(_items_app(APIRouter)) as eager, TestClient(_items_app(LazyRouter)) as lazy:
+        expected = eager.request(method, path, json=body, headers=headers)
+        answer = lazy.request(method, path, json=body, headers=headers)
+    assert (answer.status_code, answer.headers.get("allow"), answer.content) == (
+        expected.status_code,
+        expected.headers.get("allow"),
+        expected.content,
+    )
+
+
+def test_a_lazy_route_is_built_by_its_first_request_or_the_openapi_document():
+    app = _items_app(LazyRouter)
+    routes = [r for r in app.router.routes if isinstance(r, LazyRoute)]
+    built = lambda: sorted(r.name for r in routes if "dependant" in r.__dict__)  # noqa: E731
+    assert built() == []
+    with TestClient(app) as client:
+        assert client.get("/v1/items/3").json() == {"name": "item 3", "size": 1}
+        assert built() == ["get_item"]
+        assert client.post("/v1/items", json={"name": "b"}).status_code == 201
+        assert built() == ["create_item", "get_item"]
+        assert client.get("/openapi.json").json() == TestClient(_items_app(APIRouter)).get("/openapi.json").json()
+    assert built() == ["<lambda>", "create_item", "get_item"]

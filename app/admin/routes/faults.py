@@ -1,13 +1,13 @@
 """Fault rules: make matching vendor requests fail, wait or lose their connection."""
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from crowdmock.admin.context import AdminDep
 from crowdmock.admin.errors import AdminError
 from crowdmock.admin.schemas import Cleared, ErrorBody, Fault, FaultList, FaultSpec
+from crowdmock.core.routing import LazyRouter
 
-router = APIRouter(prefix="/faults", tags=["faults"])
+router = LazyRouter(prefix="/faults", tags=["faults"])
 
 
 @router.post(

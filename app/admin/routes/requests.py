@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import JSONResponse
 
 from crowdmock.admin.context import Admin, AdminDep
@@ -20,8 +20,9 @@ from crowdmock.admin.schemas import (
     vendor_query,
 )
 from crowdmock.core.matching import RequestMatcher
+from crowdmock.core.routing import LazyRouter
 
-router = APIRouter(prefix="/requests", tags=["journal"])
+router = LazyRouter(prefix="/requests", tags=["journal"])
 ERRORS = {422: {"model": ErrorBody}}
 
 

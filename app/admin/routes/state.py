@@ -1,7 +1,7 @@
 """Credentials minted without the vendors' auth flows, and snapshots of the whole store."""
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
@@ -10,8 +10,9 @@ from crowdmock.admin.errors import AdminError
 from crowdmock.admin.schemas import ErrorBody, Snapshot, SnapshotLoaded, TokenRequest, TokenResult, vendor_query
 from crowdmock.core import snapshot
 from crowdmock.core.credentials import UnknownUser
+from crowdmock.core.routing import LazyRouter
 
-router = APIRouter(tags=["state"])
+router = LazyRouter(tags=["state"])
 
 
 @router.post("/tokens", response_model=TokenResult, responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}})

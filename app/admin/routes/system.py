@@ -2,7 +2,7 @@
 
 import time
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
@@ -10,8 +10,9 @@ from crowdmock.admin.context import AdminDep
 from crowdmock.admin.errors import AdminError
 from crowdmock.admin.schemas import ErrorBody, Health, ResetResult, VendorList, vendor_query
 from crowdmock.core import clock
+from crowdmock.core.routing import LazyRouter
 
-router = APIRouter(tags=["system"])
+router = LazyRouter(tags=["system"])
 
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health, "description": "Not seeded yet."}})

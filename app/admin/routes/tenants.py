@@ -3,7 +3,7 @@ tenant the request names; every other admin endpoint works on one tenant."""
 
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -11,9 +11,10 @@ from crowdmock.admin.errors import AdminError
 from crowdmock.admin.schemas import ErrorBody, Tenant, TenantDeleted, TenantList, TenantSpec
 from crowdmock.core import snapshot
 from crowdmock.core.fixtures import FixtureError
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import TenantError, Tenants
 
-router = APIRouter(prefix="/tenants", tags=["tenants"])
+router = LazyRouter(prefix="/tenants", tags=["tenants"])
 
 
 def _tenants(request: Request) -> Tenants:

@@ -1,11 +1,11 @@
 """SQLModel tables of the Crowdskout v1 emulator."""
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from crowdmock.core.db import json_field
+from crowdmock.core.db import TableModel, json_field
 
 
-class OAuthClient(SQLModel, table=True):
+class OAuthClient(TableModel, table=True):
     __tablename__ = "crowdskout_oauth_client"
     id: str = Field(primary_key=True)
     secret: str
@@ -14,7 +14,7 @@ class OAuthClient(SQLModel, table=True):
     redirect_uris: list | None = json_field()
 
 
-class User(SQLModel, table=True):
+class User(TableModel, table=True):
     __tablename__ = "crowdskout_user"
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True, unique=True)
@@ -25,7 +25,7 @@ class User(SQLModel, table=True):
     source_id: int = 1
 
 
-class AuthCode(SQLModel, table=True):
+class AuthCode(TableModel, table=True):
     __tablename__ = "crowdskout_auth_code"
     code: str = Field(primary_key=True)
     client_id: str
@@ -35,7 +35,7 @@ class AuthCode(SQLModel, table=True):
     used: bool = False
 
 
-class StaticToken(SQLModel, table=True):
+class StaticToken(TableModel, table=True):
     """Documented opaque tokens that stay valid (the reference's `abcd1234`)."""
 
     __tablename__ = "crowdskout_static_token"
@@ -43,14 +43,14 @@ class StaticToken(SQLModel, table=True):
     user_id: int
 
 
-class Profile(SQLModel, table=True):
+class Profile(TableModel, table=True):
     __tablename__ = "crowdskout_profile"
     id: int | None = Field(default=None, primary_key=True)
     # collection name -> list of items, each item {"id": ..., field: value, ...}
     collections: dict | None = json_field()
 
 
-class ItemCounter(SQLModel, table=True):
+class ItemCounter(TableModel, table=True):
     """The last numeric item id given out per collection."""
 
     __tablename__ = "crowdskout_item_counter"
@@ -63,7 +63,7 @@ ATTRIBUTE_TYPES = ("Radio", "Checkbox", "Text", "Number", "Tag", "Date", "Dateti
 CHOICE_TYPES = ("Radio", "Checkbox")
 
 
-class Attribute(SQLModel, table=True):
+class Attribute(TableModel, table=True):
     __tablename__ = "crowdskout_attribute"
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -72,7 +72,7 @@ class Attribute(SQLModel, table=True):
     options: list | None = json_field()
 
 
-class FieldOption(SQLModel, table=True):
+class FieldOption(TableModel, table=True):
     """A static value a field can take ({id, value}), optionally under a parent field's value."""
 
     __tablename__ = "crowdskout_field_option"
@@ -84,7 +84,7 @@ class FieldOption(SQLModel, table=True):
     dependency_id: str | None = None
 
 
-class Scroll(SQLModel, table=True):
+class Scroll(TableModel, table=True):
     __tablename__ = "crowdskout_scroll"
     id: str = Field(primary_key=True)
     query: str

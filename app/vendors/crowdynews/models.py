@@ -5,9 +5,9 @@ import math
 
 from sqlalchemy import JSON, Column, Index, column
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from crowdmock.core.db import json_field
+from crowdmock.core.db import TableModel, json_field
 from crowdmock.core.dialect import JsonField
 
 
@@ -42,7 +42,7 @@ def js_document():
     return Field(default=None, sa_column=Column(JsDocument))
 
 
-class Client(SQLModel, table=True):
+class Client(TableModel, table=True):
     __tablename__ = "crowdynews_client"
     id: str = Field(primary_key=True)
     secret: str
@@ -51,7 +51,7 @@ class Client(SQLModel, table=True):
     redirect_uris: list | None = json_field()
 
 
-class Token(SQLModel, table=True):
+class Token(TableModel, table=True):
     __tablename__ = "crowdynews_token"
     token: str = Field(primary_key=True)
     kind: str = "access"  # access or refresh
@@ -68,7 +68,7 @@ class Token(SQLModel, table=True):
 UNIQUE_FIELDS = ("name", "slug")
 
 
-class Resource(SQLModel, table=True):
+class Resource(TableModel, table=True):
     """A Control API document (contract, input, set, list, chain, collection, customization, publication)."""
 
     __tablename__ = "crowdynews_resource"
@@ -90,7 +90,7 @@ class Resource(SQLModel, table=True):
     doc: dict | None = js_document()  # the whole document, `_id` and audit fields included, in its key order
 
 
-class ContentItem(SQLModel, table=True):
+class ContentItem(TableModel, table=True):
     __tablename__ = "crowdynews_content"
     # A contract's newest items first, without sorting them all: the Content API's default order (date, then pk,
     # which SQLite keeps in every index).

@@ -1,11 +1,11 @@
 """SQLModel tables of the DoSomething API v1 emulator (Drupal 7 entities of the Phoenix site)."""
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from crowdmock.core.db import json_field
+from crowdmock.core.db import TableModel, json_field
 
 
-class User(SQLModel, table=True):
+class User(TableModel, table=True):
     __tablename__ = "dosomething_user"
     uid: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
@@ -23,7 +23,7 @@ class User(SQLModel, table=True):
     profile: dict | None = json_field()
 
 
-class Session(SQLModel, table=True):
+class Session(TableModel, table=True):
     __tablename__ = "dosomething_session"
     sid: str = Field(primary_key=True)
     uid: int = Field(index=True)
@@ -31,7 +31,7 @@ class Session(SQLModel, table=True):
     timestamp: int = 0
 
 
-class Node(SQLModel, table=True):
+class Node(TableModel, table=True):
     """Drupal nodes: campaigns (type campaign or sms_game) and other content."""
 
     __tablename__ = "dosomething_node"
@@ -48,7 +48,7 @@ class Node(SQLModel, table=True):
     data: dict | None = json_field()
 
 
-class Signup(SQLModel, table=True):
+class Signup(TableModel, table=True):
     __tablename__ = "dosomething_signup"
     sid: int | None = Field(default=None, primary_key=True)
     nid: int = Field(index=True)
@@ -58,7 +58,7 @@ class Signup(SQLModel, table=True):
     source: str | None = None
 
 
-class Reportback(SQLModel, table=True):
+class Reportback(TableModel, table=True):
     __tablename__ = "dosomething_reportback"
     rbid: int | None = Field(default=None, primary_key=True)
     nid: int = Field(index=True)
@@ -72,7 +72,7 @@ class Reportback(SQLModel, table=True):
     flagged_reason: str | None = None
 
 
-class ReportbackFile(SQLModel, table=True):
+class ReportbackFile(TableModel, table=True):
     """A reportback item: one photo of a reportback, reviewed by staff."""
 
     __tablename__ = "dosomething_reportback_file"
@@ -90,7 +90,7 @@ class ReportbackFile(SQLModel, table=True):
     flagged_reason: str | None = None
 
 
-class StoredFile(SQLModel, table=True):
+class StoredFile(TableModel, table=True):
     """Image bytes uploaded as base64 `file` with a reportback, served back at their media path."""
 
     __tablename__ = "dosomething_stored_file"
@@ -99,7 +99,7 @@ class StoredFile(SQLModel, table=True):
     content: bytes = b""
 
 
-class Kudos(SQLModel, table=True):
+class Kudos(TableModel, table=True):
     __tablename__ = "dosomething_kudos"
     kid: int | None = Field(default=None, primary_key=True)
     fid: int = Field(index=True)
@@ -108,7 +108,7 @@ class Kudos(SQLModel, table=True):
     created: int = 0
 
 
-class Term(SQLModel, table=True):
+class Term(TableModel, table=True):
     __tablename__ = "dosomething_term"
     tid: int | None = Field(default=None, primary_key=True)
     vid: int
@@ -121,7 +121,7 @@ class Term(SQLModel, table=True):
     uuid: str = ""
 
 
-class Variable(SQLModel, table=True):
+class Variable(TableModel, table=True):
     __tablename__ = "dosomething_variable"
     name: str = Field(primary_key=True)
     value: dict | None = json_field()  # {"value": <any JSON>}

@@ -1,13 +1,13 @@
 """SQLModel tables of the IdeaScale REST API v1 emulator (one community)."""
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from crowdmock.core.counters import RowCount
-from crowdmock.core.db import json_field
+from crowdmock.core.db import TableModel, json_field
 
 
-class Member(SQLModel, table=True):
+class Member(TableModel, table=True):
     __tablename__ = "ideascale_member"
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -31,26 +31,26 @@ class Member(SQLModel, table=True):
     group_ids: list | None = json_field()
 
 
-class ApiToken(SQLModel, table=True):
+class ApiToken(TableModel, table=True):
     __tablename__ = "ideascale_api_token"
     token: str = Field(primary_key=True)
     member_id: int = Field(index=True)
 
 
-class CampaignGroup(SQLModel, table=True):
+class CampaignGroup(TableModel, table=True):
     __tablename__ = "ideascale_campaign_group"
     id: int | None = Field(default=None, primary_key=True)
     name: str
 
 
-class Funnel(SQLModel, table=True):
+class Funnel(TableModel, table=True):
     __tablename__ = "ideascale_funnel"
     id: int | None = Field(default=None, primary_key=True)
     name: str
     description: str = ""
 
 
-class Stage(SQLModel, table=True):
+class Stage(TableModel, table=True):
     __tablename__ = "ideascale_stage"
     id: int | None = Field(default=None, primary_key=True)
     funnel_id: int = Field(index=True)
@@ -62,7 +62,7 @@ class Stage(SQLModel, table=True):
     assessment_id: int | None = None
 
 
-class Campaign(SQLModel, table=True):
+class Campaign(TableModel, table=True):
     __tablename__ = "ideascale_campaign"
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -80,7 +80,7 @@ class Campaign(SQLModel, table=True):
     extra: dict | None = json_field()
 
 
-class CustomField(SQLModel, table=True):
+class CustomField(TableModel, table=True):
     """An idea form field of a campaign (customFields/idea/campaigns/{id}, campaigns/{id}/fields)."""
 
     __tablename__ = "ideascale_custom_field"
@@ -94,7 +94,7 @@ class CustomField(SQLModel, table=True):
     position: int = 0
 
 
-class Idea(SQLModel, table=True):
+class Idea(TableModel, table=True):
     __tablename__ = "ideascale_idea"
     # The lists' default order (date-down: created, then id), walked from the end for a first page.
     __table_args__ = (Index("ix_ideascale_idea_created_id", "created", "id"),)
@@ -121,7 +121,7 @@ class Idea(SQLModel, table=True):
     labels: list | None = json_field()
 
 
-class Comment(SQLModel, table=True):
+class Comment(TableModel, table=True):
     __tablename__ = "ideascale_comment"
     id: int | None = Field(default=None, primary_key=True)
     idea_id: int = Field(index=True)
@@ -137,7 +137,7 @@ class Comment(SQLModel, table=True):
     pinned: bool = False
 
 
-class Vote(SQLModel, table=True):
+class Vote(TableModel, table=True):
     __tablename__ = "ideascale_vote"
     # A member's vote on given ideas or comments (the renderer's myVote, a new vote) without reading all of theirs.
     __table_args__ = (
@@ -160,7 +160,7 @@ COMMENTS_BY_AUTHOR = RowCount(Comment.__table__, "ideascale_count_comment_author
 VOTES_BY_MEMBER = RowCount(Vote.__table__, "ideascale_count_vote_member", "member_id")
 
 
-class Group(SQLModel, table=True):
+class Group(TableModel, table=True):
     """A member group (groups/{id}/members, email/group/{id}, private campaigns)."""
 
     __tablename__ = "ideascale_group"
@@ -168,7 +168,7 @@ class Group(SQLModel, table=True):
     name: str
 
 
-class AssessmentResult(SQLModel, table=True):
+class AssessmentResult(TableModel, table=True):
     __tablename__ = "ideascale_assessment_result"
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(index=True)
@@ -176,7 +176,7 @@ class AssessmentResult(SQLModel, table=True):
     avg_score: float
 
 
-class SentEmail(SQLModel, table=True):
+class SentEmail(TableModel, table=True):
     """E-mails sent to a group with email/group/{id}, kept so tests can see them."""
 
     __tablename__ = "ideascale_sent_email"
@@ -188,7 +188,7 @@ class SentEmail(SQLModel, table=True):
     sent: float = 0
 
 
-class StoredFile(SQLModel, table=True):
+class StoredFile(TableModel, table=True):
     """Uploaded idea attachments and avatars, served back at their URL."""
 
     __tablename__ = "ideascale_stored_file"

@@ -3,13 +3,13 @@
 from typing import Any
 
 from sqlalchemy import Column, Index, LargeBinary
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from crowdmock.core.counters import RowCount
-from crowdmock.core.db import json_field
+from crowdmock.core.db import TableModel, json_field
 
 
-class OAuthClient(SQLModel, table=True):
+class OAuthClient(TableModel, table=True):
     __tablename__ = "ushahidi_oauth_client"
     id: str = Field(primary_key=True)
     secret: str
@@ -17,7 +17,7 @@ class OAuthClient(SQLModel, table=True):
     password_client: bool = True
 
 
-class Role(SQLModel, table=True):
+class Role(TableModel, table=True):
     __tablename__ = "ushahidi_role"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True)
@@ -27,14 +27,14 @@ class Role(SQLModel, table=True):
     protected: bool = False
 
 
-class Permission(SQLModel, table=True):
+class Permission(TableModel, table=True):
     __tablename__ = "ushahidi_permission"
     id: int | None = Field(default=None, primary_key=True)
     name: str
     description: str | None = None
 
 
-class User(SQLModel, table=True):
+class User(TableModel, table=True):
     __tablename__ = "ushahidi_user"
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True, unique=True)
@@ -50,14 +50,14 @@ class User(SQLModel, table=True):
     updated: int | None = None
 
 
-class ResetToken(SQLModel, table=True):
+class ResetToken(TableModel, table=True):
     __tablename__ = "ushahidi_reset_token"
     token: str = Field(primary_key=True)
     user_id: int
     created: int
 
 
-class Post(SQLModel, table=True):
+class Post(TableModel, table=True):
     __tablename__ = "ushahidi_post"
     # A list's default search (status and type): its page read in its order (post_date, then id: SQLite's indexes end
     # with the rowid anyway, PostgreSQL's need it said), and its total counted from the index alone for a caller who
@@ -99,7 +99,7 @@ VIEWS = ("map", "data", "list", "timeline", "chart", "activity")
 POSTS_BY_STATUS_AND_TYPE = RowCount(Post.__table__, "ushahidi_count_post_status_type", "status", "type")
 
 
-class Set(SQLModel, table=True):
+class Set(TableModel, table=True):
     """Collections and saved searches share one table, as in Ushahidi (`search` tells them apart)."""
 
     __tablename__ = "ushahidi_set"
@@ -118,14 +118,14 @@ class Set(SQLModel, table=True):
     updated: int | None = None
 
 
-class PostSet(SQLModel, table=True):
+class PostSet(TableModel, table=True):
     __tablename__ = "ushahidi_post_set"
     set_id: int = Field(primary_key=True)
     post_id: int = Field(primary_key=True)
     created: int = 0
 
 
-class Tag(SQLModel, table=True):
+class Tag(TableModel, table=True):
     __tablename__ = "ushahidi_tag"
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = None
@@ -140,7 +140,7 @@ class Tag(SQLModel, table=True):
     created: int = 0
 
 
-class Form(SQLModel, table=True):
+class Form(TableModel, table=True):
     __tablename__ = "ushahidi_form"
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = None
@@ -161,7 +161,7 @@ class Form(SQLModel, table=True):
     tags: list | None = json_field()
 
 
-class FormStage(SQLModel, table=True):
+class FormStage(TableModel, table=True):
     __tablename__ = "ushahidi_form_stage"
     id: int | None = Field(default=None, primary_key=True)
     form_id: int = Field(index=True)
@@ -211,7 +211,7 @@ ATTRIBUTE_TYPES = {
 }
 
 
-class FormAttribute(SQLModel, table=True):
+class FormAttribute(TableModel, table=True):
     __tablename__ = "ushahidi_form_attribute"
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(index=True)
@@ -230,7 +230,7 @@ class FormAttribute(SQLModel, table=True):
     description: str | None = None
 
 
-class FormRole(SQLModel, table=True):
+class FormRole(TableModel, table=True):
     __tablename__ = "ushahidi_form_role"
     id: int | None = Field(default=None, primary_key=True)
     form_id: int = Field(index=True)
@@ -241,7 +241,7 @@ class FormRole(SQLModel, table=True):
 CONTACT_TYPES = ("phone", "email", "twitter", "whatsapp")
 
 
-class Contact(SQLModel, table=True):
+class Contact(TableModel, table=True):
     __tablename__ = "ushahidi_contact"
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = None
@@ -268,7 +268,7 @@ MESSAGE_STATUSES = (
 )
 
 
-class Message(SQLModel, table=True):
+class Message(TableModel, table=True):
     __tablename__ = "ushahidi_message"
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = None
@@ -288,14 +288,14 @@ class Message(SQLModel, table=True):
     notification_post_id: int | None = None
 
 
-class ConfigGroup(SQLModel, table=True):
+class ConfigGroup(TableModel, table=True):
     __tablename__ = "ushahidi_config"
     id: str = Field(primary_key=True)
     position: int = 0
     data: dict | None = json_field()
 
 
-class CountryCode(SQLModel, table=True):
+class CountryCode(TableModel, table=True):
     __tablename__ = "ushahidi_country_code"
     id: int | None = Field(default=None, primary_key=True)
     country_name: str
@@ -303,7 +303,7 @@ class CountryCode(SQLModel, table=True):
     country_code: str
 
 
-class DataProvider(SQLModel, table=True):
+class DataProvider(TableModel, table=True):
     __tablename__ = "ushahidi_dataprovider"
     id: str = Field(primary_key=True)
     name: str
@@ -312,7 +312,7 @@ class DataProvider(SQLModel, table=True):
     inbound_fields: dict | None = json_field()
 
 
-class ExportJob(SQLModel, table=True):
+class ExportJob(TableModel, table=True):
     __tablename__ = "ushahidi_export_job"
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = None
@@ -334,7 +334,7 @@ class ExportJob(SQLModel, table=True):
     updated: int | None = None
 
 
-class Csv(SQLModel, table=True):
+class Csv(TableModel, table=True):
     __tablename__ = "ushahidi_csv"
     id: int | None = Field(default=None, primary_key=True)
     columns: list | None = json_field()
@@ -353,7 +353,7 @@ class Csv(SQLModel, table=True):
     rows: list | None = json_field()  # the uploaded file's data rows, kept for the import step
 
 
-class Media(SQLModel, table=True):
+class Media(TableModel, table=True):
     __tablename__ = "ushahidi_media"
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = None
@@ -368,7 +368,7 @@ class Media(SQLModel, table=True):
     updated: int | None = None
 
 
-class Layer(SQLModel, table=True):
+class Layer(TableModel, table=True):
     """A map overlay of the v5 API, columns in the `layers` table's order (docs/vendors/ushahidi.md §1.24)."""
 
     __tablename__ = "ushahidi_layer"
@@ -384,7 +384,7 @@ class Layer(SQLModel, table=True):
     updated: int = 0
 
 
-class Tos(SQLModel, table=True):
+class Tos(TableModel, table=True):
     """A user's agreement to a version of the terms of service (docs/vendors/ushahidi.md §1.14)."""
 
     __tablename__ = "ushahidi_tos"
@@ -394,7 +394,7 @@ class Tos(SQLModel, table=True):
     tos_version_date: int = 0
 
 
-class UserSetting(SQLModel, table=True):
+class UserSetting(TableModel, table=True):
     """A user's own key/value setting (docs/vendors/ushahidi.md §1.18); a key is unique per user."""
 
     __tablename__ = "ushahidi_user_setting"
@@ -406,7 +406,7 @@ class UserSetting(SQLModel, table=True):
     updated: int = 0
 
 
-class ApiKey(SQLModel, table=True):
+class ApiKey(TableModel, table=True):
     """The deployment's API keys, which signed calls from webhook services carry (docs/vendors/ushahidi.md §1.19)."""
 
     __tablename__ = "ushahidi_apikey"
@@ -416,7 +416,7 @@ class ApiKey(SQLModel, table=True):
     updated: int | None = None
 
 
-class Notification(SQLModel, table=True):
+class Notification(TableModel, table=True):
     """A user's subscription to a collection or saved search (docs/vendors/ushahidi.md §1.20)."""
 
     __tablename__ = "ushahidi_notification"
@@ -430,7 +430,7 @@ class Notification(SQLModel, table=True):
 WEBHOOK_EVENTS = ("create", "delete", "update")
 
 
-class Webhook(SQLModel, table=True):
+class Webhook(TableModel, table=True):
     """Where the deployment sends a post when it is created or updated (docs/vendors/ushahidi.md §1.21)."""
 
     __tablename__ = "ushahidi_webhook"
@@ -451,7 +451,7 @@ class Webhook(SQLModel, table=True):
 
 # HXL (docs/vendors/ushahidi.md §1.17): the reference tables the platform's migrations fill, the metadata users create
 # for HDX uploads, and the tags an export job assigns to form attributes.
-class HxlLicense(SQLModel, table=True):
+class HxlLicense(TableModel, table=True):
     __tablename__ = "ushahidi_hxl_license"
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True)
@@ -459,34 +459,34 @@ class HxlLicense(SQLModel, table=True):
     link: str = ""
 
 
-class HxlTag(SQLModel, table=True):
+class HxlTag(TableModel, table=True):
     __tablename__ = "ushahidi_hxl_tag"
     id: int | None = Field(default=None, primary_key=True)
     tag_name: str = Field(index=True, unique=True)
     description: str = "0"
 
 
-class HxlAttribute(SQLModel, table=True):
+class HxlAttribute(TableModel, table=True):
     __tablename__ = "ushahidi_hxl_attribute"
     id: int | None = Field(default=None, primary_key=True)
     attribute: str = Field(index=True, unique=True)
     description: str = "0"
 
 
-class HxlTagAttribute(SQLModel, table=True):
+class HxlTagAttribute(TableModel, table=True):
     __tablename__ = "ushahidi_hxl_tag_attribute"
     tag_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     attribute_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
 
 
-class HxlAttributeTypeTag(SQLModel, table=True):
+class HxlAttributeTypeTag(TableModel, table=True):
     __tablename__ = "ushahidi_hxl_attribute_type_tag"
     id: int | None = Field(default=None, primary_key=True)
     form_attribute_type: str
     hxl_tag_id: int = Field(index=True)
 
 
-class HxlMetadata(SQLModel, table=True):
+class HxlMetadata(TableModel, table=True):
     __tablename__ = "ushahidi_hxl_meta_data"
     id: int | None = Field(default=None, primary_key=True)
     private: bool = True
@@ -500,7 +500,7 @@ class HxlMetadata(SQLModel, table=True):
     updated: int | None = None
 
 
-class HxlFormAttributeTag(SQLModel, table=True):
+class HxlFormAttributeTag(TableModel, table=True):
     """form_attribute_hxl_attribute_tag: an export job's HXL tag (and attribute) for one form attribute."""
 
     __tablename__ = "ushahidi_form_attribute_hxl_attribute_tag"
@@ -519,7 +519,7 @@ SURVEY_FINISHED = "SURVEY FINISHED"
 ACTIVE_SURVEY_STATES = (PENDING_RESPONSE, RECEIVED_RESPONSE)
 
 
-class TargetedSurveyState(SQLModel, table=True):
+class TargetedSurveyState(TableModel, table=True):
     """Where a contact is in a targeted survey: its post, the question last sent and the message that carried it."""
 
     __tablename__ = "ushahidi_targeted_survey_state"

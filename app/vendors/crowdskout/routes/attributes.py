@@ -1,10 +1,11 @@
 """/v1/attribute (and the /v1/attributes alias a real client calls)."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from sqlmodel import func, select
 
 from crowdmock.core.db import SessionDep
 from crowdmock.core.pagination import to_int
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.crowdskout import render
 from crowdmock.vendors.crowdskout.auth import get_caller
 from crowdmock.vendors.crowdskout.deps import json_body, load_attribute
@@ -12,7 +13,7 @@ from crowdmock.vendors.crowdskout.errors import CrowdskoutError
 from crowdmock.vendors.crowdskout.models import ATTRIBUTE_TYPES, CHOICE_TYPES, Attribute, Profile
 from crowdmock.vendors.crowdskout.render import envelope
 
-router = APIRouter(prefix="/v1", tags=["attributes"], dependencies=[Depends(get_caller)])
+router = LazyRouter(prefix="/v1", tags=["attributes"], dependencies=[Depends(get_caller)])
 
 
 def list_attributes(request: Request, session: SessionDep) -> dict:

@@ -3,16 +3,17 @@
 from html import escape
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.crowdskout.auth import CallerDep, check_authorize_params, grant_token, issue_code, login
 from crowdmock.vendors.crowdskout.render import envelope
 
-router = APIRouter(prefix="/oauth", tags=["oauth"])
+router = LazyRouter(prefix="/oauth", tags=["oauth"])
 PASSED = ("client_id", "redirect_uri", "response_type", "state")
 
 

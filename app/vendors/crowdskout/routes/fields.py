@@ -1,9 +1,10 @@
 """/v1/fields/{field}/options, /v1/segment/scan, /v1/traits and /v1/tracking."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from sqlmodel import select
 
 from crowdmock.core.db import SessionDep
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.crowdskout.auth import CallerDep, get_caller
 from crowdmock.vendors.crowdskout.collections import COLLECTIONS
 from crowdmock.vendors.crowdskout.deps import json_body
@@ -12,7 +13,7 @@ from crowdmock.vendors.crowdskout.models import FieldOption
 from crowdmock.vendors.crowdskout.render import envelope
 from crowdmock.vendors.crowdskout.segments import BadQuery, scan, traits
 
-router = APIRouter(prefix="/v1", tags=["fields"], dependencies=[Depends(get_caller)])
+router = LazyRouter(prefix="/v1", tags=["fields"], dependencies=[Depends(get_caller)])
 FIELD_COLLECTION = {field: c.name for c in COLLECTIONS.values() for field in c.fields}
 
 

@@ -1,10 +1,11 @@
 """/v1/profile: get with collections, create, update, bulk, non-match check and external ids."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from sqlmodel import Session, select
 
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import whole_number
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.crowdskout.auth import get_caller
 from crowdmock.vendors.crowdskout.collections import ALIASES, COLLECTIONS
 from crowdmock.vendors.crowdskout.deps import json_body, load_profile
@@ -14,7 +15,7 @@ from crowdmock.vendors.crowdskout.profiles import apply_profile, render_profile,
 from crowdmock.vendors.crowdskout.render import envelope
 from crowdmock.vendors.crowdskout.segments import differs
 
-router = APIRouter(prefix="/v1", tags=["profile"], dependencies=[Depends(get_caller)])
+router = LazyRouter(prefix="/v1", tags=["profile"], dependencies=[Depends(get_caller)])
 
 
 def requested_collections(request: Request) -> list[str]:

@@ -3,18 +3,19 @@ grants, HTTP Basic client auth), token info with `ttl` in milliseconds, and the 
 
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.crowdynews.auth import basic_client, issue, valid_token
 from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
 from crowdmock.vendors.crowdynews.models import Client
 
-router = APIRouter(prefix="/auth/v1/oauth")
+router = LazyRouter(prefix="/auth/v1/oauth")
 
 
 @router.post("/token", summary="Client credentials or refresh token grant")

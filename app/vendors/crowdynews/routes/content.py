@@ -4,20 +4,21 @@ seconds, the last 24 hours by default) and JSONP through `callback`."""
 
 import math
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.crowdynews.auth import CallerDep, contract_for
 from crowdmock.vendors.crowdynews.deps import find_contract
 from crowdmock.vendors.crowdynews.errors import CrowdynewsError, validation
 from crowdmock.vendors.crowdynews.models import ContentItem, Resource
 from crowdmock.vendors.crowdynews.render import conditional, content_item, q_base
 
-router = APIRouter(prefix="/q/v1")
+router = LazyRouter(prefix="/q/v1")
 SERVICES = ("twitter", "facebook", "youtube", "instagram", "rss", "flickr", "vimeo", "tumblr", "vk", "weibo")
 TYPES = ("image", "video", "status", "link", "embed", "comment")
 PUBLIC_CACHE = "public, max-age=60"

@@ -2,13 +2,17 @@
 chains, collections, customizations and publications, each with list, get, create (201), PUT, PATCH,
 DELETE (204) and the bulk DELETE with `{"ids": [...]}`."""
 
-from fastapi import APIRouter, Request, Response
+from collections.abc import Callable
+from functools import partial
+
+from fastapi import Request, Response
 from sqlalchemy import bindparam
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from crowdmock.core.db import SessionDep, insert_row, read_columns
 from crowdmock.core.dialect import json_field_is_param, json_field_params
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.crowdynews import schemas
 from crowdmock.vendors.crowdynews.auth import Caller, CallerDep, require_contract
 from crowdmock.vendors.crowdynews.deps import body_of, load_resource
@@ -118,7 +122,7 @@ def _given_contract(request: Request, db: DbSession, caller: Caller) -> str | No
     return contract_id
 
 
-def make_routes(router: APIRouter, kind: Kind, path: str) -> None:
+def make_routes(router: LazyRouter, kind: Kind, path: str) -> None:
     async def list_all(request: Request, db: SessionDep, caller: CallerDep) -> Response:
         contract_id = _given_contract(request, db, caller)
         query = select(Resource).where(Resource.kind == kind.name, Resource.customer_id == caller.customer_id)
@@ -184,16 +188,10 @@ def make_routes(router: APIRouter, kind: Kind, path: str) -> None:
         db.commit()
         return Response(status_code=204)
 
-    def extra(operation: str, *query: tuple[str, bool, str]) -> dict:
-        """The operation's body and answer (schemas.py) and the query parameters the handler reads."""
-        doc = schemas.openapi_extra(kind, operation)
-        scoped = operation == "list" and kind.scoped
-        params = [("contract_id", scoped, "The contract; required to list resources that belong to one."), *query]
-        doc["parameters"] = [
-            {"name": n, "in": "query", "required": r, "description": d, "schema": schemas.RESOURCE_ID}
-            for n, r, d in params
-        ]
-        return doc
+    def extra(operation: str, *query: tuple[str, bool, str]) -> Callable[[], dict]:
+        """The operation's body and answer (schemas.py) and the query parameters the handler reads, made when the
+        route is built (core/routing.py LazyRoute): each kind's schemas, twice over for `/v1`, are ~1.4 MB."""
+        return partial(_openapi_extra, kind, operation, *query)
 
     by_id = ("id", True, "The resource's `_id`.")
     filters = [(param, False, f"Only resources whose `{name}` is this.") for param, name in kind.list_filters.items()]
@@ -226,6 +224,26 @@ def make_routes(router: APIRouter, kind: Kind, path: str) -> None:
     )
 
 
+def _openapi_extra(kind: Kind, operation: str, *query: tuple[str, bool, str]) -> dict:
+    doc = schemas.openapi_extra(kind, operation)
+    scoped = operation == "list" and kind.scoped
+    params = [("contract_id", scoped, "The contract; required to list resources that belong to one."), *query]
+    doc["parameters"] = [
+        {"name": n, "in": "query", "required": r, "description": d, "schema": schemas.RESOURCE_ID} for n, r, d in params
+    ]
+    return doc
+
+
+def _openapi_extra(kind: Kind, operation: str, *query: tuple[str, bool, str]) -> dict:
+    doc = schemas.openapi_extra(kind, operation)
+    scoped = operation == "list" and kind.scoped
+    params = [("contract_id", scoped, "The contract; required to list resources that belong to one."), *query]
+    doc["parameters"] = [
+        {"name": n, "in": "query", "required": r, "description": d, "schema": schemas.RESOURCE_ID} for n, r, d in params
+    ]
+    return doc
+
+
 def _query_id(request: Request) -> str:
     ident = request.query_params.get("id")
     if not ident:
@@ -240,10 +258,10 @@ def my_contracts(request: Request, db: SessionDep, caller: CallerDep) -> Respons
     return conditional(request, [dict(r.doc or {}) for r in rows], newest, CACHE)
 
 
-def build_router(prefix: str = "") -> APIRouter:
+def build_router(prefix: str = "") -> LazyRouter:
     """The Control API's routes under `prefix`: the app serves them at the root and again under /v1, each route
     built for its own path (so that neither is an included router to search on every request)."""
-    router = APIRouter(prefix=prefix)
+    router = LazyRouter(prefix=prefix)
     router.add_api_route(
         "/customer/contracts/me", my_contracts, methods=["GET"], summary="The contracts the token can access"
     )

@@ -1,11 +1,12 @@
 """Services' user actions: auth/login (a Drupal session with its cookie and CSRF token, behind flood control),
 auth/logout and auth/token."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from crowdmock.core.db import SessionDep
 from crowdmock.core.passwords import verify_password
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.dosomething.auth import (
     CallerDep,
@@ -21,7 +22,7 @@ from crowdmock.vendors.dosomething.errors import ServicesError
 from crowdmock.vendors.dosomething.models import Session
 from crowdmock.vendors.dosomething.render import account
 
-router = APIRouter(prefix="/api/v1")
+router = LazyRouter(prefix="/api/v1")
 
 
 @router.post("/auth/login")

@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.dosomething import reportbacks as rb_logic
 from crowdmock.vendors.dosomething.auth import Caller, CallerDep, authorize
 from crowdmock.vendors.dosomething.deps import (
@@ -24,7 +25,7 @@ from crowdmock.vendors.dosomething.errors import ServicesError, missing
 from crowdmock.vendors.dosomething.models import Node
 from crowdmock.vendors.dosomething.render import paged
 
-router = APIRouter(prefix="/api/v1")
+router = LazyRouter(prefix="/api/v1")
 
 
 def _on_mobile_date(node: Node, day: str) -> bool:

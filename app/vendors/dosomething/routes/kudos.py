@@ -1,16 +1,17 @@
 """kudos: reactions (kudos terms) of users on reportback items."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.dosomething import deps
 from crowdmock.vendors.dosomething.auth import CallerDep, access_denied, authorize
 from crowdmock.vendors.dosomething.errors import missing
 from crowdmock.vendors.dosomething.models import Kudos, ReportbackFile, Term, User
 
-router = APIRouter(prefix="/api/v1")
+router = LazyRouter(prefix="/api/v1")
 KUDOS_VOCABULARY = "kudos"
 
 

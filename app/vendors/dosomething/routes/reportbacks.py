@@ -1,11 +1,12 @@
 """reportbacks, reportback-items, reportback_files/{fid}/review and the uploaded files themselves."""
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.dosomething import deps
 from crowdmock.vendors.dosomething import reportbacks as rb_logic
 from crowdmock.vendors.dosomething.auth import CallerDep, authorize
@@ -13,7 +14,7 @@ from crowdmock.vendors.dosomething.errors import ServicesError, missing
 from crowdmock.vendors.dosomething.models import Reportback, ReportbackFile, StoredFile
 from crowdmock.vendors.dosomething.render import Renderer, paged
 
-router = APIRouter()
+router = LazyRouter()
 DEFAULT_STATUSES = ["promoted", "approved"]
 
 

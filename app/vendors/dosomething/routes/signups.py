@@ -1,15 +1,16 @@
 """signups (index with `user`/`campaigns`, no paging in the seed era) and signups/{sid}."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlmodel import select
 
 from crowdmock.core.db import SessionDep
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.dosomething.auth import CallerDep
 from crowdmock.vendors.dosomething.deps import csv_ints, get, query_params, renderer
 from crowdmock.vendors.dosomething.errors import missing
 from crowdmock.vendors.dosomething.models import Signup
 
-router = APIRouter(prefix="/api/v1")
+router = LazyRouter(prefix="/api/v1")
 
 
 @router.get("/signups")

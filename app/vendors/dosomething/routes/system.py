@@ -1,17 +1,18 @@
 """Services' system resource (connect, set_variable), the member count, and the endpoint root."""
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import func, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.dosomething.auth import CallerDep, authorize, session_name
 from crowdmock.vendors.dosomething.deps import read_data, require, trimmed_id
 from crowdmock.vendors.dosomething.models import User, Variable
 from crowdmock.vendors.dosomething.render import account
 
-router = APIRouter(prefix="/api/v1")
+router = LazyRouter(prefix="/api/v1")
 
 
 @router.get("", include_in_schema=False)

@@ -3,12 +3,13 @@ taxonomy_term resource."""
 
 from collections import Counter
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import bindparam
 from sqlmodel import select
 
 from crowdmock.core.db import SessionDep
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.dosomething.auth import CallerDep, authorize
 from crowdmock.vendors.dosomething.deps import (
     DEFAULT_COUNT,
@@ -24,7 +25,7 @@ from crowdmock.vendors.dosomething.deps import (
 from crowdmock.vendors.dosomething.errors import ServicesError
 from crowdmock.vendors.dosomething.models import Node, Reportback, ReportbackFile, Term
 
-router = APIRouter(prefix="/api/v1")
+router = LazyRouter(prefix="/api/v1")
 CAUSE_VOCABULARY = "cause"
 TERM_FIELDS = ("tid", "vid", "name", "description", "format", "weight")
 # taxonomy_term_save()'s return values.

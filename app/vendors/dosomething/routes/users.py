@@ -7,13 +7,14 @@ import hmac
 import re
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlmodel import func, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.passwords import hash_password
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.core.vendor import public_base
 from crowdmock.vendors.dosomething import reportbacks as rb_logic
@@ -22,7 +23,7 @@ from crowdmock.vendors.dosomething.deps import get, query_params, read_data, who
 from crowdmock.vendors.dosomething.errors import ServicesError
 from crowdmock.vendors.dosomething.models import User
 
-router = APIRouter(prefix="/api/v1")
+router = LazyRouter(prefix="/api/v1")
 AUTHENTICATED = {"2": "authenticated user"}
 
 

@@ -1,12 +1,13 @@
 """Campaigns: lists (active, archived), one campaign (`campaign/{id}`, singular), groups, creation, and the
 idea form (custom fields, fields, ideaSubmissionConfig)."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import whole_number
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale.auth import Caller, CallerDep
 from crowdmock.vendors.ideascale.content import check_text
@@ -21,7 +22,7 @@ from crowdmock.vendors.ideascale.deps import (
 from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.models import Campaign, CampaignGroup, CustomField, Funnel
 
-router = APIRouter(prefix="/a/rest/v1")
+router = LazyRouter(prefix="/a/rest/v1")
 
 
 def campaign_list(request: Request, db, caller: Caller, *where) -> list[dict]:

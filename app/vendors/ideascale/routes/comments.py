@@ -1,10 +1,11 @@
 """Comments: lists, one comment, commenting on an idea, replying, deleting, and their votes."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlmodel import select
 
 from crowdmock.core.db import SessionDep
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale import ideas as logic
 from crowdmock.vendors.ideascale.auth import CallerDep
@@ -13,7 +14,7 @@ from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.listing import Paging, comment_list, vote_list
 from crowdmock.vendors.ideascale.models import Comment, Idea, Vote
 
-router = APIRouter(prefix="/a/rest/v1")
+router = LazyRouter(prefix="/a/rest/v1")
 
 
 @router.get("/comments/votes")

@@ -3,12 +3,13 @@ wiping the community, and the uploaded files themselves."""
 
 from collections import Counter
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import delete, func, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale import ideas as logic
 from crowdmock.vendors.ideascale.auth import CallerDep
@@ -30,8 +31,8 @@ from crowdmock.vendors.ideascale.models import (
     Vote,
 )
 
-router = APIRouter(prefix="/a/rest/v1")
-files = APIRouter()
+router = LazyRouter(prefix="/a/rest/v1")
+files = LazyRouter()
 
 
 @router.get("/stages")

@@ -5,13 +5,14 @@ import mimetypes
 import re
 from pathlib import PurePosixPath
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlmodel import func, or_, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload, whole_number
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale import ideas as logic
 from crowdmock.vendors.ideascale.auth import CallerDep
@@ -28,7 +29,7 @@ from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.listing import KINDS, PAGED, Paging, idea_list, vote_list
 from crowdmock.vendors.ideascale.models import Campaign, Idea, Stage, StoredFile, Vote
 
-router = APIRouter(prefix="/a/rest/v1")
+router = LazyRouter(prefix="/a/rest/v1")
 ATTACHMENT_TYPES = {
     "jpg",
     "jpeg",

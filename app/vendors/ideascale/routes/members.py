@@ -4,13 +4,14 @@ without the verification e-mail), their ideas, comments and votes, and avatar up
 import re
 from pathlib import PurePosixPath
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlmodel import func, or_, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ideascale.auth import Caller, CallerDep, member_by_email
 from crowdmock.vendors.ideascale.content import check_text
@@ -19,7 +20,7 @@ from crowdmock.vendors.ideascale.errors import IdeaScaleError
 from crowdmock.vendors.ideascale.listing import PAGED, Paging, comment_list, idea_list, member_list, vote_list
 from crowdmock.vendors.ideascale.models import Comment, Idea, Member, SentEmail, StoredFile, Vote
 
-router = APIRouter(prefix="/a/rest/v1")
+router = LazyRouter(prefix="/a/rest/v1")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_TYPES = {"jpg", "jpeg", "png", "gif"}
 

@@ -1,8 +1,7 @@
 """/api/v3/apikeys: the deployment's API keys, for administrators (docs/vendors/ushahidi.md §1.19)."""
 
-from fastapi import APIRouter
-
 from crowdmock.core import clock
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import get_or_404, read_paging, search, time_now
@@ -10,7 +9,7 @@ from crowdmock.vendors.ushahidi.models import ApiKey
 from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, w3c
 
-router = APIRouter(prefix="/api/v3/apikeys", tags=["apikeys"], dependencies=[require_scope("apikeys")])
+router = LazyRouter(prefix="/api/v3/apikeys", tags=["apikeys"], dependencies=[require_scope("apikeys")])
 
 RESOURCE = "apikey"  # the entity's resource name: its `url` and its 403/404 messages use it
 

@@ -1,14 +1,15 @@
 """The OAuth token endpoint (Passport's POST /oauth/token: password, client credentials and refresh token grants)."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ushahidi.auth import grant_token
 from crowdmock.vendors.ushahidi.laravel import php_field_names
 
-router = APIRouter(tags=["oauth"])
+router = LazyRouter(tags=["oauth"])
 
 
 @router.post("/oauth/token")

@@ -1,16 +1,16 @@
 """/api/v3/config and /api/v3/config/{group} (POST and DELETE are 405, as in config.feature)."""
 
-from fastapi import APIRouter
 from sqlmodel import select
 
 from crowdmock.core.db import get_row
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import ALL, READ_SEARCH, authorize, deny
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, multi_param
 from crowdmock.vendors.ushahidi.errors import UshahidiError
 from crowdmock.vendors.ushahidi.models import ConfigGroup
 
-router = APIRouter(prefix="/api/v3/config", tags=["config"], dependencies=[require_scope("config")])
+router = LazyRouter(prefix="/api/v3/config", tags=["config"], dependencies=[require_scope("config")])
 PUBLIC = ("features", "site", "deployment_id", "map")
 READ_ONLY = ("features", "deployment_id")
 

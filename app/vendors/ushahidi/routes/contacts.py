@@ -1,8 +1,7 @@
 """/api/v3/contacts: the phone numbers, e-mail addresses and accounts messages come from and go to."""
 
-from fastapi import APIRouter
-
 from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, copy_fields, load_authorized, read_paging, search, time_now
@@ -11,7 +10,7 @@ from crowdmock.vendors.ushahidi.models import CONTACT_TYPES, Contact, User
 from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
-router = APIRouter(prefix="/api/v3/contacts", tags=["contacts"], dependencies=[require_scope("contacts")])
+router = LazyRouter(prefix="/api/v3/contacts", tags=["contacts"], dependencies=[require_scope("contacts")])
 # `can_notify` is cast as PHP casts to bool ("1" is true): docs/vendors/ushahidi.md §1.4
 CONTACT_FIELDS = {"data_source": (str, True), "country_code": (str, True), "can_notify": (bool, False)}
 

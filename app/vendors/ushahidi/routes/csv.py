@@ -3,9 +3,8 @@
 import csv
 import io
 
-from fastapi import APIRouter
-
 from crowdmock.core.payload import read_payload
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import BULK, admin_only, authorize
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, load_authorized, read_paging, search, time_now
@@ -14,7 +13,7 @@ from crowdmock.vendors.ushahidi.models import Csv, Post
 from crowdmock.vendors.ushahidi.post_validation import slugify, uniqid, validate_post
 from crowdmock.vendors.ushahidi.render import envelope, w3c
 
-router = APIRouter(prefix="/api/v3/csv", tags=["csv"], dependencies=[require_scope("csv")])
+router = LazyRouter(prefix="/api/v3/csv", tags=["csv"], dependencies=[require_scope("csv")])
 
 
 def render_csv(ctx: Ctx, row: Csv) -> dict:

@@ -5,13 +5,14 @@ datasources.receive."""
 
 import re
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session, select
 
 from crowdmock.core import clock
 from crowdmock.core.db import SessionDep
 from crowdmock.core.payload import read_payload
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.datasources import (
     Incoming,
     enabled_sources,
@@ -23,7 +24,7 @@ from crowdmock.vendors.ushahidi.errors import UshahidiError
 from crowdmock.vendors.ushahidi.laravel import php_field_names
 from crowdmock.vendors.ushahidi.models import Contact, Message
 
-router = APIRouter(tags=["data sources"])
+router = LazyRouter(tags=["data sources"])
 NOT_DIGITS = re.compile(r"[^0-9,+.]")  # "Remove Non-Numeric characters because that's what the DB has"
 NOT_SENDER = re.compile(r"[^0-9A-Za-z+ ]")  # "Allow for Alphanumeric sender"
 TASK_BATCH = 20

@@ -1,8 +1,8 @@
 """/api/v3/exports/jobs: export jobs, completed at once (no queue worker)."""
 
-from fastapi import APIRouter
 from sqlmodel import select
 
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import ALL, BULK, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, load_authorized, read_paging, search, time_now
@@ -22,7 +22,7 @@ from crowdmock.vendors.ushahidi.render import envelope, w3c
 
 # The permission that preceded BULK, still honoured (Permission::LEGACY_DATA_IMPORT).
 LEGACY_BULK = "Bulk Data Import"
-router = APIRouter(prefix="/api/v3/exports/jobs", tags=["exports"], dependencies=[require_scope("posts")])
+router = LazyRouter(prefix="/api/v3/exports/jobs", tags=["exports"], dependencies=[require_scope("posts")])
 
 
 @members_only

@@ -1,9 +1,9 @@
 """/api/v3/forms/attributes and /api/v3/forms/{form_id}/attributes: the fields of surveys."""
 
-from fastapi import APIRouter
 from sqlmodel import select
 
 from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import authorize, form_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, read_paging, search
@@ -22,7 +22,7 @@ from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage
 from crowdmock.vendors.ushahidi.php import php_int
 from crowdmock.vendors.ushahidi.render import envelope
 
-router = APIRouter(prefix="/api/v3/forms", tags=["forms"], dependencies=[require_scope("forms")])
+router = LazyRouter(prefix="/api/v3/forms", tags=["forms"], dependencies=[require_scope("forms")])
 
 
 # AttributeRepository::setSearchConditions: these filters are equalities.

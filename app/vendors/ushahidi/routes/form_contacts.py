@@ -1,11 +1,11 @@
 """/api/v3/forms/{form_id}/contacts: the phone numbers a targeted survey is sent to (docs/vendors/ushahidi.md §1.16).
 Adding them starts the survey: per contact a draft post, the first question as a pending SMS and a survey state."""
 
-from fastapi import APIRouter
 from sqlalchemy import func
 from sqlmodel import select
 
 from crowdmock.core import clock
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import deny
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.datasources import ask, enabled_sources, first_question, sms_source
@@ -21,7 +21,7 @@ from crowdmock.vendors.ushahidi.models import (
     TargetedSurveyState,
 )
 
-router = APIRouter(prefix="/api/v3/forms", tags=["forms"], dependencies=[require_scope("forms")])
+router = LazyRouter(prefix="/api/v3/forms", tags=["forms"], dependencies=[require_scope("forms")])
 MOVED = "ACTIVE CONTACT IN SURVEY {form_id}"
 
 

@@ -1,10 +1,10 @@
 """/api/v3/forms (surveys) with their roles and stats; their stages and fields are served by form_stages.py and
 form_attributes.py under the same prefix."""
 
-from fastapi import APIRouter
 from sqlmodel import delete, select
 
 from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import admin_only, authorize, form_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, get_or_404, read_paging, search, time_now
@@ -21,7 +21,7 @@ TARGETED_TOTALS = (
     "total_messages_sent",
     "total_messages_pending",
 )
-router = APIRouter(prefix="/api/v3/forms", tags=["forms"], dependencies=[require_scope("forms")])
+router = LazyRouter(prefix="/api/v3/forms", tags=["forms"], dependencies=[require_scope("forms")])
 
 
 @router.get("")

@@ -4,9 +4,10 @@ Every route is behind `auth:api` (no token: 401) and then `feature:hxl` (switche
 
 from typing import NoReturn
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from sqlmodel import select
 
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import ALL, authorize, deny
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep
 from crowdmock.vendors.ushahidi.deps import body, read_paging, search
@@ -30,7 +31,7 @@ from crowdmock.vendors.ushahidi.models import (
 )
 from crowdmock.vendors.ushahidi.render import envelope, w3c
 
-router = APIRouter(prefix="/api/v3/hxl", tags=["hxl"])
+router = LazyRouter(prefix="/api/v3/hxl", tags=["hxl"])
 LICENSE_COLUMNS = {"id", "code", "name", "link"}
 TAG_COLUMNS = {"id", "tag_name", "description"}
 

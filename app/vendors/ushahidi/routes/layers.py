@@ -3,12 +3,12 @@
 import contextlib
 import json
 
-from fastapi import APIRouter
 from sqlalchemy import func
 from sqlmodel import select
 
 from crowdmock.core.db import MAX_INTEGER, get_row
 from crowdmock.core.payload import whole_number
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, V5ValidationError
@@ -16,7 +16,7 @@ from crowdmock.vendors.ushahidi.models import Layer, Media
 from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.v5 import paginated, read_v5_paging
 
-router = APIRouter(prefix="/api/v5/layers", tags=["layers (v5)"], dependencies=[require_scope("layers")])
+router = LazyRouter(prefix="/api/v5/layers", tags=["layers (v5)"], dependencies=[require_scope("layers")])
 ALL = ("read", "create", "update", "delete", "search")
 TYPES = ("geojson", "wms", "tile")
 COLUMNS = {"id", "media_id", "name", "type", "data_url", "active", "visible_by_default", "created", "updated"}

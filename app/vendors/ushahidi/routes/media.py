@@ -5,11 +5,12 @@ import re
 import struct
 import unicodedata
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.core.payload import read_payload
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import ALL
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, copy_fields, load_authorized, time_now
@@ -18,8 +19,8 @@ from crowdmock.vendors.ushahidi.models import Media
 from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import w3c
 
-router = APIRouter(prefix="/api/v3/media", tags=["media"], dependencies=[require_scope("media")])
-files = APIRouter(tags=["media"])
+router = LazyRouter(prefix="/api/v3/media", tags=["media"], dependencies=[require_scope("media")])
+files = LazyRouter(tags=["media"])
 
 
 @members_only

@@ -1,10 +1,10 @@
 """/api/v3/messages: the inbox and outbox of the deployment's data sources (docs/vendors/ushahidi.md §1.27)."""
 
-from fastapi import APIRouter
 from sqlalchemy import or_
 from sqlmodel import select
 
 from crowdmock.core.db import get_row
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.datasources import enabled_sources, php_empty
@@ -16,7 +16,7 @@ from crowdmock.vendors.ushahidi.posts import render_one
 from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, parse_time, php_datetime, w3c
 
-router = APIRouter(prefix="/api/v3/messages", tags=["messages"], dependencies=[require_scope("messages")])
+router = LazyRouter(prefix="/api/v3/messages", tags=["messages"], dependencies=[require_scope("messages")])
 MESSAGE_TYPES = ("sms", "ivr", "email", "twitter")
 # An outgoing message may only be set to these (MessageRepository::checkStatus).
 OUTGOING_STATUSES = ("pending", "expired", "cancelled")

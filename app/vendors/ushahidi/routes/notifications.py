@@ -1,10 +1,10 @@
 """/api/v3/notifications: a user's subscriptions to collections and saved searches (docs/vendors/ushahidi.md
 §1.20)."""
 
-from fastapi import APIRouter
 from sqlmodel import select
 
 from crowdmock.core.db import get_row
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, id_is, load_authorized, read_paging, search, time_now
@@ -13,7 +13,7 @@ from crowdmock.vendors.ushahidi.models import Notification, Set, User
 from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
-router = APIRouter(
+router = LazyRouter(
     prefix="/api/v3/notifications", tags=["notifications"], dependencies=[require_scope("notifications")]
 )
 

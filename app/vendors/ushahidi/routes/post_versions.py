@@ -3,11 +3,12 @@ found by id (or a translation by its locale) only under that parent (docs/vendor
 
 import re
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from sqlalchemy import false, func
 from sqlmodel import select
 
 from crowdmock.core.db import get_row
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import authorize, post_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import time_now
@@ -16,7 +17,7 @@ from crowdmock.vendors.ushahidi.models import Form, Post
 from crowdmock.vendors.ushahidi.post_validation import post_payload, slugify, uniqid, validate_post, validate_update
 from crowdmock.vendors.ushahidi.posts import list_posts, render_one
 
-router = APIRouter(prefix="/api/v3/posts/{parent_id:int}", tags=["posts"], dependencies=[require_scope("posts")])
+router = LazyRouter(prefix="/api/v3/posts/{parent_id:int}", tags=["posts"], dependencies=[require_scope("posts")])
 # Laravel's route constraints: `{id}` is digits, `{locale}` letters and underscores; anything else is no route.
 LOCALE = re.compile(r"[A-Za-z_]+")
 

@@ -3,12 +3,13 @@
 import math
 from collections import Counter
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from fastapi.responses import JSONResponse
 from sqlmodel import delete, select
 
 from crowdmock.core.db import get_row, insert_row
 from crowdmock.core.pagination import to_int
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import authorize, post_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import csv_values, read_paging, time_now
@@ -36,7 +37,7 @@ from crowdmock.vendors.ushahidi.posts import (
 )
 from crowdmock.vendors.ushahidi.webhook_delivery import post_webhooks, send_webhooks
 
-router = APIRouter(prefix="/api/v3/posts", tags=["posts"], dependencies=[require_scope("posts")])
+router = LazyRouter(prefix="/api/v3/posts", tags=["posts"], dependencies=[require_scope("posts")])
 
 
 def get_report(ctx: CtxDep, post_id: int) -> Post:

@@ -1,8 +1,8 @@
 """Read-mostly reference resources: country codes, data providers, roles and permissions."""
 
-from fastapi import APIRouter
 from sqlmodel import select
 
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import READ_SEARCH, admin_only, authorize, managed
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, get_or_404, page, read_paging, search
@@ -10,14 +10,16 @@ from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
 from crowdmock.vendors.ushahidi.models import CountryCode, DataProvider, Permission, Role, User
 from crowdmock.vendors.ushahidi.render import envelope
 
-country_codes = APIRouter(
+country_codes = LazyRouter(
     prefix="/api/v3/country-codes", tags=["country-codes"], dependencies=[require_scope("country_codes")]
 )
-dataproviders = APIRouter(
+dataproviders = LazyRouter(
     prefix="/api/v3/dataproviders", tags=["dataproviders"], dependencies=[require_scope("dataproviders")]
 )
-roles = APIRouter(prefix="/api/v3/roles", tags=["roles"], dependencies=[require_scope("roles")])
-permissions = APIRouter(prefix="/api/v3/permissions", tags=["permissions"], dependencies=[require_scope("permissions")])
+roles = LazyRouter(prefix="/api/v3/roles", tags=["roles"], dependencies=[require_scope("roles")])
+permissions = LazyRouter(
+    prefix="/api/v3/permissions", tags=["permissions"], dependencies=[require_scope("permissions")]
+)
 
 
 def render_country(ctx: Ctx, row: CountryCode) -> dict:

@@ -1,9 +1,9 @@
 """/api/v3/collections (and their posts) and /api/v3/savedsearches: one `sets` table, as in Ushahidi."""
 
-from fastapi import APIRouter
 from sqlmodel import delete, select
 
 from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import authorize, post_privileges, set_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, read_paging, search, time_now
@@ -12,10 +12,10 @@ from crowdmock.vendors.ushahidi.models import VIEWS, Post, PostSet, Role, Set
 from crowdmock.vendors.ushahidi.posts import list_posts, render_one
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
-collections = APIRouter(
+collections = LazyRouter(
     prefix="/api/v3/collections", tags=["collections"], dependencies=[require_scope("collections", "sets")]
 )
-savedsearches = APIRouter(
+savedsearches = LazyRouter(
     prefix="/api/v3/savedsearches",
     tags=["savedsearches"],
     dependencies=[require_scope("savedsearches", "sets")],
@@ -165,7 +165,7 @@ def read_set(ctx: Ctx, set_id: int, is_search: bool) -> Set:
 
 for router, is_search in ((collections, False), (savedsearches, True)):
 
-    def _routes(router: APIRouter = router, is_search: bool = is_search) -> None:
+    def _routes(router: LazyRouter = router, is_search: bool = is_search) -> None:
         @router.get("")
         def list_(ctx: CtxDep) -> dict:
             return list_sets(ctx, is_search)

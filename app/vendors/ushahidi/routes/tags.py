@@ -2,10 +2,10 @@
 
 import re
 
-from fastapi import APIRouter
 from sqlmodel import select
 
 from crowdmock.core.db import get_row, lookup_id
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import authorize, tag_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, copy_fields, get_or_404, read_paging, search, time_now
@@ -15,7 +15,7 @@ from crowdmock.vendors.ushahidi.php import loosely_equal_id, php_json_array, php
 from crowdmock.vendors.ushahidi.post_validation import slugify
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
-router = APIRouter(prefix="/api/v3/tags", tags=["tags"], dependencies=[require_scope("tags")])
+router = LazyRouter(prefix="/api/v3/tags", tags=["tags"], dependencies=[require_scope("tags")])
 HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 

@@ -2,8 +2,7 @@
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
-
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, load_authorized, read_paging, search, time_now
@@ -12,7 +11,7 @@ from crowdmock.vendors.ushahidi.models import Tos
 from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, parse_time, w3c
 
-router = APIRouter(prefix="/api/v3/tos", tags=["tos"], dependencies=[require_scope("tos")])
+router = LazyRouter(prefix="/api/v3/tos", tags=["tos"], dependencies=[require_scope("tos")])
 
 
 @members_only

@@ -1,9 +1,9 @@
 """/api/v3/users/{user_id}/settings: a user's own key/value settings (docs/vendors/ushahidi.md §1.18)."""
 
-from fastapi import APIRouter
 from sqlmodel import select
 
 from crowdmock.core.db import get_row
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import authorize
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, get_or_404, id_is, load_authorized, read_paging, search, time_now
@@ -13,7 +13,9 @@ from crowdmock.vendors.ushahidi.models import User, UserSetting
 from crowdmock.vendors.ushahidi.private import members_only
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
-router = APIRouter(prefix="/api/v3/users/{user_id:int}/settings", tags=["users"], dependencies=[require_scope("users")])
+router = LazyRouter(
+    prefix="/api/v3/users/{user_id:int}/settings", tags=["users"], dependencies=[require_scope("users")]
+)
 
 RESOURCE = "user_settings"
 # UserSettingAuthorizer's privileges (its getAllPrivs).

@@ -4,13 +4,14 @@ import base64
 import hashlib
 import re
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from sqlalchemy import or_
 from sqlmodel import select
 
 from crowdmock.core import clock
 from crowdmock.core.db import get_row
 from crowdmock.core.passwords import hash_password
+from crowdmock.core.routing import LazyRouter
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.vendors.ushahidi.access import authorize, user_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
@@ -19,8 +20,8 @@ from crowdmock.vendors.ushahidi.errors import ERROR_CONTENT, UshahidiError, not_
 from crowdmock.vendors.ushahidi.models import ConfigGroup, Contact, Post, ResetToken, Role, Set, User
 from crowdmock.vendors.ushahidi.render import envelope, w3c
 
-public = APIRouter(prefix="/api/v3", tags=["index"])
-users = APIRouter(prefix="/api/v3/users", tags=["users"], dependencies=[require_scope("users")])
+public = LazyRouter(prefix="/api/v3", tags=["index"])
+users = LazyRouter(prefix="/api/v3/users", tags=["users"], dependencies=[require_scope("users")])
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

@@ -3,10 +3,9 @@
 import re
 import unicodedata
 
-from fastapi import APIRouter
-
 from crowdmock.core import clock
 from crowdmock.core.db import get_row
+from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import ALL, authorize
 from crowdmock.vendors.ushahidi.auth import Ctx, CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import body, get_or_404, id_is, read_paging, search, time_now
@@ -15,7 +14,7 @@ from crowdmock.vendors.ushahidi.feature_flags import feature_enabled
 from crowdmock.vendors.ushahidi.models import WEBHOOK_EVENTS, Form, User, Webhook
 from crowdmock.vendors.ushahidi.render import envelope, ref_id, w3c
 
-router = APIRouter(prefix="/api/v3/webhooks", tags=["webhooks"], dependencies=[require_scope("webhooks")])
+router = LazyRouter(prefix="/api/v3/webhooks", tags=["webhooks"], dependencies=[require_scope("webhooks")])
 
 RESOURCE = "webhooks"
 TEXT_FIELDS = ("name", "url", "shared_secret", "webhook_uuid", "event_type", "entity_type")
