@@ -1,9 +1,9 @@
 """core/db.py helpers."""
 
-from sqlalchemy import bindparam, create_engine, select
+from sqlalchemy import JSON, Column, bindparam, create_engine, select
 from sqlmodel import Field, Session, SQLModel
 
-from crowdmock.core.db import insert_row, read_columns
+from crowdmock.core.db import TableModel, insert_row, new_row, read_columns
 
 
 def test_read_columns_sees_the_sessions_pending_changes():
@@ -55,3 +55,39 @@ def test_insert_row_writes_after_pending_changes_and_sets_the_generated_key():
             (2, "core"),
         ]
         assert session.exec(select(Named.code, Named.label)).all() == [("x", "none")]
+
+
+def test_new_row_is_the_row_the_constructor_makes():
+    """core/db.new_row: the same fields, defaults (a fresh list per row from a factory), set fields and dump as the
+    table model's constructor; the ORM writes it and reads it back like any new row."""
+
+    class Made(TableModel, table=True):
+        __tablename__ = "test_new_row"
+        id: int | None = Field(default=None, primary_key=True)
+        name: str
+        size: int = 3
+        flag: bool = False
+        note: str | None = None
+        tags: list = Field(default_factory=list, sa_column=Column(JSON))
+
+    def fields(row: Made) -> dict:
+        return {k: v for k, v in row.__dict__.items() if k != "_sa_instance_state"}
+
+    built, made = new_row(Made, name="a", size=5), Made(name="a", size=5)
+    assert (
+        fields(built) == fields(made) == {"id": None, "name": "a", "size": 5, "flag": False, "note": None, "tags": []}
+    )
+    assert built.model_fields_set == made.model_fields_set == {"name", "size"}
+    assert built.model_dump() == made.model_dump()
+    assert new_row(Made, name="b").tags is not built.tags
+    assert fields(new_row(Made)) == {"id": None, "size": 3, "flag": False, "note": None, "tags": []}  # `name` unset
+
+    built.note, built.tags = "changed", ["x"]
+    engine = create_engine("sqlite://")
+    SQLModel.metadata.create_all(engine, tables=[Made.__table__])
+    with Session(engine) as session:
+        session.add(built)
+        insert_row(session, new_row(Made, name="c"))
+        session.commit()
+        rows = session.exec(select(Made.id, Made.name, Made.size, Made.note, Made.tags).order_by(Made.id)).all()
+    assert [tuple(r) for r in rows] == [(1, "a", 5, "changed", ["x"]), (2, "c", 3, None, [])]

@@ -62,7 +62,7 @@ def set_privileges(caller: Caller, item: Set | None) -> list[str]:
     if caller.can("Manage Collections and Saved Searches") or (item is not None and caller.owns(item.user_id)):
         return list(ALL)
     allowed = {"search"}
-    if caller.user is not None:
+    if caller.has_user:
         allowed.add("create")
     if item is None or not item.role or (caller.role in item.role):
         allowed.add("read")

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from crowdmock.core import clock
 from crowdmock.core.credentials import Credentials, UnknownUser
-from crowdmock.core.db import MAX_INTEGER, SessionDep, get_row, parse_id, store_reader
+from crowdmock.core.db import MAX_INTEGER, SessionDep, get_row, parse_id, read_columns, store_reader
 from crowdmock.core.passwords import verify_password
 from crowdmock.core.tenancy import tenant_of
 from crowdmock.core.tokens import issue_jwt, read_jwt
@@ -62,26 +62,39 @@ INVALID_REQUEST = (
 
 @dataclass
 class Caller:
-    user: User | None = None
+    # The token's user as (id, role), read with the token; None for a caller without a user.
+    account: tuple[int, str | None] | None = None
     client_id: str | None = None
     scopes: frozenset[str] = frozenset()
     token_present: bool = False  # an Authorization: Bearer header was sent
     permissions: frozenset[str] = field(default_factory=frozenset)
     # Reads whether the deployment is private; asked only for callers without a user (docs/vendors/ushahidi.md §1.26).
     deployment_private: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
+    # Loads the user's row in the request's session, for routes that need more of it than its id and role.
+    load_user: Callable[[], User | None] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def user(self) -> User | None:
+        """The user's row, read on first use: most requests need only its id and role (`account`), and loading it
+        through the ORM was a tenth of a post's creation (docs/performance.md)."""
+        return self.load_user() if self.account is not None and self.load_user is not None else None
+
+    @property
+    def has_user(self) -> bool:
+        return self.account is not None
 
     @cached_property
     def locked_out(self) -> bool:
         """PrivateDeployment::canAccessDeployment refuses callers without a user on a private deployment."""
-        return self.user is None and self.deployment_private is not None and self.deployment_private()
+        return self.account is None and self.deployment_private is not None and self.deployment_private()
 
     @property
     def user_id(self) -> int:
-        return self.user.id if self.user else 0
+        return self.account[0] if self.account is not None else 0
 
     @property
     def role(self) -> str | None:
-        return self.user.role if self.user else None
+        return self.account[1] if self.account is not None else None
 
     @property
     def is_admin(self) -> bool:
@@ -91,7 +104,7 @@ class Caller:
         return self.is_admin or permission in self.permissions
 
     def owns(self, user_id: int | None) -> bool:
-        return self.user is not None and user_id is not None and user_id == self.user.id
+        return self.account is not None and user_id is not None and user_id == self.account[0]
 
     def has_scope(self, *scopes: str) -> bool:
         return "*" in self.scopes or any(s in self.scopes for s in scopes)
@@ -114,27 +127,32 @@ def find_caller(request: Request, session: Session) -> Caller:
     claims = read_jwt(settings.token_secret, token)
     if not claims or claims.get("vnd") != VENDOR_CLAIM or claims.get("typ") != "access":
         raise unauthorized(MSG_DENIED)
-    user, permissions = None, frozenset()
+    account, permissions, load_user = None, frozenset(), None
     if claims.get("sub"):
-        user, role = _user_and_role(session, int(claims["sub"]))
-        if user is None:
+        user_id = int(claims["sub"])
+        found = _account(session, user_id)
+        if found is None:
             raise unauthorized(MSG_DENIED)
-        permissions = frozenset(role.permissions or []) if role else frozenset()
-    return Caller(user, claims.get("cid"), frozenset(claims.get("scopes") or []), True, permissions, private)
+        account, permissions = (found.id, found.role), frozenset(found.permissions or [])
+        load_user = partial(get_row, session, User, user_id)
+    scopes = frozenset(claims.get("scopes") or [])
+    return Caller(account, claims.get("cid"), scopes, True, permissions, private, load_user)
 
 
 # Built once: a statement costs more to build than to run from SQLAlchemy's compiled cache.
-USER_AND_ROLE = (
-    select(User, Role).outerjoin(Role, Role.name == User.role).where(User.id == bindparam("user_id"))  # type: ignore[arg-type]
+USERS, ROLES = User.__table__, Role.__table__  # type: ignore[attr-defined]
+ACCOUNT = (
+    select(USERS.c.id, USERS.c.role, ROLES.c.permissions)
+    .outerjoin(ROLES, ROLES.c.name == USERS.c.role)
+    .where(USERS.c.id == bindparam("user_id"))
 )
 
 
-def _user_and_role(session: Session, user_id: int) -> tuple[User | None, Role | None]:
-    """The token's user and its role (for the permissions), in one query."""
+def _account(session: Session, user_id: int):
+    """The token's user's id and role, and its role's permissions, in one query (columns: no ORM rows)."""
     if not -MAX_INTEGER - 1 <= user_id <= MAX_INTEGER:  # as get_row: no such row, not a driver error
-        return None, None
-    found = session.exec(USER_AND_ROLE, params={"user_id": user_id}).first()
-    return (found[0], found[1]) if found else (None, None)
+        return None
+    return read_columns(session, ACCOUNT, {"user_id": user_id}).first()
 
 
 get_caller = store_reader(find_caller)

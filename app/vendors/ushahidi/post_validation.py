@@ -7,13 +7,13 @@ from sqlalchemy import Row, bindparam, func, or_
 from sqlmodel import select
 
 from crowdmock.core import clock
-from crowdmock.core.db import get_row, held, lookup_id, read_columns
+from crowdmock.core.db import get_row, lookup_id, read_columns
 from crowdmock.core.payload import read_payload
 from crowdmock.vendors.ushahidi.access import authorize
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.errors import MalformedPostJson
-from crowdmock.vendors.ushahidi.models import Form, FormAttribute, FormStage, Post, Role, Tag, User
-from crowdmock.vendors.ushahidi.post_view import mysql_datetime, value_time
+from crowdmock.vendors.ushahidi.models import FormAttribute, FormStage, Post, Role, Tag, User
+from crowdmock.vendors.ushahidi.post_view import mysql_datetime, survey, value_time
 from crowdmock.vendors.ushahidi.render import parse_time, ref_id
 
 STATUSES = ("published", "draft", "archived")
@@ -98,7 +98,7 @@ def _tag_by_name(ctx: Ctx, name: str) -> int | str:
 def check_approval(ctx: Ctx, post: Post, before: str | None) -> list[tuple[str, str]]:
     if post.status == before or ctx.caller.can("Manage Posts"):
         return []
-    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
+    form = survey(ctx, post.form_id)
     if post.status == "published" and (form is None or form.require_approval):
         return [("status", "Post needs approval by an administrator before it can be published")]
     return []
@@ -157,7 +157,7 @@ def validate_post(ctx: Ctx, data: dict, post: Post) -> list[tuple[str, str]]:
     if "form" in data or "form_id" in data:
         form_id = ref_id(data, "form")
         raw = data.get("form", data.get("form_id"))
-        if raw is not None and (form_id is None or held(ctx.session, get_row(ctx.session, Form, form_id)) is None):
+        if raw is not None and (form_id is None or survey(ctx, form_id) is None):
             errors.append(("form", f"form {raw.get('id') if isinstance(raw, dict) else raw} does not exist"))
         else:
             post.form_id = form_id

@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from functools import partial
 
 import orjson
-from sqlalchemy import bindparam, func, or_
+from sqlalchemy import Row, bindparam, func, or_
 from sqlmodel import select
 
 from crowdmock.core import clock
-from crowdmock.core.db import MAX_INTEGER, get_row, lookup_id, read_columns
+from crowdmock.core.db import MAX_INTEGER, lookup_id, read_columns
 from crowdmock.vendors.ushahidi.access import is_published_to, post_privileges
 from crowdmock.vendors.ushahidi.auth import Ctx
 from crowdmock.vendors.ushahidi.deps import multi_param, read_paging
 from crowdmock.vendors.ushahidi.models import POSTS_BY_STATUS_AND_TYPE, Form, Post, PostSet
-from crowdmock.vendors.ushahidi.post_view import Restrictions, midnight, value_time
+from crowdmock.vendors.ushahidi.post_view import Restrictions, midnight, surveys, value_time
 from crowdmock.vendors.ushahidi.render import Paging, empty_as_list, envelope, w3c
 
 ORDER_COLUMNS = {"id", "created", "updated", "post_date", "title", "status"}
@@ -45,14 +45,9 @@ def post_sets(ctx: Ctx, ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
-def forms_by_id(ctx: Ctx, posts: list[Post]) -> dict[int, Form]:
-    ids = {p.form_id for p in posts if p.form_id}
-    if len(ids) == 1:  # session.get: a survey the request already loaded costs no query
-        form = get_row(ctx.session, Form, ids.pop())
-        return {form.id: form} if form else {}
-    if not ids:
-        return {}
-    return {f.id: f for f in ctx.session.exec(select(Form).where(Form.id.in_(ids))).all()}
+def forms_by_id(ctx: Ctx, posts: list[Post]) -> dict[int, Row]:
+    """The posts' surveys (post_view.py `surveys`: a survey the request already read costs no query)."""
+    return surveys(ctx, {p.form_id for p in posts if p.form_id})
 
 
 def render_post(ctx: Ctx, post: Post, sets: list[str], form: Form | None, seen: Restrictions) -> dict:
@@ -243,7 +238,7 @@ def post_search(
         where.append(or_(match, Post.id == ident) if (ident := lookup_id(text)) is not None else match)
     for name, column in (("user", Post.user_id), ("parent", Post.parent_id), ("form", Post.form_id)):
         if values := multi_param(ctx, name):
-            where.append(_id_filter(column, values, caller.user_id if caller.user else None))
+            where.append(_id_filter(column, values, caller.user_id if caller.has_user else None))
     for name in ("post_id", "id"):
         if values := multi_param(ctx, name):
             where.append(Post.id.in_([i for i in map(lookup_id, values) if i is not None]))
@@ -268,7 +263,7 @@ def post_search(
             created = ctx.session.exec(select(Post.created).where(Post.id == ident)).first()
             where.append(getattr(Post.created, f"__{op}__")((created or 0) + shift))
     # Anonymous callers search published posts only, others without "Manage Posts" also their own.
-    if not caller.user:
+    if not caller.has_user:
         where.append(Post.status == "published")
         statuses = [s for s in statuses or ["published"] if s == "published"]
         answerable += 1

@@ -19,7 +19,7 @@ CONTACT_FIELDS = {"data_source": (str, True), "country_code": (str, True), "can_
 def contact_privileges(caller: Caller, contact: Contact | None) -> list[str]:
     if caller.is_admin or (contact is not None and caller.owns(contact.user_id)):
         return list(ALL)
-    return ["create", "search"] if caller.user is not None else []
+    return ["create", "search"] if caller.has_user else []
 
 
 def render_contact(ctx: Ctx, contact: Contact) -> dict:

@@ -4,7 +4,7 @@ found by id (or a translation by its locale) only under that parent (docs/vendor
 import re
 
 from fastapi import Response
-from sqlalchemy import false, func
+from sqlalchemy import Row, false, func
 from sqlmodel import select
 
 from crowdmock.core.db import get_row
@@ -13,8 +13,9 @@ from crowdmock.vendors.ushahidi.access import authorize, post_privileges
 from crowdmock.vendors.ushahidi.auth import CtxDep, require_scope
 from crowdmock.vendors.ushahidi.deps import time_now
 from crowdmock.vendors.ushahidi.errors import UshahidiError, validation_failed
-from crowdmock.vendors.ushahidi.models import Form, Post
+from crowdmock.vendors.ushahidi.models import Post
 from crowdmock.vendors.ushahidi.post_validation import post_payload, slugify, uniqid, validate_post, validate_update
+from crowdmock.vendors.ushahidi.post_view import survey
 from crowdmock.vendors.ushahidi.posts import list_posts, render_one
 
 router = LazyRouter(prefix="/api/v3/posts/{parent_id:int}", tags=["posts"], dependencies=[require_scope("posts")])
@@ -36,8 +37,8 @@ def _parent(ctx: CtxDep, parent_id: int, kind: str) -> Post:
     return parent
 
 
-def _form(ctx: CtxDep, post: Post) -> Form | None:
-    return get_row(ctx.session, Form, post.form_id) if post.form_id else None
+def _form(ctx: CtxDep, post: Post) -> Row | None:
+    return survey(ctx, post.form_id)
 
 
 def _child(ctx: CtxDep, parent_id: int, ident: str, kind: str, action: str) -> Post:
@@ -111,7 +112,7 @@ async def create_translation(ctx: CtxDep, parent_id: int):
     parent = _parent(ctx, parent_id, "translation")
     now = time_now()
     post = Post(
-        created=now, post_date=now, user_id=ctx.caller.user.id if ctx.caller.user else None, form_id=parent.form_id
+        created=now, post_date=now, user_id=ctx.caller.user_id if ctx.caller.has_user else None, form_id=parent.form_id
     )
     errors = validate_post(ctx, _own_fields(data), post)
     post.type, post.parent_id = "translation", parent_id

@@ -7,7 +7,7 @@ from fastapi import Response
 from fastapi.responses import JSONResponse
 from sqlmodel import delete, select
 
-from crowdmock.core.db import get_row, insert_row
+from crowdmock.core.db import get_row, insert_row, new_row
 from crowdmock.core.pagination import to_int
 from crowdmock.core.routing import LazyRouter
 from crowdmock.vendors.ushahidi.access import authorize, post_privileges
@@ -24,7 +24,7 @@ from crowdmock.vendors.ushahidi.post_validation import (
     validate_post,
     validate_update,
 )
-from crowdmock.vendors.ushahidi.post_view import Restrictions
+from crowdmock.vendors.ushahidi.post_view import Restrictions, survey
 from crowdmock.vendors.ushahidi.posts import (
     ORDER_COLUMNS,
     forms_by_id,
@@ -59,12 +59,12 @@ async def create_post(ctx: CtxDep):
     ctx.require_token()
     data = await post_payload(ctx)
     now = time_now()
-    post = Post(created=now, post_date=now)
+    post = new_row(Post, created=now, post_date=now)  # written by insert_row
     errors = validate_post(ctx, data, post)
     # CreatePost: with no user nor author given, the post is the caller's.
     if not (post.user_id or post.author_email or post.author_realname):
-        post.user_id = ctx.caller.user.id if ctx.caller.user else None
-    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
+        post.user_id = ctx.caller.user_id if ctx.caller.has_user else None
+    form = survey(ctx, post.form_id)
     authorize(ctx, post_privileges(ctx.caller, post, form), "create", "posts", 0)
     if "status" not in data:
         post.status = "published" if form is not None and not form.require_approval else "draft"
@@ -202,7 +202,7 @@ def posts_stats(ctx: CtxDep) -> dict:
 @router.get("/{post_id:int}")
 def get_post(ctx: CtxDep, post_id: int) -> dict:
     post = get_report(ctx, post_id)
-    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
+    form = survey(ctx, post.form_id)
     authorize(ctx, post_privileges(ctx.caller, post, form), "read", "posts", post_id)
     return render_one(ctx, post)
 
@@ -211,7 +211,7 @@ def get_post(ctx: CtxDep, post_id: int) -> dict:
 def post_geojson(ctx: CtxDep, post_id: int) -> dict:
     """Formatter/Post/GeoJSON: one feature per place value, with the field it came from."""
     post = get_report(ctx, post_id)
-    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
+    form = survey(ctx, post.form_id)
     authorize(ctx, post_privileges(ctx.caller, post, form), "read", "posts", post_id)
     seen = Restrictions.load(ctx, {form.id: form} if form else {}, [post])
     features = [
@@ -238,7 +238,7 @@ async def update_post(ctx: CtxDep, post_id: int) -> dict:
     ctx.require_token()
     data = await post_payload(ctx)
     post = get_report(ctx, post_id)
-    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
+    form = survey(ctx, post.form_id)
     authorize(ctx, post_privileges(ctx.caller, post, form), "update", "posts", post_id)
     errors = validate_update(ctx, data, post)
     if errors:
@@ -258,7 +258,7 @@ async def update_post(ctx: CtxDep, post_id: int) -> dict:
 def delete_post(ctx: CtxDep, post_id: int) -> dict:
     ctx.require_token()
     post = get_report(ctx, post_id)
-    form = get_row(ctx.session, Form, post.form_id) if post.form_id else None
+    form = survey(ctx, post.form_id)
     authorize(ctx, post_privileges(ctx.caller, post, form), "delete", "posts", post_id)
     rendered = render_one(ctx, post)
     ctx.session.exec(delete(PostSet).where(PostSet.post_id == post_id))
