@@ -224,13 +224,17 @@ def new_row(model: type[M], **values: Any) -> M:
     instance with its ORM state, the values put in place) rather than by SQLModel's constructor, which sets every
     field through the ORM's and pydantic's attribute hooks (~45 µs for Ushahidi's 35-column post: docs/performance
     .md). Like the constructor of a table model, it does not validate `values`; the fields they name are the row's
-    `model_fields_set`, as the constructor's."""
+    `model_fields_set`, as the constructor's. A name that is no field is refused."""
+    unknown = values.keys() - model.model_fields.keys()
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
     row = inspect(model).class_manager.new_instance()
     constant, computed = _defaults_of(model)
     fields = row.__dict__
     fields.update(constant)
     for name, field in computed:
-        fields[name] = field.get_default(call_default_factory=True)
+        if name not in values:  # a factory is called only for what is not given, as by the constructor
+            fields[name] = field.get_default(call_default_factory=True)
     fields.update(values)
     object.__setattr__(row, "__pydantic_fields_set__", set(values))
     return row

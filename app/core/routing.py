@@ -107,18 +107,22 @@ class LazyRoute(APIRoute):
         self.path = path
         self.endpoint = endpoint
         self.path_regex, self.path_format, self.param_convertors = compile_path(path)
-        self.methods = {method.upper() for method in kwargs.get("methods") or ["GET"]}
+        methods = kwargs.get("methods")
+        self.methods = {method.upper() for method in (["GET"] if methods is None else methods)}
         self.name = get_name(endpoint) if kwargs.get("name") is None else kwargs["name"]
         self.include_in_schema = kwargs.get("include_in_schema", True)
 
     def __getattr__(self, attribute: str) -> Any:
         # Called only for what is not set yet: everything APIRoute.__init__ sets beyond the above.
         state = self.__dict__
-        if "_deferred" not in state or state.get("_building") or attribute.startswith("__"):
+        if "_deferred" not in state or attribute.startswith("__"):
             raise AttributeError(attribute)
-        with self._build_lock:  # the OpenAPI document may be built in a worker thread
+        if state.get("_building") == threading.get_ident():  # read by the build itself before it sets it
+            raise AttributeError(attribute)
+        # Another thread (a test client's, the OpenAPI document's worker) waits for the build under way.
+        with self._build_lock:
             if "_deferred" in state:
-                state["_building"] = True
+                state["_building"] = threading.get_ident()
                 try:
                     path, endpoint, kwargs = state["_deferred"]
                     if callable(kwargs.get("openapi_extra")):

@@ -1,5 +1,6 @@
 """core/db.py helpers."""
 
+import pytest
 from sqlalchemy import JSON, Column, bindparam, create_engine, select
 from sqlmodel import Field, Session, SQLModel
 
@@ -73,6 +74,7 @@ def test_new_row_is_the_row_the_constructor_makes():
     def fields(row: Made) -> dict:
         return {k: v for k, v in row.__dict__.items() if k != "_sa_instance_state"}
 
+    assert not Made.__pydantic_complete__  # TableModel: the validator and serializer wait for their first use
     built, made = new_row(Made, name="a", size=5), Made(name="a", size=5)
     assert (
         fields(built) == fields(made) == {"id": None, "name": "a", "size": 5, "flag": False, "note": None, "tags": []}
@@ -81,6 +83,8 @@ def test_new_row_is_the_row_the_constructor_makes():
     assert built.model_dump() == made.model_dump()
     assert new_row(Made, name="b").tags is not built.tags
     assert fields(new_row(Made)) == {"id": None, "size": 3, "flag": False, "note": None, "tags": []}  # `name` unset
+    with pytest.raises(TypeError, match="Made has no field colour"):
+        new_row(Made, name="d", colour="red")
 
     built.note, built.tags = "changed", ["x"]
     engine = create_engine("sqlite://")

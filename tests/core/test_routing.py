@@ -1,15 +1,21 @@
 """Host routing, CORS, vendor error shapes for framework-level failures, routes tried by their path's start, and routes
 built on first use."""
 
+import threading
+import time
 from functools import partial
 from typing import Annotated
 
+import fastapi.routing
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from crowdmock.core.routing import LazyRoute, LazyRouter, add_routes, index_routes
+from crowdmock.main import create_app
+from crowdmock.settings import Settings
+from crowdmock.vendors import VENDORS
 
 
 def test_real_hostname_routes_to_the_vendor_without_prefix(client):
@@ -191,3 +197,44 @@ def test_a_lazy_route_is_built_by_its_first_request_or_the_openapi_document():
         assert built() == ["create_item", "get_item"]
         assert client.get("/openapi.json").json() == TestClient(_items_app(APIRouter)).get("/openapi.json").json()
     assert built() == ["<lambda>", "create_item", "get_item"]
+
+
+def test_a_lazy_route_built_by_one_thread_is_waited_for_by_another(monkeypatch):
+    """Routes are module-level and shared by every app in the process: a second thread asking for a route while
+    another builds it waits for that build, and does not find the route half made."""
+    populate = fastapi.routing._populate_api_route_state
+    started = threading.Event()
+
+    def slow_populate(*args, **kwargs):
+        populate(*args, **kwargs)
+        started.set()
+        time.sleep(0.2)  # the building thread holds the route here, half made
+
+    monkeypatch.setattr(fastapi.routing, "_populate_api_route_state", slow_populate)
+    route = next(r for r in _items_app(LazyRouter).router.routes if getattr(r, "name", "") == "get_item")
+    answers: dict[str, object] = {}
+
+    def ask(who: str) -> None:
+        try:
+            answers[who] = route.app
+        except AttributeError as error:
+            answers[who] = error
+
+    first = threading.Thread(target=ask, args=("first",))
+    first.start()
+    assert started.wait(5)
+    ask("second")
+    first.join()
+    assert callable(answers["first"]) and answers["second"] is answers["first"]
+
+
+@pytest.mark.parametrize("vendor", sorted(VENDORS))
+def test_every_route_of_every_app_builds(vendor):
+    """A route is built on first use, so a mistake in its declaration would surface only when it is first asked
+    for: every route of every vendor's app (those the OpenAPI document leaves out too) and of the admin API is built
+    here."""
+    app = create_app(Settings(database_url="sqlite://", vendor=vendor))
+    lazy = [r for mount in app.routes for r in getattr(mount, "routes", ()) if isinstance(r, LazyRoute)]
+    assert lazy
+    for route in lazy:
+        assert callable(route.app) and route.dependant.call is route.endpoint, route.path

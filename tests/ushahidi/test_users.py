@@ -259,3 +259,15 @@ def test_register_validation_stores_nothing(ush, admin):
     response = ush.post("/api/v3/register", json={"email": "not-an-email", "password": 5})
     assert response.status_code == 422
     assert ush.get("/api/v3/users", headers=admin).json()["total_count"] == 2
+
+
+def test_an_admin_demoting_themselves_is_answered_as_the_admin_who_asked(ush, admin):
+    """UserAuthorizer judges the answer's privileges by the user the request authenticated, as loaded before the
+    change (the update works on a copy read from the repository): an admin's, but for deleting themselves. Their
+    next request is a plain user's."""
+    response = ush.put("/api/v3/users/me", json={"role": "user"}, headers=admin)
+    assert response.status_code == 200
+    assert response.json()["role"] == "user"
+    assert response.json()["allowed_privileges"] == ["read", "create", "update", "search", "read_full", "register"]
+    after = ush.get("/api/v3/users/me", headers=admin).json()
+    assert (after["role"], after["allowed_privileges"]) == ("user", ["read", "update", "read_full", "register"])

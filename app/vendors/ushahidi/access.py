@@ -1,5 +1,7 @@
 """`allowed_privileges` per resource and caller (docs/vendors/ushahidi.md §1.7), and the refusal that follows."""
 
+from sqlalchemy import Row
+
 from crowdmock.vendors.ushahidi.auth import Caller, Ctx
 from crowdmock.vendors.ushahidi.errors import MSG_NO_TOKEN, UshahidiError, unauthorized
 from crowdmock.vendors.ushahidi.models import Form, Post, Set, Tag, User
@@ -27,7 +29,7 @@ def admin_only(caller: Caller, permission: str) -> list[str]:
 
 
 @members_only
-def post_privileges(caller: Caller, post: Post | None, form: Form | None = None) -> list[str]:
+def post_privileges(caller: Caller, post: Post | None, form: Form | Row | None = None) -> list[str]:
     if caller.is_admin:
         return list(POST_PRIVS)
     allowed = {"search"}

@@ -66,14 +66,14 @@ class Restrictions:
     """Everything needed to scrub a page of posts for one caller, loaded once per page."""
 
     manager: bool
-    forms: dict[int, Form]
+    forms: dict[int, Form | Row]  # surveys as records (`surveys`) or rows
     # attribute key -> (response_private, form_stage_id, type)
     attributes: dict[str, tuple[bool, int | None, str]] = field(default_factory=dict)
     stages: dict[int, FormStage] = field(default_factory=dict)
     precision: int = DEFAULT_PRECISION
 
     @classmethod
-    def load(cls, ctx: Ctx, forms: dict[int, Form], posts: list[Post]) -> "Restrictions":
+    def load(cls, ctx: Ctx, forms: dict[int, Form | Row], posts: list[Post]) -> "Restrictions":
         manager = ctx.caller.can("Manage Posts")
         attributes = _attributes_of(ctx, {key for post in posts for key in post.values or {}})
         if manager:

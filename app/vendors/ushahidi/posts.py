@@ -50,7 +50,7 @@ def forms_by_id(ctx: Ctx, posts: list[Post]) -> dict[int, Row]:
     return surveys(ctx, {p.form_id for p in posts if p.form_id})
 
 
-def render_post(ctx: Ctx, post: Post, sets: list[str], form: Form | None, seen: Restrictions) -> dict:
+def render_post(ctx: Ctx, post: Post, sets: list[str], form: Form | Row | None, seen: Restrictions) -> dict:
     privileges = post_privileges(ctx.caller, post, form)
     hide_author, at = seen.hides_author(ctx, post), (midnight if seen.hides_time(post) else _same)
     out: dict = {"id": post.id, "url": ctx.url("posts", post.id)}

@@ -234,16 +234,6 @@ def _openapi_extra(kind: Kind, operation: str, *query: tuple[str, bool, str]) ->
     return doc
 
 
-def _openapi_extra(kind: Kind, operation: str, *query: tuple[str, bool, str]) -> dict:
-    doc = schemas.openapi_extra(kind, operation)
-    scoped = operation == "list" and kind.scoped
-    params = [("contract_id", scoped, "The contract; required to list resources that belong to one."), *query]
-    doc["parameters"] = [
-        {"name": n, "in": "query", "required": r, "description": d, "schema": schemas.RESOURCE_ID} for n, r, d in params
-    ]
-    return doc
-
-
 def _query_id(request: Request) -> str:
     ident = request.query_params.get("id")
     if not ident:

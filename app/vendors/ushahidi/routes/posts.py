@@ -5,6 +5,7 @@ from collections import Counter
 
 from fastapi import Response
 from fastapi.responses import JSONResponse
+from sqlalchemy import Row
 from sqlmodel import delete, select
 
 from crowdmock.core.db import get_row, insert_row, new_row
@@ -142,7 +143,7 @@ def geojson_collection(ctx: CtxDep, paging, bbox: list[float] | None, bbox_text:
     return out
 
 
-def marker_color(form: Form | None) -> str | None:
+def marker_color(form: Form | Row | None) -> str | None:
     color = (form.color or "").lstrip("#") if form else ""
     return f"#{color}" if color else None
 
