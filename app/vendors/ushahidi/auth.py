@@ -106,6 +106,14 @@ class Caller:
     def owns(self, user_id: int | None) -> bool:
         return self.account is not None and user_id is not None and user_id == self.account[0]
 
+    def changed_role(self, role: str, permissions: list | None) -> None:
+        """The request changed the caller's own role: Ushahidi's authorizers read the caller's user anew for each
+        check (UserContext::getUser loads it from the repository), so the rest of the request sees the new role and
+        its permissions."""
+        if self.account is not None:
+            self.account = (self.account[0], role)
+            self.permissions = frozenset(permissions or [])
+
     def has_scope(self, *scopes: str) -> bool:
         return "*" in self.scopes or any(s in self.scopes for s in scopes)
 

@@ -111,10 +111,13 @@ def apply_user(ctx: Ctx, user: User, data: dict, creating: bool, may_set_role: b
             user.language = data["language"]
     if "role" in data and may_set_role:
         role = data["role"]
-        if not isinstance(role, str) or ctx.session.exec(select(Role).where(Role.name == role)).first() is None:
+        found = ctx.session.exec(select(Role).where(Role.name == role)).first() if isinstance(role, str) else None
+        if found is None:
             errors.append(("role", f"Role {role} does not exist"))
         else:
             user.role = role
+            if ctx.caller.owns(user.id):
+                ctx.caller.changed_role(role, found.permissions)
     if errors:
         raise validation_failed("users", errors)
 
