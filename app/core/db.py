@@ -17,6 +17,7 @@ from pydantic import ConfigDict
 from sqlalchemy import JSON, Column, Table, event, insert, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import configure_mappers
 from sqlalchemy.pool import NullPool, Pool
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Field, Session, SQLModel, create_engine
@@ -228,7 +229,10 @@ def new_row(model: type[M], **values: Any) -> M:
     unknown = values.keys() - model.model_fields.keys()
     if unknown:
         raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
-    row = inspect(model).class_manager.new_instance()
+    mapper = inspect(model)
+    if not mapper.configured:  # the constructor or a query would have configured it; a row made here must too
+        configure_mappers()
+    row = mapper.class_manager.new_instance()
     constant, computed = _defaults_of(model)
     fields = row.__dict__
     fields.update(constant)

@@ -95,3 +95,17 @@ def test_new_row_is_the_row_the_constructor_makes():
         session.commit()
         rows = session.exec(select(Made.id, Made.name, Made.size, Made.note, Made.tags).order_by(Made.id)).all()
     assert [tuple(r) for r in rows] == [(1, "a", 5, "changed", ["x"]), (2, "c", 3, None, [])]
+
+
+def test_a_row_from_new_row_is_a_full_row_before_any_query():
+    """A process whose first use of a model is `new_row` (a worker whose first request is a create): the model's
+    mapper is configured then, as the constructor or a query would, so setting a field goes through the ORM."""
+
+    class Early(TableModel, table=True):
+        __tablename__ = "test_new_row_early"
+        id: int | None = Field(default=None, primary_key=True)
+        name: str = ""
+
+    row = new_row(Early, name="a")
+    row.name = "b"
+    assert row.name == "b" and row.model_fields_set == {"name"}
