@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import StatementError
+from sqlalchemy.schema import sort_tables
 from sqlmodel import Field, SQLModel
 
 from crowdmock.core import clock, counters, seedcheck
@@ -164,7 +165,12 @@ class Store:
         if vendor not in self._tables:
             self.vendors[vendor].import_models()
             prefix = f"{vendor}_"
-            self._tables[vendor] = [t for t in SQLModel.metadata.sorted_tables if t.name.startswith(prefix)]
+            # Only the vendor's own tables, whole once its models module is imported. Another thread may be importing
+            # another vendor's models meanwhile, and SQLAlchemy lists a table in the metadata before it has made it
+            # (it has no name yet): the metadata's sorted_tables would read every table. list() copies the dict at
+            # once, under the GIL.
+            own = [table for key, table in list(SQLModel.metadata.tables.items()) if key.startswith(prefix)]
+            self._tables[vendor] = sort_tables(sorted(own, key=lambda table: table.key))
         return self._tables[vendor]
 
     def start(self, reseed: bool = False, template: str | None = None) -> None:

@@ -1,7 +1,7 @@
 """The store: first-start seeding, persistence across restarts, WAL, and reset."""
 
-from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlalchemy import Table, text
+from sqlmodel import Session, SQLModel, select
 
 from crowdmock.core.db import make_engine
 from crowdmock.core.seedcache import code_digest
@@ -127,3 +127,18 @@ def test_the_token_secret_is_made_per_database_and_never_shown(tmp_path):
         assert client.get("/ushahidi/api/v3/users/me", headers=token).status_code == 200
     fixed = create_app(Settings(database_url="sqlite://", token_secret="mine"))
     assert fixed.state.settings.token_secret == "mine"
+
+
+def test_a_vendors_tables_are_listed_while_another_table_is_being_made(tmp_path):
+    """SQLAlchemy lists a table in the metadata before it has made it (Table._new), so a thread importing one
+    vendor's models shows the others a table without a name; a reset in another thread still lists its vendor's
+    tables, parents first, as the metadata's own sort would."""
+    url = f"sqlite:///{tmp_path / 'half.sqlite3'}"
+    store = Store(make_engine(url), VENDORS, Settings(database_url=url).fixtures_dir)  # nothing listed yet
+    half = object.__new__(Table)  # as Table._new adds it, before Table.__init__ has run
+    SQLModel.metadata._add_table("zzz_being_made", None, half)
+    try:
+        tables = store.vendor_tables("ushahidi")
+    finally:
+        SQLModel.metadata._remove_table("zzz_being_made", None)
+    assert tables == [t for t in SQLModel.metadata.sorted_tables if t.name.startswith("ushahidi_")]
