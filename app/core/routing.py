@@ -94,10 +94,10 @@ class HeadAsGetMiddleware:
 class LazyRoute(APIRoute):
     """A FastAPI route that builds itself on first use. FastAPI builds each route when it is declared: its dependency
     tree, a pydantic field and validator per parameter, body and answer (Ushahidi's 208 routes: ~300 TypeAdapters,
-    3.5 MB and 70 ms). A test or a frontend uses a handful of a vendor's routes, so only what matching a path needs
-    is made up front (the path's pattern, methods, name); the first request the route serves, or the OpenAPI
-    document, builds the rest, with FastAPI's own `APIRoute.__init__` and the same arguments. `openapi_extra` may
-    be given as a function, called then."""
+    ~2.5 MB and ~90 ms of its first request, docs/performance.md). A test or a frontend uses a handful of a vendor's
+    routes, so only what matching a path needs is made up front (the path's pattern, methods, name); the first
+    request the route serves, or the OpenAPI document, builds the rest, with FastAPI's own `APIRoute.__init__` and
+    the same arguments. `openapi_extra` may be given as a function, called then."""
 
     _build_lock = threading.RLock()
 

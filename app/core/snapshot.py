@@ -10,11 +10,10 @@ import base64
 import binascii
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table, insert, select
+from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from crowdmock.core import clock, counters
-from crowdmock.core.dialect import sync_sequences
+from crowdmock.core import clock
 from crowdmock.core.store import Store
 
 FORMAT, VERSION = "crowdmock-snapshot", 1
@@ -119,12 +118,7 @@ def load(store: Store, snapshot: Any) -> list[str]:
     try:
         with store.writer.begin() as conn:
             for vendor, tables in plan:
-                with counters.recounted(conn, store.vendor_tables(vendor)):
-                    store.clear_vendor(conn, vendor)
-                    for table, rows in tables:
-                        if rows:
-                            conn.execute(insert(table), rows)
-                sync_sequences(conn, store.vendor_tables(vendor))
+                store.replace_rows(conn, vendor, tables)
                 store.mark_seeded(conn, vendor)
     except (IntegrityError, DBAPIError) as exc:
         raise SnapshotError([f"the rows do not fit the store: {exc.orig}"]) from None

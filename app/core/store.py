@@ -292,9 +292,17 @@ class Store:
         for hook in self.after_reset:
             hook(vendors)
 
-    def clear_vendor(self, conn: Connection, vendor: str) -> None:
-        for table in reversed(self.vendor_tables(vendor)):
-            conn.execute(delete(table))
+    def replace_rows(self, conn: Connection, vendor: str, rows: Iterable[tuple[Table, list[dict]]]) -> None:
+        """The vendor's tables emptied and filled with `rows` (a seed, a snapshot), in the caller's transaction: their
+        counts made once at the end (core/counters.py `recounted`) and their id sequences moved past the rows."""
+        tables = self.vendor_tables(vendor)
+        with counters.recounted(conn, tables):
+            for table in reversed(tables):
+                conn.execute(delete(table))
+            for table, values in rows:
+                if values:
+                    conn.execute(insert(table), values)
+        sync_sequences(conn, tables)
 
     def mark_seeded(self, conn: Connection, vendor: str) -> None:
         conn.execute(delete(SeedState.__table__).where(SeedState.vendor == vendor))
@@ -435,12 +443,7 @@ class Store:
 
     def _insert_seed(self, conn: Connection, vendors: Iterable[str]) -> None:
         for vendor in vendors:
-            with counters.recounted(conn, self.vendor_tables(vendor)):
-                self.clear_vendor(conn, vendor)
-                for model, rows in self.rows(vendor):
-                    if rows:
-                        conn.execute(insert(model.__table__), rows)
-            sync_sequences(conn, self.vendor_tables(vendor))
+            self.replace_rows(conn, vendor, ((model.__table__, rows) for model, rows in self.rows(vendor)))
             self._after_seed(conn, vendor)
 
 

@@ -83,6 +83,11 @@ class Caller:
     def has_user(self) -> bool:
         return self.account is not None
 
+    @property
+    def account_id(self) -> int | None:
+        """The user's id, None without a user (`user_id` is 0 then, as Ushahidi's messages name user 0)."""
+        return self.account[0] if self.account is not None else None
+
     @cached_property
     def locked_out(self) -> bool:
         """PrivateDeployment::canAccessDeployment refuses callers without a user on a private deployment."""

@@ -238,7 +238,7 @@ def post_search(
         where.append(or_(match, Post.id == ident) if (ident := lookup_id(text)) is not None else match)
     for name, column in (("user", Post.user_id), ("parent", Post.parent_id), ("form", Post.form_id)):
         if values := multi_param(ctx, name):
-            where.append(_id_filter(column, values, caller.user_id if caller.has_user else None))
+            where.append(_id_filter(column, values, caller.account_id))
     for name in ("post_id", "id"):
         if values := multi_param(ctx, name):
             where.append(Post.id.in_([i for i in map(lookup_id, values) if i is not None]))

@@ -111,9 +111,7 @@ async def create_translation(ctx: CtxDep, parent_id: int):
     data = await post_payload(ctx)
     parent = _parent(ctx, parent_id, "translation")
     now = time_now()
-    post = Post(
-        created=now, post_date=now, user_id=ctx.caller.user_id if ctx.caller.has_user else None, form_id=parent.form_id
-    )
+    post = Post(created=now, post_date=now, user_id=ctx.caller.account_id, form_id=parent.form_id)
     errors = validate_post(ctx, _own_fields(data), post)
     post.type, post.parent_id = "translation", parent_id
     form = _form(ctx, post)

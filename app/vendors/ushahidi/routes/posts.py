@@ -64,7 +64,7 @@ async def create_post(ctx: CtxDep):
     errors = validate_post(ctx, data, post)
     # CreatePost: with no user nor author given, the post is the caller's.
     if not (post.user_id or post.author_email or post.author_realname):
-        post.user_id = ctx.caller.user_id if ctx.caller.has_user else None
+        post.user_id = ctx.caller.account_id
     form = survey(ctx, post.form_id)
     authorize(ctx, post_privileges(ctx.caller, post, form), "create", "posts", 0)
     if "status" not in data:

@@ -122,7 +122,7 @@ async def create_set(ctx: Ctx, is_search: bool) -> dict:
     data = await body(ctx)
     authorize(ctx, set_privileges(ctx.caller, None), "create", "sets", 0)
     item = Set(
-        user_id=ctx.caller.user_id if ctx.caller.has_user else None,
+        user_id=ctx.caller.account_id,
         search=is_search,
         created=time_now(),
         description="",
